@@ -1,0 +1,36 @@
+export { FlowControl, type FlowControlOptions } from "./flow-control.js";
+export type { FlowControlInfo, GlobalParallelism } from "./info.js";
+export {
+  type CallOptions,
+  get,
+  getGlobalParallelism,
+  list,
+  pause,
+  pin,
+  resetRate,
+  resume,
+  unpin,
+} from "./operations.js";
+export { type PinOptions, periodSeconds, type UnpinOptions } from "./options.js";
+export {
+  AbortError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  createQStashClient,
+  type ErrorContext,
+  InternalServerError,
+  makeAPIError,
+  NotFoundError,
+  PermissionDeniedError,
+  QStashError,
+  type QStashClient,
+  RateLimitError,
+  type Region,
+  type RequestPolicy,
+  TimeoutError,
+  UnprocessableEntityError,
+  ValidationError,
+} from "@qstash-flow/fetch";

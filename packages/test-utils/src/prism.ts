@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The merged spec `pnpm generate` writes: every operation the client can call. */
+export const COMBINED_SPEC = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../types/src/generated/combined.openapi.json",
+);
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+export interface MockServer {
+  url: string;
+  output: () => string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Prism's spec-driven mock server on 127.0.0.1 with `--errors`, so a request the
+ * spec does not allow is answered with a 4xx and an `sl-violations` header.
+ */
+export async function startPrism(spec = COMBINED_SPEC): Promise<MockServer> {
+  const require = createRequire(import.meta.url);
+  const cli = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist/index.js");
+  const port = await freePort();
+  let log = "";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, "mock", spec, "--host", "127.0.0.1", "--port", String(port), "--errors"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (d) => (log += d));
+  child.stderr?.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prism exited early:\n${log}`);
+    if (/Prism is listening/.test(log)) break;
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`prism did not start within 30 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    output: () => log,
+    close: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill();
+      }),
+  };
+}

@@ -1,0 +1,17 @@
+import { defineProject } from "vitest/config";
+
+/** The one test setup every package uses: unit tests beside the code, others in test/, type tests on. */
+export function packageTests(name: string, overrides: { testTimeout?: number } = {}) {
+  return defineProject({
+    test: {
+      name,
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      testTimeout: overrides.testTimeout ?? 15_000,
+      typecheck: {
+        enabled: true,
+        include: ["src/**/*.test-d.ts", "test/**/*.test-d.ts"],
+        tsconfig: "./tsconfig.json",
+      },
+    },
+  });
+}
