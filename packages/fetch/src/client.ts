@@ -131,7 +131,8 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   const wrapped = { ...client } as unknown as Record<string, unknown>;
   for (const method of METHODS) {
     const call = client[method] as (url: string, init?: Record<string, unknown>) => Promise<unknown>;
-    wrapped[method] = (url: string, init: Record<string, unknown> & RequestPolicy = {}) => {
+    // async, so that bad input rejects like every other failure instead of throwing synchronously
+    wrapped[method] = async (url: string, init: Record<string, unknown> & RequestPolicy = {}) => {
       const { maxRetries, timeout, ...rest } = init;
       checkPolicy({ maxRetries, timeout });
       const callPolicy = {

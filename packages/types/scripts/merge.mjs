@@ -103,6 +103,7 @@ export function mergeSpecs(specs, config = {}, options = {}) {
   }
   if (problems.length) throw new MergeConflictError(problems);
 
+  /** @type {Record<string, Record<string, any>>} */
   const paths = {};
   for (const [id, { value }] of [...seen.paths].sort(([a], [b]) => a.localeCompare(b))) {
     const space = id.indexOf(" ");
@@ -111,6 +112,7 @@ export function mergeSpecs(specs, config = {}, options = {}) {
     paths[path] ??= {};
     paths[path][method] = value;
   }
+  /** @type {Record<string, Record<string, any>>} */
   const components = {};
   for (const [id, { value }] of [...seen.components].sort(([a], [b]) => a.localeCompare(b))) {
     const [kind, name] = id.split("/");

@@ -1,0 +1,141 @@
+import { handlerFetch, json } from "@qstash-flow/test-utils";
+import { describe, expect, test } from "vitest";
+import { createQStashClient, DEFAULT_BASE_URL, ValidationError } from "../src/index.ts";
+
+const TOKEN = "test-token-123";
+
+function setup(
+  options: { baseUrl?: string; region?: "eu-central-1" | "us-east-1"; authScheme?: "header" | "query" } = {},
+) {
+  const mock = handlerFetch((request) =>
+    request.method === "GET" ? json(request.url.pathname.endsWith("flowControl") ? [] : {}) : new Response(null),
+  );
+  const client = createQStashClient({ token: TOKEN, fetch: mock.fetch, ...options });
+  return { client, requests: mock.requests };
+}
+
+const path = (flowControlKey: string) => ({ params: { path: { flowControlKey } } });
+
+describe("createQStashClient: requests on the wire", () => {
+  test.each([
+    ["pause", "/v2/flowControl/{flowControlKey}/pause"],
+    ["resume", "/v2/flowControl/{flowControlKey}/resume"],
+    ["resetRate", "/v2/flowControl/{flowControlKey}/resetRate"],
+  ] as const)("%s: POST with the key as one encoded segment and a bearer header", async (name, route) => {
+    const { client, requests } = setup();
+    const { response } = await client.POST(route, path("orders/eu"));
+    expect(response.status).toBe(200);
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    expect(request?.method).toBe("POST");
+    expect(request?.url.href).toBe(`${DEFAULT_BASE_URL}/v2/flowControl/orders%2Feu/${name}`);
+    expect(request?.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+    expect(request?.body).toBe("");
+  });
+
+  test("pin sends integers as query parameters", async () => {
+    const { client, requests } = setup();
+    await client.POST("/v2/flowControl/{flowControlKey}/pin", {
+      params: { path: { flowControlKey: "k" }, query: { parallelism: 3, rate: 10, period: 60 } },
+    });
+    expect(requests[0]?.url.pathname).toBe("/v2/flowControl/k/pin");
+    expect(Object.fromEntries(requests[0]?.url.searchParams ?? [])).toEqual({
+      parallelism: "3",
+      rate: "10",
+      period: "60",
+    });
+  });
+
+  test("unpin sends boolean flags and nothing for omitted ones", async () => {
+    const { client, requests } = setup();
+    await client.POST("/v2/flowControl/{flowControlKey}/unpin", {
+      params: { path: { flowControlKey: "k" }, query: { parallelism: true } },
+    });
+    expect(requests[0]?.url.search).toBe("?parallelism=true");
+  });
+
+  test("list, get and globalParallelism are GETs on their routes", async () => {
+    const { client, requests } = setup();
+    await client.GET("/v2/flowControl");
+    await client.GET("/v2/flowControl/{flowControlKey}", path("a b"));
+    await client.GET("/v2/globalParallelism");
+    expect(requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([
+      "GET /v2/flowControl",
+      "GET /v2/flowControl/a%20b",
+      "GET /v2/globalParallelism",
+    ]);
+  });
+});
+
+describe("createQStashClient: base URL and auth", () => {
+  test.each([
+    ["http://127.0.0.1:8080", "http://127.0.0.1:8080/v2/globalParallelism"],
+    ["http://127.0.0.1:8080/", "http://127.0.0.1:8080/v2/globalParallelism"],
+    ["https://proxy.internal/qstash//", "https://proxy.internal/qstash/v2/globalParallelism"],
+  ])("baseUrl %s", async (baseUrl, expected) => {
+    const { client, requests } = setup({ baseUrl });
+    await client.GET("/v2/globalParallelism");
+    expect(requests[0]?.url.href).toBe(expected);
+  });
+
+  test.each([
+    ["eu-central-1", "https://qstash-eu-central-1.upstash.io/v2/flowControl"],
+    ["us-east-1", "https://qstash-us-east-1.upstash.io/v2/flowControl"],
+  ] as const)("region %s", async (region, expected) => {
+    const { client, requests } = setup({ region });
+    await client.GET("/v2/flowControl");
+    expect(requests[0]?.url.href).toBe(expected);
+  });
+
+  test("the query auth scheme is opt-in and sends no Authorization header", async () => {
+    const { client, requests } = setup({ authScheme: "query" });
+    await client.POST("/v2/flowControl/{flowControlKey}/pin", {
+      params: { path: { flowControlKey: "k" }, query: { rate: 5 } },
+    });
+    expect(requests[0]?.headers.get("authorization")).toBeNull();
+    expect(requests[0]?.url.searchParams.get("qstash_token")).toBe(TOKEN);
+    expect(requests[0]?.url.searchParams.get("rate")).toBe("5");
+  });
+
+  test.each([
+    [{ token: "" }, /token/],
+    [{ token: "t", baseUrl: "ftp://x" }, /http/],
+    [{ token: "t", baseUrl: "not a url" }, /absolute/],
+    [{ token: "t", baseUrl: "https://x?token=1" }, /query/],
+    [{ token: "t", region: "mars-1" }, /region/],
+    [{ token: "t", region: "us-east-1", baseUrl: "https://x" }, /not both/],
+    [{ token: "t", authScheme: "cookie" }, /authScheme/],
+    [{ token: "t", maxRetries: -1 }, /maxRetries/],
+    [{ token: "t", timeout: 0 }, /timeout/],
+  ])("bad options %j throw ValidationError", (options, message) => {
+    expect(() => createQStashClient(options as never)).toThrow(ValidationError);
+    expect(() => createQStashClient(options as never)).toThrow(message);
+  });
+});
+
+describe("createQStashClient: results", () => {
+  test("an error status resolves with the parsed error body, never throws", async () => {
+    const { fetch } = handlerFetch(() => json({ error: "key not found" }, { status: 404 }));
+    const client = createQStashClient({ token: TOKEN, fetch });
+    const { data, error, response } = await client.GET("/v2/flowControl/{flowControlKey}", path("x"));
+    expect(data).toBeUndefined();
+    expect(error).toEqual({ error: "key not found" });
+    expect(response.status).toBe(404);
+  });
+
+  test("an unsafe key is refused before anything is sent", async () => {
+    const { client, requests } = setup();
+    for (const key of ["", ".", "..", "%2e%2E", "a\nb"]) {
+      await expect(client.POST("/v2/flowControl/{flowControlKey}/pause", path(key))).rejects.toThrow(ValidationError);
+    }
+    expect(requests).toHaveLength(0);
+  });
+
+  test("a bad per-call policy is refused before anything is sent", async () => {
+    const { client, requests } = setup();
+    await expect(
+      client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), maxRetries: 1.5 }),
+    ).rejects.toThrow(ValidationError);
+    expect(requests).toHaveLength(0);
+  });
+});
