@@ -62,11 +62,13 @@ describe("FlowControl over real HTTP", () => {
     await expect(flow.get(key)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  test("pin and unpin put their values in the query string", async () => {
+  test("pin, unpin and resetRate reach their routes with their query strings", async () => {
     await flow.pin("k", { parallelism: 2, period: "1m" });
     expect(server.requests.at(-1)?.rawUrl).toBe("/v2/flowControl/k/pin?parallelism=2&period=60");
     await flow.unpin("k", { parallelism: true });
     expect(server.requests.at(-1)?.rawUrl).toBe("/v2/flowControl/k/unpin?parallelism=true");
+    await flow.resetRate("k");
+    expect(server.requests.at(-1)).toMatchObject({ method: "POST", rawUrl: "/v2/flowControl/k/resetRate" });
   });
 
   test("getGlobalParallelism", async () => {
