@@ -28,15 +28,13 @@ export async function typecheckReadme(packageDir: string): Promise<{ blocks: num
     const configFile = ts.readConfigFile(join(packageDir, "tsconfig.json"), ts.sys.readFile);
     const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, packageDir);
     const program = ts.createProgram(files, { ...options, noEmit: true, noUnusedLocals: false });
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) =>
-        ts.formatDiagnostic(d, {
-          getCanonicalFileName: (f) => f,
-          getCurrentDirectory: () => packageDir,
-          getNewLine: () => "\n",
-        }),
-      );
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) =>
+      ts.formatDiagnostic(d, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: () => packageDir,
+        getNewLine: () => "\n",
+      }),
+    );
     return { blocks: blocks.length, diagnostics };
   } finally {
     await rm(dir, { recursive: true, force: true });
