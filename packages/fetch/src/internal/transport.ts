@@ -1,5 +1,5 @@
 import { AbortError, ConnectionError, TimeoutError, ValidationError } from "../errors.js";
-import { redactError, redactText } from "./redact.js";
+import { mentionsSecret, redactError, redactText } from "./redact.js";
 
 /** What openapi-fetch calls: a `fetch` with the same signature as the global one. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -51,8 +51,10 @@ export function serverDelay(headers: Headers, status: number, now = Date.now()):
   }
   if (status === 429) {
     const reset = Number(headers.get("burst-ratelimit-reset") ?? headers.get("ratelimit-reset") ?? "");
-    // QStash sends unix seconds; a small number can only be "seconds from now".
+    // QStash sends unix seconds; unix milliseconds are told apart by size, and a small
+    // number can only mean "seconds from now".
     if (Number.isFinite(reset) && reset > 0) {
+      if (reset > 1e12) return clampDelay(reset - now);
       return clampDelay(reset > 1e9 ? reset * 1000 - now : reset * 1000);
     }
   }
@@ -74,14 +76,44 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   });
 }
 
-/** The body read in full, so the timeout covers it and the connection is released at once. */
+/**
+ * Settles like `work`, or rejects with the signal's reason as soon as it aborts, for a
+ * `fetch` that ignores its signal. A late result is consumed so that nothing leaks.
+ */
+function untilAborted(work: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (response) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) response.body?.cancel().catch(() => {});
+        else resolve(response);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The body read in full, so the timeout covers it and the connection is released at
+ * once. A server that echoes the secret (in the body or a header) gets it cut out here,
+ * before any error, parsed body or log can hold it.
+ */
 async function buffered(response: Response, secret: string | undefined): Promise<Response> {
   let bytes: ArrayBuffer | string = await response.arrayBuffer();
-  if (secret && response.status >= 400 && bytes.byteLength) {
+  if (secret && bytes.byteLength) {
     const text = new TextDecoder().decode(bytes);
-    if (text.includes(secret)) bytes = redactText(text, secret);
+    if (mentionsSecret(text, secret)) bytes = redactText(text, secret);
   }
-  const headers = new Headers(response.headers);
+  const headers = new Headers();
+  for (const [name, value] of response.headers) {
+    headers.append(name, secret ? redactText(value, secret) : value);
+  }
   const length = typeof bytes === "string" ? new TextEncoder().encode(bytes).byteLength : bytes.byteLength;
   headers.set("content-length", String(length));
   headers.delete("content-encoding");
@@ -124,7 +156,8 @@ export async function send(request: Request, options: SendOptions): Promise<Resp
     try {
       // A body can be read once: clone it for every attempt but the last.
       const input = request.body && attempt < maxRetries ? request.clone() : request;
-      response = await buffered(await options.fetch(input, { signal: controller.signal }), secret);
+      const attemptDone = (async () => buffered(await options.fetch(input, { signal: controller.signal }), secret))();
+      response = await untilAborted(attemptDone, controller.signal);
     } catch (error) {
       failure = error;
     } finally {
