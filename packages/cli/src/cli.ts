@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import process from "node:process";
+import { run } from "./run.js";
+
+// The thin bin: real streams, real env, signals turned into an abort. A second Ctrl-C
+// exits at once, for when a clean shutdown hangs.
+const controller = new AbortController();
+const stop = (signal: NodeJS.Signals) => {
+  if (controller.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+  controller.abort(new Error(`received ${signal}`));
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
+run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+}).then((code) => {
+  process.exitCode = code;
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+});

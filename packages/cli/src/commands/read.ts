@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
+import { type Context, callOptions, guarded } from "../internal/context.js";
+import { globalDetails, json, keyDetails, keysTable } from "../internal/format.js";
+
+/** `list`, `get` and `global`: read-only views of the flow-control state. */
+export function addReadCommands(program: Command, { io }: Context): void {
+  withConnection(program.command("list").description("list every flow-control key with its state and limits")).action(
+    guarded(async function (this: Command) {
+      const options = this.opts<ConnectionOptions>();
+      const keys = await flowControlFrom(options, io).list(callOptions(io));
+      io.stdout.write(options.json ? json(keys) : keysTable(keys));
+    }),
+  );
+
+  withConnection(
+    program
+      .command("get")
+      .description("show one key: state, waitlist, parallelism and rate")
+      .argument("<key>", "the flow-control key"),
+  ).action(
+    guarded(async function (this: Command, key: string) {
+      const options = this.opts<ConnectionOptions>();
+      const info = await flowControlFrom(options, io).get(key, callOptions(io));
+      io.stdout.write(options.json ? json(info) : keyDetails(info));
+    }),
+  );
+
+  withConnection(
+    program.command("global").description("show the account-wide parallelism limit and how much of it is in use"),
+  ).action(
+    guarded(async function (this: Command) {
+      const options = this.opts<ConnectionOptions>();
+      const global = await flowControlFrom(options, io).getGlobalParallelism(callOptions(io));
+      io.stdout.write(options.json ? json(global) : globalDetails(global));
+    }),
+  );
+}

@@ -1,0 +1,34 @@
+import { type CallOptions, ValidationError } from "@qstash-flow/flow-control";
+import type { Command } from "commander";
+import { usageError } from "./errors.js";
+import type { CliIO } from "./io.js";
+
+/** What every command gets: the (redacting) streams, the env and the stop signal. */
+export interface Context {
+  io: CliIO;
+  /** Tokens seen on this invocation; the streams cut them out of everything written. */
+  secrets: string[];
+}
+
+type Action = (this: Command, ...args: any[]) => Promise<void>;
+
+/**
+ * An action whose input errors become usage errors (exit 2, with the command's help):
+ * the wrapper validates keys and values before sending, and that is the user's mistake,
+ * not the API's.
+ */
+export function guarded(action: Action): Action {
+  return async function (this: Command, ...args: any[]) {
+    try {
+      await action.apply(this, args);
+    } catch (error) {
+      if (error instanceof ValidationError) usageError(this, error.message);
+      throw error;
+    }
+  };
+}
+
+/** Per-call options: Ctrl-C cancels the request and its retries. */
+export function callOptions(io: CliIO, policy: { maxRetries?: number; timeout?: number } = {}): CallOptions {
+  return { ...policy, ...(io.signal ? { signal: io.signal } : {}) };
+}

@@ -1,0 +1,58 @@
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  PermissionDeniedError,
+  type QStashError,
+  TimeoutError,
+} from "@qstash-flow/flow-control";
+import type { Command } from "commander";
+
+/** The exit codes are public API: scripts branch on them. */
+export const EXIT = {
+  ok: 0,
+  /** The API answered with an error, or could not be reached. */
+  failed: 1,
+  /** The command line is wrong: nothing was sent. */
+  usage: 2,
+  /** Ctrl-C / SIGTERM cancelled a call (128 + SIGINT, as shells report it). */
+  interrupted: 130,
+} as const;
+
+/** Reports a usage problem found by our code exactly like commander reports its own: message, then help. */
+export function usageError(command: Command, message: string): never {
+  command.error(`error: ${message}`, { exitCode: EXIT.usage, code: "qstash-flow.usage" });
+}
+
+const MAX_CAUSES = 3;
+
+/** The error's message plus the causes that add something, e.g. `connect ECONNREFUSED 127.0.0.1:1`. */
+function withCauses(error: Error): string {
+  let text = error.message;
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < MAX_CAUSES; depth++) {
+    if (cause.message && !text.includes(cause.message)) text += ` (${cause.message})`;
+    cause = cause.cause;
+  }
+  return text;
+}
+
+function hint(error: QStashError): string | undefined {
+  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+    return "check the token (--token or QSTASH_TOKEN); each region has its own token";
+  }
+  if (error instanceof ConnectionError || error instanceof TimeoutError) {
+    return "check the API URL (--url, --region or QSTASH_URL)";
+  }
+  return undefined;
+}
+
+/** The stderr text for a failed call: the wrapper's message names the operation and the key. */
+export function failureText(error: QStashError): string {
+  const extra = hint(error);
+  return `error: ${withCauses(error)}\n${extra ? `hint: ${extra}\n` : ""}`;
+}
+
+export function isInterruption(error: unknown, signal: AbortSignal | undefined): boolean {
+  return error instanceof AbortError && signal?.aborted === true;
+}

@@ -1,0 +1,41 @@
+import { periodSeconds } from "@qstash-flow/flow-control";
+import { InvalidArgumentError } from "commander";
+
+/** A strictly written positive whole number: `"3"`, not `"3.0"`, `"3x"`, `"0x3"` or `" 3"`. */
+export function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new InvalidArgumentError("expected a positive whole number.");
+  }
+  return number;
+}
+
+/** A port: a whole number from 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number > 65_535) {
+    throw new InvalidArgumentError("expected a port number from 0 to 65535.");
+  }
+  return number;
+}
+
+/** A period: seconds (`"30"`) or a duration (`"30s"`, `"5m"`, `"1h"`, `"1d"`), as seconds. */
+export function period(value: string): number {
+  try {
+    // The wrapper's own rule, so the CLI and the library accept the same durations.
+    return periodSeconds(/^\d+$/.test(value) ? Number(value) : value, { operation: "pin", key: "" });
+  } catch {
+    throw new InvalidArgumentError('expected seconds or a duration such as "30s", "5m", "1h", "1d".');
+  }
+}
+
+/** At least `min` milliseconds. */
+export function milliseconds(min: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < min) {
+      throw new InvalidArgumentError(`expected a whole number of milliseconds, at least ${min}.`);
+    }
+    return number;
+  };
+}

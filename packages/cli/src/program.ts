@@ -1,0 +1,34 @@
+import { Command } from "commander";
+import pkg from "../package.json" with { type: "json" };
+import { addDevCommand } from "./commands/dev.js";
+import { addReadCommands } from "./commands/read.js";
+import { addWatchCommand } from "./commands/watch.js";
+import { addWriteCommands } from "./commands/write.js";
+import type { Context } from "./internal/context.js";
+
+/** The command tree. Settings made here before `command()` are inherited by every subcommand. */
+export function buildProgram(context: Context): Command {
+  const { stdout, stderr } = context.io;
+  const program = new Command("qstash-flow")
+    .description("Inspect and control QStash flow-control keys.")
+    .version(pkg.version, "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => stdout.write(text),
+      writeErr: (text) => stderr.write(text),
+      getOutHelpWidth: () => stdout.columns ?? 80,
+      getErrHelpWidth: () => stderr.columns ?? 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      "\nEvery API command takes --token, --url or --region and --json; QSTASH_TOKEN and QSTASH_URL are read from the environment.\nExit codes: 0 success, 1 API or network error, 2 usage error.",
+    );
+  addReadCommands(program, context);
+  addWriteCommands(program, context);
+  addWatchCommand(program, context);
+  addDevCommand(program, context);
+  return program;
+}
