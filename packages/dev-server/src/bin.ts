@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { DevServerOptionsError } from "./errors.js";
+import { type DevServerEvent, formatDevServerEvent } from "./events.js";
+import { DEFAULT_PORT, type DevServerOptions } from "./options.js";
+import { startDevServer } from "./server.js";
+
+const HELP = `Usage: qstash-flow-dev-server [options]
+
+A local QStash flow-control server for development and tests.
+
+Options:
+  -p, --port <n>                 port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+      --host <host>              interface to listen on (default 127.0.0.1)
+      --token <token>            token clients must send (default: the documented dev token)
+      --allow-destination <host> also deliver to this host (repeatable; "*.example.com", "*")
+      --max-waiting <n>          waiting messages before publish answers 429 (default 10000)
+      --global-parallelism <n>   account-wide limit on deliveries in flight (default 0: none)
+      --delivery-timeout <ms>    time a delivery may take (default 30000)
+  -q, --quiet                    print no line per message
+  -v, --verbose                  also print every API request
+  -h, --help                     show this help
+`;
+
+function count(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new DevServerOptionsError(flag, `must be a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function options(argv: string[]): { server: DevServerOptions; quiet: boolean; verbose: boolean } | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: "string", short: "p" },
+      host: { type: "string" },
+      token: { type: "string" },
+      "allow-destination": { type: "string", multiple: true },
+      "max-waiting": { type: "string" },
+      "global-parallelism": { type: "string" },
+      "delivery-timeout": { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      verbose: { type: "boolean", short: "v" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return undefined;
+  const server: Record<string, unknown> = {
+    port: count("--port", values.port),
+    host: values.host,
+    token: values.token,
+    allowedDestinations: values["allow-destination"],
+    maxWaitingMessages: count("--max-waiting", values["max-waiting"]),
+    globalParallelism: count("--global-parallelism", values["global-parallelism"]),
+    deliveryTimeout: count("--delivery-timeout", values["delivery-timeout"]),
+  };
+  for (const name of Object.keys(server)) if (server[name] === undefined) delete server[name];
+  return { server: server as DevServerOptions, quiet: values.quiet === true, verbose: values.verbose === true };
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof options>;
+  try {
+    parsed = options(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`qstash-flow-dev-server: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (!parsed) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const { quiet, verbose } = parsed;
+  const log = (event: DevServerEvent) => {
+    if (event.type === "listening" || quiet || (event.type === "request" && !verbose)) return;
+    process.stdout.write(`${new Date().toISOString()} ${formatDevServerEvent(event)}\n`);
+  };
+  let server: Awaited<ReturnType<typeof startDevServer>>;
+  try {
+    server = await startDevServer({ ...parsed.server, log });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === "EADDRINUSE" ? `the port is in use; pass --port <n> or --port 0` : (error as Error).message;
+    process.stderr.write(`qstash-flow-dev-server: ${message}\n`);
+    return error instanceof DevServerOptionsError ? 2 : 1;
+  }
+  process.stdout.write(
+    `QStash flow-control dev server listening on ${server.url}\n` +
+      `token: ${server.token}\n\n` +
+      `  QSTASH_URL=${server.url}\n  QSTASH_TOKEN=${server.token}\n\n` +
+      "Deliveries go to loopback destinations only, unless --allow-destination lists the host. Ctrl-C stops.\n",
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`qstash-flow-dev-server: ${(error as Error)?.stack ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

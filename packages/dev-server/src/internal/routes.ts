@@ -1,0 +1,55 @@
+// Request targets to operations. The raw target is used, never a normalised one, so a
+// key's percent-encoding is decoded exactly once and a raw publish destination keeps
+// its own slashes and query.
+
+export const KEY_ACTIONS = ["pause", "resume", "pin", "unpin", "resetRate"] as const;
+export type KeyAction = (typeof KEY_ACTIONS)[number];
+
+export type Route =
+  | { operation: "list"; query: URLSearchParams }
+  | { operation: "globalParallelism"; query: URLSearchParams }
+  | { operation: "get" | KeyAction; rawKey: string; query: URLSearchParams }
+  | { operation: "publish"; rest: string };
+
+export type RouteMatch =
+  | { route: Route }
+  | { status: 404; error: string }
+  | { status: 405; error: string; allow: string; operation: string };
+
+const PUBLISH = "/v2/publish/";
+
+function expect(method: string, wanted: "GET" | "POST", route: Route): RouteMatch {
+  if (method === wanted) return { route };
+  return {
+    status: 405,
+    error: `${route.operation} takes ${wanted}, not ${method}`,
+    allow: wanted,
+    operation: route.operation,
+  };
+}
+
+export function matchRoute(method: string, target: string): RouteMatch {
+  if (target.startsWith(PUBLISH)) {
+    return expect(method, "POST", { operation: "publish", rest: target.slice(PUBLISH.length) });
+  }
+  const mark = target.indexOf("?");
+  const path = mark === -1 ? target : target.slice(0, mark);
+  const query = new URLSearchParams(mark === -1 ? "" : target.slice(mark + 1));
+  const segments = path.split("/");
+  const notFound = { status: 404, error: `no such route: ${method} ${path}` } as const;
+  if (segments[0] !== "" || segments[1] !== "v2") return notFound;
+  const [, , area, rawKey, action, ...extra] = segments;
+  if (path === "/v2/publish") return expect(method, "POST", { operation: "publish", rest: "" });
+  if (area === "globalParallelism" && rawKey === undefined) {
+    return expect(method, "GET", { operation: "globalParallelism", query });
+  }
+  if (area !== "flowControl" || extra.length > 0) return notFound;
+  // `/v2/flowControl/` is what an empty key turns the get route into: it lists, as upstream.
+  if (rawKey === undefined || (rawKey === "" && action === undefined)) {
+    return expect(method, "GET", { operation: "list", query });
+  }
+  if (action === undefined) return expect(method, "GET", { operation: "get", rawKey, query });
+  const operation = KEY_ACTIONS.find((name) => name === action);
+  if (!operation) return notFound;
+  return expect(method, "POST", { operation, rawKey, query });
+}

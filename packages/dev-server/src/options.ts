@@ -1,0 +1,115 @@
+import { DevServerOptionsError } from "./errors.js";
+import type { DevServerEvent } from "./events.js";
+import { type HostRule, parseHostRule } from "./internal/destination.js";
+
+/** The token clients send when none is configured. It is not a secret: the server is for local use. */
+export const DEFAULT_DEV_TOKEN = "qstash-flow-dev-token";
+/** The port `startDevServer` and the bin listen on when none is given (the one QStash's own dev server uses). */
+export const DEFAULT_PORT = 8080;
+
+export interface DevServerOptions {
+  /** TCP port; `0` picks a free one (use it in tests). Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** The token clients must send, as `Authorization: Bearer <token>` or `?qstash_token=`. Default `DEFAULT_DEV_TOKEN`. */
+  token?: string;
+  /**
+   * Hosts beyond loopback that messages may be delivered to: exact host names or IPs,
+   * `*.example.com` for subdomains, or `*` for any host. Loopback (127.0.0.0/8, ::1,
+   * localhost) is always allowed; everything else is refused with 400 unless listed.
+   */
+  allowedDestinations?: readonly string[];
+  /** Messages waiting across all keys, past which publish answers 429. Default 10 000. */
+  maxWaitingMessages?: number;
+  /** Flow-control keys the server tracks, past which a new key is refused with 429. Default 10 000. */
+  maxKeys?: number;
+  /** Largest message body accepted, in bytes; larger ones get 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Milliseconds a delivery may take before it is abandoned and its slot freed. Default 30 000. */
+  deliveryTimeout?: number;
+  /** The account-wide limit on deliveries in flight that `/v2/globalParallelism` reports; `0` (default) is none. */
+  globalParallelism?: number;
+  /** Called for every request, publish, delivery and drop. */
+  log?: (event: DevServerEvent) => void;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  token: string;
+  allowed: HostRule[];
+  maxWaitingMessages: number;
+  maxKeys: number;
+  maxBodyBytes: number;
+  deliveryTimeout: number;
+  globalParallelism: number;
+  log: ((event: DevServerEvent) => void) | undefined;
+}
+
+const KNOWN = [
+  "port",
+  "host",
+  "token",
+  "allowedDestinations",
+  "maxWaitingMessages",
+  "maxKeys",
+  "maxBodyBytes",
+  "deliveryTimeout",
+  "globalParallelism",
+  "log",
+];
+
+function integer(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new DevServerOptionsError(name, `must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Every option checked and defaulted; an unknown or unusable one throws `DevServerOptionsError`. */
+export function resolveOptions(options: DevServerOptions | undefined): ResolvedOptions {
+  const raw = (options ?? {}) as Record<string, unknown>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new DevServerOptionsError("options", "must be an object");
+  }
+  for (const name of Object.keys(raw)) {
+    if (!KNOWN.includes(name)) {
+      throw new DevServerOptionsError(name, `unknown option; expected one of ${KNOWN.join(", ")}`);
+    }
+  }
+  const host = raw.host ?? "127.0.0.1";
+  if (typeof host !== "string" || host.trim() === "") {
+    throw new DevServerOptionsError("host", "must be a non-empty string");
+  }
+  const token = raw.token ?? DEFAULT_DEV_TOKEN;
+  if (typeof token !== "string" || token === "" || /[\s\u0000-\u001f\u007f]/.test(token)) {
+    throw new DevServerOptionsError("token", "must be a non-empty string without spaces or control characters");
+  }
+  const list = raw.allowedDestinations ?? [];
+  if (!Array.isArray(list)) {
+    throw new DevServerOptionsError("allowedDestinations", "must be an array of host names");
+  }
+  const allowed = list.map((entry: unknown) => {
+    const rule = parseHostRule(entry);
+    if (typeof rule === "string") throw new DevServerOptionsError("allowedDestinations", rule);
+    return rule;
+  });
+  if (raw.log !== undefined && typeof raw.log !== "function") {
+    throw new DevServerOptionsError("log", "must be a function");
+  }
+  return {
+    port: integer("port", raw.port, DEFAULT_PORT, 0, 65_535),
+    host,
+    token,
+    allowed,
+    maxWaitingMessages: integer("maxWaitingMessages", raw.maxWaitingMessages, 10_000, 1),
+    maxKeys: integer("maxKeys", raw.maxKeys, 10_000, 1),
+    maxBodyBytes: integer("maxBodyBytes", raw.maxBodyBytes, 1024 * 1024, 0),
+    // setTimeout cannot wait longer than 2^31-1 ms.
+    deliveryTimeout: integer("deliveryTimeout", raw.deliveryTimeout, 30_000, 1, 2 ** 31 - 1),
+    globalParallelism: integer("globalParallelism", raw.globalParallelism, 0, 0),
+    log: raw.log as ResolvedOptions["log"],
+  };
+}
