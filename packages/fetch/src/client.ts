@@ -139,8 +139,12 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
         maxRetries: maxRetries ?? policy.maxRetries,
         timeout: timeout ?? policy.timeout,
       };
+      // openapi-fetch skips the path serializer when no path parameters are given, which
+      // would send "{flowControlKey}" literally: always run it, so a missing key is refused.
+      const params = (rest.params ?? {}) as Record<string, unknown>;
       return call(url, {
         ...rest,
+        params: { ...params, path: params.path ?? {} },
         fetch: (request: Request) => send(request, { ...callPolicy, fetch: fetchImpl, secret: token }),
       });
     };

@@ -1,4 +1,6 @@
+import { handlerFetch } from "@qstash-flow/test-utils";
 import { describe, expect, test } from "vitest";
+import { createQStashClient } from "./client.js";
 import { ValidationError } from "./errors.js";
 import { assertValidKey, encodeKey, keyProblem, safePathSerializer } from "./key.js";
 
@@ -98,5 +100,28 @@ describe("safePathSerializer", () => {
     expect(() => safePathSerializer("/v2/flowControl/{flowControlKey}", params)).toThrow(
       expect.objectContaining({ name: "ValidationError", message: expect.stringContaining(message) }),
     );
+  });
+});
+
+describe("the typed client", () => {
+  test.each([
+    ["no params", {}],
+    ["params without path", { params: { query: {} } }],
+    ["an empty path", { params: { path: {} } }],
+    ["an undefined key", { params: { path: { flowControlKey: undefined } } }],
+  ])("refuses a call with %s, and sends nothing", async (_, init) => {
+    const mock = handlerFetch(() => new Response(null));
+    const client = createQStashClient({ token: "test-token", fetch: mock.fetch });
+    await expect(client.POST("/v2/flowControl/{flowControlKey}/pause", init as never)).rejects.toThrow(
+      expect.objectContaining({ name: "ValidationError", message: expect.stringContaining("flowControlKey") }),
+    );
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  test("routes without parameters still work without params", async () => {
+    const mock = handlerFetch(() => new Response("[]", { headers: { "content-type": "application/json" } }));
+    const client = createQStashClient({ token: "test-token", fetch: mock.fetch });
+    expect((await client.GET("/v2/flowControl")).data).toEqual([]);
+    expect(mock.requests[0]?.url.pathname).toBe("/v2/flowControl");
   });
 });
