@@ -1,0 +1,58 @@
+// The wrapper and the typed client must run where there is no Node: browsers, workers,
+// edge runtimes. esbuild's neutral platform treats no module as built in, so bundling
+// the built packages proves it; the plugin names every Node built-in that sneaks in.
+import { builtinModules } from "node:module";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const resolveDir = fileURLToPath(new URL("..", import.meta.url));
+const builtins = new Set(builtinModules);
+
+function isBuiltin(specifier: string): boolean {
+  if (specifier.startsWith("node:")) return true;
+  return builtins.has(specifier) || builtins.has(specifier.split("/")[0] ?? "");
+}
+
+async function bundleNeutral(source: string) {
+  const found: string[] = [];
+  const detectBuiltins: Plugin = {
+    name: "detect-builtins",
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /.*/ }, (args) => {
+        if (!isBuiltin(args.path)) return undefined;
+        found.push(`${args.path} (imported by ${args.importer || "the entry"})`);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+  const result = await build({
+    stdin: { contents: source, resolveDir, loader: "js" },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    logLevel: "silent",
+    plugins: [detectBuiltins],
+  });
+  return { found, code: result.outputFiles[0]?.text ?? "" };
+}
+
+describe("bundling for a neutral platform", () => {
+  it.each([
+    ["@qstash-flow/flow-control", "FlowControl"],
+    ["@qstash-flow/fetch", "createQStashClient"],
+  ])("%s imports no Node built-in", async (name, mainExport) => {
+    const { found, code } = await bundleNeutral(`export { ${mainExport} } from "${name}";`);
+    expect(found).toEqual([]);
+    // Proof the bundle holds the real package, not an empty module.
+    expect(code).toMatch(new RegExp(`export \\{[^}]*\\b${mainExport}\\b`));
+    expect(code.length).toBeGreaterThan(5_000);
+  });
+
+  it("the check itself catches built-ins, with and without the node: prefix", async () => {
+    const { found } = await bundleNeutral(`import "node:fs"; import "http"; import "fs/promises";`);
+    expect(found.map((entry) => entry.split(" ")[0])).toEqual(["node:fs", "http", "fs/promises"]);
+  });
+});
