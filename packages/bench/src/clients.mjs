@@ -1,0 +1,54 @@
+// The four contestants of the throughput benchmark, each set up once and then asked to
+// pause the same key, the way an application would call it.
+import { createQStashClient } from "@qstash-flow/fetch";
+import { FlowControl } from "@qstash-flow/flow-control";
+import { Client } from "@upstash/qstash";
+
+export const BENCH_TOKEN = "bench-token";
+export const BENCH_KEY = "orders-eu";
+
+/**
+ * @typedef {{ id: string, label: string, call: () => Promise<void> }} Contestant
+ * @param {string} baseUrl the loopback server
+ * @returns {Contestant[]}
+ */
+export function contestants(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
+  const flowControl = new FlowControl({ token, baseUrl });
+  const typed = createQStashClient({ token, baseUrl });
+  const official = new Client({ token, baseUrl });
+  const authorization = `Bearer ${token}`;
+
+  return [
+    {
+      id: "wrapper",
+      label: "FlowControl#pause (ours)",
+      call: () => flowControl.pause(key),
+    },
+    {
+      id: "typed",
+      label: "typed client POST (ours)",
+      call: async () => {
+        const { error, response } = await typed.POST("/v2/flowControl/{flowControlKey}/pause", {
+          params: { path: { flowControlKey: key } },
+        });
+        if (!response.ok) throw new Error(`pause failed with ${response.status}: ${JSON.stringify(error)}`);
+      },
+    },
+    {
+      id: "official",
+      label: "@upstash/qstash flowControl.pause",
+      call: () => official.flowControl.pause(key),
+    },
+    {
+      id: "fetch",
+      label: "bare fetch",
+      call: async () => {
+        const url = new URL(`/v2/flowControl/${encodeURIComponent(key)}/pause`, baseUrl);
+        const response = await fetch(url, { method: "POST", headers: { Authorization: authorization } });
+        // Read the (empty) body like the clients do, so the connection is free for the next call.
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`pause failed with ${response.status}`);
+      },
+    },
+  ];
+}

@@ -1,0 +1,64 @@
+// Code generation: the types package's render() on the vendored specs and on a large
+// synthetic spec, and a warm `pnpm build` (everything a turbo cache hit).
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bigSpec } from "./big-spec.mjs";
+import { median } from "./stats.mjs";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const GENERATOR = new URL("../../types/scripts/generate.mjs", import.meta.url);
+
+async function timeRender(render, specDir, runs) {
+  const times = [];
+  let files = {};
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    files = await render({ specDir });
+    times.push(performance.now() - start);
+  }
+  const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  return { runs: times, median: median(times), files: Object.keys(files).length, bytes };
+}
+
+/**
+ * @param {{ operations?: number, runs?: number }} [options]
+ */
+export async function measureCodegen({ operations = 500, runs = 3 } = {}) {
+  const { render } = await import(GENERATOR.href);
+  const vendored = await timeRender(render, undefined, runs);
+  const dir = await mkdtemp(join(tmpdir(), "qstash-flow-bench-"));
+  try {
+    // JSON is YAML, and the generator reads every *.yaml in the folder.
+    await writeFile(join(dir, "synthetic.yaml"), JSON.stringify(bigSpec(operations)));
+    const large = await timeRender(render, dir, runs);
+    return { vendored, large: { ...large, operations } };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A build run once to warm the cache, then timed `runs` times. `args` defaults to the
+ * whole workspace (`pnpm build`).
+ */
+export function measureWarmBuild({ runs = 3, args = ["build"] } = {}) {
+  const run = () => {
+    const start = performance.now();
+    const result = spawnSync("pnpm", args, { cwd: REPO_ROOT, encoding: "utf8", env: process.env });
+    const elapsed = performance.now() - start;
+    const output = `${result.stdout}${result.stderr}`;
+    return { elapsed, ok: result.status === 0, fullTurbo: output.includes("FULL TURBO"), output };
+  };
+  const warmup = run();
+  if (!warmup.ok) return { ok: false, error: warmup.output.trim().split("\n").slice(-6).join("\n") };
+  const timed = Array.from({ length: runs }, run);
+  return {
+    ok: timed.every((r) => r.ok),
+    fullTurbo: timed.every((r) => r.fullTurbo),
+    runs: timed.map((r) => r.elapsed),
+    median: median(timed.map((r) => r.elapsed)),
+  };
+}

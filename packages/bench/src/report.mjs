@@ -1,0 +1,215 @@
+// Renders a benchmark run as Markdown: printed to the terminal and written to BENCHMARKS.md.
+import { ms, whole } from "./stats.mjs";
+
+/** A Markdown table; `align` has "r" for right-aligned columns. */
+export function table(header, rows, align = []) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  const rule = header.map((_, i) => (align[i] === "r" ? "---:" : "---"));
+  return [line(header), line(rule), ...rows.map((row) => line(row.map(String)))].join("\n");
+}
+
+const bytes = (n) => `${whole(n)} B`;
+
+function machineSection({ machine, versions, command, date }) {
+  return [
+    `Written by \`${command}\` on ${date}. Do not edit: rerun the command, which rewrites this file.`,
+    "",
+    table(
+      ["machine", ""],
+      [
+        ["CPU", `${machine.cpu}, ${machine.cores} cores`],
+        ["memory", `${machine.memoryGiB} GiB`],
+        ["Node.js", machine.node],
+        ["OS", machine.os],
+        ["load average at start (1, 5, 15 min)", machine.load.join(", ")],
+      ],
+    ),
+    "",
+    table(
+      ["package", "version"],
+      Object.entries(versions).map(([name, version]) => [`\`${name}\``, version]),
+    ),
+  ].join("\n");
+}
+
+function targetsSection(targets) {
+  const missed = targets.filter((t) => !t.met).length;
+  return [
+    "## Targets",
+    "",
+    missed
+      ? `**${missed} of ${targets.length} targets missed.** See packages/bench/README.md for why and what would fix it.`
+      : `All ${targets.length} targets met.`,
+    "",
+    table(
+      ["target", "measured", "met"],
+      targets.map((t) => [t.target, t.measured, t.met ? "yes" : "**NO**"]),
+    ),
+  ].join("\n");
+}
+
+function budgetsSection(budgets, target) {
+  const over = budgets.filter((b) => b.limitBytes > target);
+  const lines = [
+    "## Size budgets in CI",
+    "",
+    "`pnpm size` (size-limit, same esbuild options as below) fails CI when a bundle outgrows its budget. " +
+      "size-limit subtracts the 32 B that an empty esbuild bundle gzips to, so it reports 32 B less than the table below.",
+    "",
+    table(
+      ["bundle", "budget (gzipped)", "target"],
+      budgets.map((b) => [b.name, b.limit, `${bytes(target)}`]),
+    ),
+  ];
+  if (over.length) {
+    lines.push(
+      "",
+      `> **WARNING: ${over.length === budgets.length ? "every" : "some"} size budget is above the ${bytes(target)} target.** ` +
+        "The bundles do not meet the target yet, so the budgets are set at today's size rounded up, to stop " +
+        "further growth without failing CI. Lower them to the target as soon as the bundles fit; never raise them silently.",
+    );
+  }
+  return lines.join("\n");
+}
+
+function throughputSection(throughput, equivalence) {
+  const lines = ["## Per-call throughput: `pause(key)`", ""];
+  if (equivalence) {
+    const sample = Object.values(equivalence.requests)[0];
+    lines.push(
+      equivalence.problems.length
+        ? `**The contestants sent different requests:**\n${equivalence.problems.map((p) => `- ${p}`).join("\n")}`
+        : `Checked first: all four sent the same request (\`${sample.method} ${sample.url}\`, the same Authorization header, no body).`,
+      "",
+    );
+  }
+  lines.push(
+    "One loopback HTTP server in a separate Node process answers 200 with an empty body. After a warm-up, each round " +
+      "runs every contestant in turn (rotating the order); a contestant's figure is the median of its rounds, and its " +
+      "ratio is the median over rounds of its ops/s divided by bare fetch's ops/s in the same round.",
+  );
+  for (const { concurrency, ops, results } of throughput) {
+    lines.push(
+      "",
+      `### Concurrency ${concurrency} (${whole(ops)} calls per round)`,
+      "",
+      table(
+        ["client", "median ops/s", "vs bare fetch", "rounds (ops/s)"],
+        results.map((r) => [
+          r.label,
+          whole(r.median),
+          `${Math.round(r.ratio * 100)} %`,
+          r.rounds.map(whole).join(", "),
+        ]),
+        ["", "r", "r", ""],
+      ),
+    );
+  }
+  return lines.join("\n");
+}
+
+function bundleSection(bundles) {
+  return [
+    "## Bundle size: an app that only calls `pause` once",
+    "",
+    "Bundled with esbuild for the browser (ESM, minified, tree-shaken); gzip level 9. " +
+      '"Other operations" lists which of `resume`, `resetRate`, `globalParallelism`, `/pin`, `/unpin` appear in the bundle.',
+    "",
+    table(
+      ["app", "minified", "gzipped", "other operations", "minified bytes by package"],
+      bundles.map((b) => [
+        b.label,
+        bytes(b.minified),
+        bytes(b.gzipped),
+        b.others.length ? b.others.join(", ") : "none",
+        b.inputs.map((i) => `${i.path} ${whole(i.bytes)}`).join(", "),
+      ]),
+      ["", "r", "r", "", ""],
+    ),
+  ].join("\n");
+}
+
+function coldStartSection(coldStart) {
+  return [
+    "## Cold start",
+    "",
+    "A fresh `node` process that imports the package and constructs a client, from spawn to exit.",
+    "",
+    table(
+      ["script", "median", "fastest", "slowest", "runs"],
+      coldStart.map((r) => [r.label, ms(r.median), ms(Math.min(...r.runs)), ms(Math.max(...r.runs)), r.runs.length]),
+      ["", "r", "r", "r", "r"],
+    ),
+  ].join("\n");
+}
+
+function codegenSection({ codegen, build }) {
+  const rows = [];
+  if (codegen) {
+    rows.push(
+      [
+        "`render()` on the vendored specs in openapi/",
+        ms(codegen.vendored.median),
+        `${codegen.vendored.files} files, ${bytes(codegen.vendored.bytes)}`,
+      ],
+      [
+        `\`render()\` on a synthetic spec of ${codegen.large.operations} operations`,
+        ms(codegen.large.median),
+        `${codegen.large.files} files, ${bytes(codegen.large.bytes)}`,
+      ],
+    );
+  }
+  if (build) {
+    rows.push(
+      build.ok
+        ? [
+            `warm \`pnpm build\`${build.scope ? ` (${build.scope})` : ""}`,
+            ms(build.median),
+            build.fullTurbo ? "every task a turbo cache hit" : "**not** a full cache hit",
+          ]
+        : ["warm `pnpm build`", "failed", build.error.replaceAll("\n", " ").slice(0, 300)],
+    );
+  }
+  return [
+    "## Code generation and build",
+    "",
+    `\`render()\` is the generator in packages/types/scripts/generate.mjs (what \`pnpm generate\` runs), without writing files; median of ${codegen?.vendored.runs.length ?? 0} runs in one process. The warm build is timed after one untimed run.`,
+    "",
+    table(["what", "median", "output"], rows, ["", "r", ""]),
+  ].join("\n");
+}
+
+function typecheckSection(typecheck) {
+  return [
+    "## Type-check cost",
+    "",
+    "`tsc --noEmit --extendedDiagnostics` over one consumer file that calls every operation (packages/bench/typecheck/), " +
+      "with the workspace's strict compiler options. Wall time includes starting tsc and reading the DOM and ES libraries.",
+    "",
+    table(
+      ["consumer", "tsc wall (median)", "check time", "instantiations", "types", "memory"],
+      typecheck.map((t) => [
+        t.label,
+        ms(t.wall),
+        ms(t.check),
+        whole(t.instantiations),
+        whole(t.types),
+        `${whole(t.memoryK / 1024)} MiB`,
+      ]),
+      ["", "r", "r", "r", "r", "r"],
+    ),
+  ].join("\n");
+}
+
+/** The whole report. Sections whose results are missing (a partial run) are left out. */
+export function renderReport(run) {
+  const parts = ["# Benchmarks", "", machineSection(run)];
+  if (run.targets?.length) parts.push(targetsSection(run.targets));
+  if (run.budgets) parts.push(budgetsSection(run.budgets, run.bundleTarget));
+  if (run.throughput) parts.push(throughputSection(run.throughput, run.equivalence));
+  if (run.bundles) parts.push(bundleSection(run.bundles));
+  if (run.coldStart) parts.push(coldStartSection(run.coldStart));
+  if (run.codegen || run.build) parts.push(codegenSection(run));
+  if (run.typecheck) parts.push(typecheckSection(run.typecheck));
+  return `${parts.join("\n\n")}\n`;
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// `pnpm bench`: measures our clients against the official SDK and bare fetch, prints the
+// report and writes it to BENCHMARKS.md at the repository root.
+//   node src/run.mjs                 everything (about 2-3 minutes on 2 cores)
+//   node src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
+//   node src/run.mjs --only bundle,throughput,cold,codegen,build,typecheck
+//   node src/run.mjs --out FILE      write the report somewhere else
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { BUDGETS, limitBytes } from "./budgets.mjs";
+import { measureBundles } from "./bundle.mjs";
+import { contestants } from "./clients.mjs";
+import { measureCodegen, measureWarmBuild, REPO_ROOT } from "./codegen.mjs";
+import { measureColdStart } from "./cold-start.mjs";
+import { machine, versions } from "./machine.mjs";
+import { startServerProcess } from "./loopback.mjs";
+import { renderReport } from "./report.mjs";
+import { BUNDLE_TARGET_GZIP, evaluateTargets } from "./targets.mjs";
+import { checkEquivalence, measureThroughput } from "./throughput.mjs";
+import { measureTypecheck } from "./typecheck.mjs";
+
+const SECTIONS = ["bundle", "throughput", "cold", "codegen", "build", "typecheck"];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string" },
+  },
+});
+const only = values.only ? values.only.split(",").map((s) => s.trim()) : SECTIONS;
+const unknown = only.filter((s) => !SECTIONS.includes(s));
+if (unknown.length) {
+  console.error(`unknown section(s) ${unknown.join(", ")}; expected some of ${SECTIONS.join(", ")}`);
+  process.exit(2);
+}
+const quick = values.quick;
+const out = values.out ?? (quick || values.only ? undefined : join(REPO_ROOT, "BENCHMARKS.md"));
+
+const PLAN = quick
+  ? {
+      throughput: [
+        { concurrency: 1, ops: 50, warmupOps: 20, rounds: 2 },
+        { concurrency: 32, ops: 200, warmupOps: 64, rounds: 2 },
+      ],
+      coldRuns: 2,
+      codegen: { operations: 20, runs: 1 },
+      buildRuns: 1,
+      typecheckRuns: 1,
+    }
+  : {
+      throughput: [
+        { concurrency: 1, ops: 1000, warmupOps: 1000, rounds: 5 },
+        { concurrency: 32, ops: 2000, warmupOps: 2000, rounds: 5 },
+      ],
+      coldRuns: 15,
+      codegen: { operations: 500, runs: 3 },
+      buildRuns: 3,
+      typecheckRuns: 3,
+    };
+
+const step = async (name, work) => {
+  const start = performance.now();
+  process.stderr.write(`bench: ${name}...`);
+  const result = await work();
+  process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
+  return result;
+};
+
+const run = {
+  machine: machine(),
+  versions: versions(),
+  command: "pnpm bench",
+  date: new Date().toISOString().slice(0, 10),
+  bundleTarget: BUNDLE_TARGET_GZIP,
+  budgets: BUDGETS.map((b) => ({ ...b, limitBytes: limitBytes(b.limit) })),
+};
+if (values.only || quick) run.command = `pnpm --filter @qstash-flow/bench bench ${process.argv.slice(2).join(" ")}`;
+let failed = false;
+
+if (only.includes("bundle")) run.bundles = await step("bundle sizes", measureBundles);
+
+if (only.includes("throughput")) {
+  const server = await startServerProcess();
+  try {
+    const list = contestants(server.url);
+    run.equivalence = await step("checking the requests are the same", () => checkEquivalence(server, list));
+    if (run.equivalence.problems.length) failed = true;
+    run.throughput = [];
+    for (const plan of PLAN.throughput) {
+      const measured = await step(`throughput at concurrency ${plan.concurrency}`, () => measureThroughput(list, plan));
+      run.throughput.push({ ...measured, ops: plan.ops });
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+if (only.includes("cold")) run.coldStart = await step("cold start", () => measureColdStart({ runs: PLAN.coldRuns }));
+if (only.includes("codegen")) run.codegen = await step("code generation", () => measureCodegen(PLAN.codegen));
+if (only.includes("build")) {
+  run.build = await step("warm pnpm build", () => {
+    const full = measureWarmBuild({ runs: PLAN.buildRuns });
+    if (full.ok) return full;
+    // Another package failing to build says nothing about ours: time the bench's own dependencies.
+    const scoped = measureWarmBuild({
+      runs: PLAN.buildRuns,
+      args: ["turbo", "run", "build", "--filter=@qstash-flow/bench..."],
+    });
+    return { ...scoped, scope: "the bench's dependencies only; the full `pnpm build` failed", fullError: full.error };
+  });
+}
+if (only.includes("typecheck"))
+  run.typecheck = await step("type-check", () => measureTypecheck({ runs: PLAN.typecheckRuns }));
+
+run.targets = evaluateTargets({ bundles: run.bundles, throughput: run.throughput, coldStart: run.coldStart });
+const report = renderReport(run);
+console.log(report);
+if (out) {
+  await writeFile(out, report);
+  console.error(`bench: wrote ${out}`);
+}
+if (failed) {
+  console.error("bench: the contestants did not send the same request; the throughput comparison is not valid.");
+  process.exitCode = 1;
+}

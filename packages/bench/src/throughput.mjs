@@ -1,0 +1,86 @@
+// Per-call throughput: every contestant pauses the same key against one loopback server
+// in another process. Rounds interleave the contestants (in a rotating order) so that a
+// burst of load from elsewhere on the machine hits all of them, not just one.
+import { median } from "./stats.mjs";
+
+/**
+ * Calls `call` `ops` times with at most `concurrency` calls in flight; resolves with ops/s.
+ * @param {() => Promise<void>} call
+ */
+export async function opsPerSecond(call, ops, concurrency) {
+  let remaining = ops;
+  const worker = async () => {
+    while (remaining > 0) {
+      remaining--;
+      await call();
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, ops) }, worker));
+  return ops / ((performance.now() - start) / 1000);
+}
+
+/** The parts of a request that must be the same whichever client sent it. */
+function essentials(request) {
+  return {
+    method: request.method,
+    url: request.url,
+    authorization: request.headers.authorization,
+    body: request.body,
+    contentLength: request.headers["content-length"] ?? "0",
+  };
+}
+
+/**
+ * Has the server record one call of each contestant and compares what arrived.
+ * @param {{ record: (call: () => Promise<unknown>) => Promise<any> }} server
+ * @param {import("./clients.mjs").Contestant[]} list
+ * @returns {Promise<{ requests: Record<string, any>, problems: string[] }>}
+ */
+export async function checkEquivalence(server, list) {
+  const requests = {};
+  for (const contestant of list) requests[contestant.id] = await server.record(contestant.call);
+  const [reference, ...others] = list;
+  const expected = essentials(requests[reference.id]);
+  const problems = [];
+  for (const contestant of others) {
+    const actual = essentials(requests[contestant.id]);
+    for (const [field, value] of Object.entries(expected)) {
+      if (actual[field] !== value) {
+        problems.push(
+          `${contestant.id} sent ${field} ${JSON.stringify(actual[field])}, ${reference.id} sent ${JSON.stringify(value)}`,
+        );
+      }
+    }
+  }
+  return { requests, problems };
+}
+
+/**
+ * @param {import("./clients.mjs").Contestant[]} list
+ * @param {{ concurrency: number, ops: number, warmupOps: number, rounds: number }} plan
+ * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, ratio: number }[] }>}
+ */
+export async function measureThroughput(list, plan) {
+  const { concurrency, ops, warmupOps, rounds } = plan;
+  for (const contestant of list) await opsPerSecond(contestant.call, warmupOps, concurrency);
+  const samples = Object.fromEntries(list.map((c) => [c.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < list.length; i++) {
+      const contestant = list[(round + i) % list.length];
+      samples[contestant.id].push(await opsPerSecond(contestant.call, ops, concurrency));
+    }
+  }
+  const baseline = samples.fetch;
+  return {
+    concurrency,
+    results: list.map(({ id, label }) => ({
+      id,
+      label,
+      rounds: samples[id],
+      median: median(samples[id]),
+      // Each round's ratio is taken against bare fetch in the same round, then the median.
+      ratio: baseline ? median(samples[id].map((value, round) => value / baseline[round])) : Number.NaN,
+    })),
+  };
+}
