@@ -41,7 +41,8 @@ beforeAll(async () => {
     response.setHeader("Retry-After", "0");
     if (key === "not-json") {
       response.statusCode = 200;
-      return response.end(`not json: ${echo}`);
+      response.end(`not json: ${echo}`);
+      return;
     }
     response.statusCode = Number(key);
     response.setHeader("content-type", "application/json");
