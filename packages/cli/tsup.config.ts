@@ -1,10 +1,14 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.config.base.ts";
+import pkg from "./package.json" with { type: "json" };
+
+// The version is written into the code, so the bundle does not carry package.json.
+const define = { QSTASH_FLOW_CLI_VERSION: JSON.stringify(pkg.version) };
 
 export default defineConfig([
   // The library (`run`), built like every other package; it keeps dist/cli.js, which the
   // second build writes in parallel.
-  { ...packageBuild, platform: "node", clean: ["!cli.js"] },
+  { ...packageBuild, platform: "node", define, clean: ["!cli.js"] },
   // The bin: one ESM file; esbuild keeps the entry's shebang and tsup marks it executable.
   {
     entry: { cli: "src/cli.ts" },
@@ -13,5 +17,6 @@ export default defineConfig([
     clean: false,
     target: "es2022",
     platform: "node",
+    define,
   },
 ]);

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import pkg from "../package.json" with { type: "json" };
+import { VERSION } from "./internal/version.js";
 import { addDevCommand } from "./commands/dev.js";
 import { addReadCommands } from "./commands/read.js";
 import { addWatchCommand } from "./commands/watch.js";
@@ -11,7 +11,7 @@ export function buildProgram(context: Context): Command {
   const { stdout, stderr } = context.io;
   const program = new Command("qstash-flow")
     .description("Inspect and control QStash flow-control keys.")
-    .version(pkg.version, "-V, --version")
+    .version(VERSION, "-V, --version")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => stdout.write(text),

@@ -1,7 +1,7 @@
 import { QStashError } from "@qstash-flow/flow-control";
 import { CommanderError } from "commander";
 import type { Context } from "./internal/context.js";
-import { EXIT, failureText, isInterruption } from "./internal/errors.js";
+import { CommandFailure, EXIT, failureText, isInterruption } from "./internal/errors.js";
 import { type CliIO, redacting } from "./internal/io.js";
 import { buildProgram } from "./program.js";
 
@@ -33,6 +33,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (isInterruption(error, io.signal)) {
       stderr.write("interrupted\n");
       return EXIT.interrupted;
+    }
+    if (error instanceof CommandFailure) {
+      stderr.write(`error: ${error.message}\n`);
+      return EXIT.failed;
     }
     if (error instanceof QStashError) {
       stderr.write(failureText(error));

@@ -1,19 +1,16 @@
+import type { DevServer, DevServerEvent } from "@qstash-flow/dev-server";
 import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
+import { CommandFailure } from "../internal/errors.js";
 import { port } from "../internal/parse.js";
 
 interface DevFlags {
   port: number;
+  quiet?: boolean;
   json?: boolean;
 }
 
 const DEFAULT_PORT = 8080;
-
-// TODO: a typed import once @qstash-flow/dev-server is in the workspace.
-const DEV_SERVER: string = "@qstash-flow/dev-server";
-interface DevServerModule {
-  startDevServer(options: { port: number }): Promise<{ url: string; token: string; close(): Promise<void> }>;
-}
 
 /** Resolves when `signal` aborts; never, without one. */
 function stopped(signal: AbortSignal | undefined): Promise<void> {
@@ -23,6 +20,20 @@ function stopped(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+function banner(server: DevServer): string {
+  return [
+    `QStash dev server listening on ${server.url}`,
+    `token: ${server.token}`,
+    "",
+    "In another terminal:",
+    `  export QSTASH_URL=${server.url} QSTASH_TOKEN=${server.token}`,
+    "  qstash-flow list",
+    "",
+    "Messages are delivered to loopback destinations only. Ctrl-C stops.",
+    "",
+  ].join("\n");
+}
+
 /** `dev`: a local QStash flow-control server, until Ctrl-C / SIGTERM. */
 export function addDevCommand(program: Command, context: Context): void {
   const { io } = context;
@@ -30,32 +41,39 @@ export function addDevCommand(program: Command, context: Context): void {
     .command("dev")
     .description("run a local QStash dev server (flow control and publish) until Ctrl-C")
     .addOption(new Option("--port <n>", "port on 127.0.0.1; 0 picks a free one").default(DEFAULT_PORT).argParser(port))
-    .option("--json", "print the URL and token as one JSON line")
+    .option("--quiet", "print no line per message")
+    .option("--json", "print the URL and token, then every event, as JSON lines")
     .action(async function (this: Command) {
       const options = this.opts<DevFlags>();
       // Loaded on demand: the other commands never pay for the server.
-      const { startDevServer } = (await import(DEV_SERVER)) as DevServerModule;
-      const server = await startDevServer({ port: options.port });
-      // The dev token is printed on purpose: it only opens this local server.
-      context.secrets.splice(0, context.secrets.length, ...context.secrets.filter((s) => s !== server.token));
+      const { startDevServer, formatDevServerEvent } = await import("@qstash-flow/dev-server");
+      const log = (event: DevServerEvent) => {
+        // API calls are noise next to the messages; the listening line is the banner.
+        if (options.quiet || event.type === "listening" || event.type === "request") return;
+        io.stdout.write(
+          options.json
+            ? `${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`
+            : `${new Date().toISOString()} ${formatDevServerEvent(event)}\n`,
+        );
+      };
+      let server: DevServer;
       try {
-        if (options.json) {
-          io.stdout.write(`${JSON.stringify({ url: server.url, token: server.token })}\n`);
-        } else {
-          io.stdout.write(
-            [
-              `QStash dev server listening on ${server.url}`,
-              `token: ${server.token}`,
-              "",
-              "In another terminal:",
-              `  export QSTASH_URL=${server.url} QSTASH_TOKEN=${server.token}`,
-              "  qstash-flow list",
-              "",
-              "Ctrl-C stops it.",
-              "",
-            ].join("\n"),
+        server = await startDevServer({ port: options.port, log });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+          throw new CommandFailure(
+            `port ${options.port} is in use; pick another with --port, or --port 0 for any free one`,
           );
         }
+        throw error;
+      }
+      // The dev token is printed on purpose: it opens only this local server.
+      const others = context.secrets.filter((secret) => secret !== server.token);
+      context.secrets.splice(0, context.secrets.length, ...others);
+      try {
+        io.stdout.write(
+          options.json ? `${JSON.stringify({ url: server.url, token: server.token })}\n` : banner(server),
+        );
         await stopped(io.signal);
       } finally {
         await server.close();

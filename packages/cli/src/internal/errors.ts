@@ -19,6 +19,11 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** A failure outside the API (e.g. a port in use): its message goes to stderr and the exit code is 1. */
+export class CommandFailure extends Error {
+  override readonly name = "CommandFailure";
+}
+
 /** Reports a usage problem found by our code exactly like commander reports its own: message, then help. */
 export function usageError(command: Command, message: string): never {
   command.error(`error: ${message}`, { exitCode: EXIT.usage, code: "qstash-flow.usage" });

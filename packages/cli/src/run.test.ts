@@ -1,0 +1,107 @@
+import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIO } from "./internal/io.js";
+import { run } from "./run.js";
+
+const TOKEN = "unit-test-token-8c1d2e";
+/** Where every run points: a usage error must never reach it. */
+let quiet: LoopbackServer;
+
+beforeAll(async () => {
+  quiet = await startLoopbackServer((_, response) => {
+    response.statusCode = 500;
+    response.end();
+  });
+});
+
+afterAll(async () => {
+  await quiet.close();
+});
+
+async function cli(args: string[], env: Record<string, string> = { QSTASH_TOKEN: TOKEN, QSTASH_URL: quiet.url }) {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  };
+  const code = await run(args, io);
+  expect(stdout + stderr).not.toContain(TOKEN);
+  return { code, stdout, stderr };
+}
+
+const COMMANDS = ["list", "get", "pause", "resume", "pin", "unpin", "reset-rate", "global", "watch", "dev"];
+
+describe("help", () => {
+  it.each(COMMANDS)("is there for %s, exit 0, defaults named but never shown", async (command) => {
+    const result = await cli([command, "--help"]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(new RegExp(`^Usage: qstash-flow ${command} `));
+    if (command !== "dev") expect(result.stdout).toMatch(/--token <token>\s+QStash token \(default: \$QSTASH_TOKEN\)/);
+  });
+
+  it("lists every command at the top level, also via `help`", async () => {
+    for (const args of [["--help"], ["help"]]) {
+      const result = await cli(args);
+      expect(result.code).toBe(0);
+      for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
+  });
+
+  it("prints the version", async () => {
+    expect((await cli(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe("usage errors: exit 2, the relevant help, nothing sent", () => {
+  const cases: [string, string[], RegExp, string][] = [
+    ["no command", [], /Usage: qstash-flow \[options\] \[command\]/, ""],
+    ["an unknown command", ["frobnicate"], /unknown command 'frobnicate'/, ""],
+    ["an unknown option", ["list", "--verbose"], /unknown option '--verbose'/, "list"],
+    ["a missing argument", ["pause"], /missing required argument 'key'/, "pause"],
+    ["too many arguments", ["get", "a", "b"], /too many arguments/, "get"],
+    ["a word for a number", ["pin", "k", "--parallelism", "two"], /'two' is invalid.*positive whole number/, "pin"],
+    ["a zero", ["pin", "k", "--rate", "0"], /'0' is invalid/, "pin"],
+    ["a fraction", ["pin", "k", "--rate", "1.5"], /'1.5' is invalid/, "pin"],
+    ["hex", ["pin", "k", "--rate", "0x10"], /'0x10' is invalid/, "pin"],
+    ["a bad period", ["pin", "k", "--period", "30x"], /'30x' is invalid.*duration/, "pin"],
+    ["a zero period", ["pin", "k", "--period", "0s"], /'0s' is invalid/, "pin"],
+    ["pin without values", ["pin", "k"], /pin needs --parallelism, --rate or --period/, "pin"],
+    ["unpin without flags", ["unpin", "k"], /unpin needs --parallelism, --rate or both/, "unpin"],
+    ["a dot-segment key", ["pause", ".."], /QStash pause for key "\.\." failed: .*dot-segment/, "pause"],
+    ["an encoded dot-segment", ["resume", "%2e"], /QStash resume for key "%2e" failed: .*dot-segment/, "resume"],
+    ["an empty key", ["get", ""], /QStash get for key "" failed: the key must not be empty/, "get"],
+    ["a key with a control character", ["reset-rate", "a\u0007b"], /control characters/, "reset-rate"],
+    [
+      "both --url and --region",
+      ["list", "--url", "http://127.0.0.1:9", "--region", "us-east-1"],
+      /cannot be used/,
+      "list",
+    ],
+    ["an unknown region", ["global", "--region", "mars-1"], /region must be one of eu-central-1, us-east-1/, "global"],
+    ["a URL that is not http", ["list", "--url", "ftp://example.test"], /baseUrl must be an http\(s\) URL/, "list"],
+    ["an empty --url", ["list", "--url", ""], /baseUrl must be an absolute http\(s\) URL/, "list"],
+    ["a short watch interval", ["watch", "k", "--interval", "5"], /at least 100/, "watch"],
+    ["a port out of range", ["dev", "--port", "70000"], /port number from 0 to 65535/, "dev"],
+  ];
+
+  it.each(cases)("for %s", async (_, args, message, command) => {
+    const result = await cli(args);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(`Usage: qstash-flow ${command}`);
+    expect(quiet.requests).toEqual([]);
+  });
+
+  it("for a missing token, from neither flag nor environment", async () => {
+    for (const env of [{ QSTASH_URL: quiet.url }, { QSTASH_URL: quiet.url, QSTASH_TOKEN: "  " }]) {
+      const result = await cli(["list"], env);
+      expect(result).toMatchObject({ code: 2, stdout: "" });
+      expect(result.stderr).toContain("error: no QStash token: pass --token or set QSTASH_TOKEN");
+      expect(result.stderr).toContain("Usage: qstash-flow list");
+    }
+    expect(quiet.requests).toEqual([]);
+  });
+});

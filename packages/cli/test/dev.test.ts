@@ -1,0 +1,65 @@
+import { createServer } from "node:net";
+import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { describe, expect, it } from "vitest";
+import { runCli, startCli } from "./support/cli.js";
+
+describe("dev", () => {
+  it("serves flow control and publish until SIGTERM, then shuts down and frees the port", async () => {
+    const sink = await startLoopbackServer((_, response) => {
+      response.end("ok");
+    });
+    const dev = startCli(["dev", "--port", "0", "--json"]);
+    try {
+      const [line] = await dev.waitFor(/^.*\n/);
+      const { url, token } = JSON.parse(line) as { url: string; token: string };
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const env = { QSTASH_URL: url, QSTASH_TOKEN: token };
+
+      expect((await runCli(["pause", "dev-key"], env)).code).toBe(0);
+      const destination = new URL("/hook", sink.url);
+      const published = await fetch(new URL(`/v2/publish/${destination.href}`, url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "upstash-flow-control-key": "dev-key" },
+        body: "hi",
+      });
+      expect(published.status).toBe(201);
+      expect(JSON.parse((await runCli(["get", "dev-key", "--json"], env)).stdout)).toMatchObject({ waitListSize: 1 });
+      expect((await runCli(["resume", "dev-key"], env)).code).toBe(0);
+      await dev.waitFor(/"type":"delivered"/);
+      expect(sink.requests.map((request) => request.body)).toEqual(["hi"]);
+
+      dev.child.kill("SIGTERM");
+      expect(await dev.exited).toBe(0);
+      const refused = await runCli(["list", "--url", url, "--token", token]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/ECONNREFUSED/);
+    } finally {
+      dev.child.kill();
+      await sink.close();
+    }
+  });
+
+  it("prints the URL and token for people, and stops on Ctrl-C (SIGINT)", async () => {
+    const dev = startCli(["dev", "--port", "0"]);
+    const [, url] = await dev.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    const { stdout } = dev.output();
+    expect(stdout).toMatch(/^token: \S+$/m);
+    expect(stdout).toContain(`export QSTASH_URL=${url} QSTASH_TOKEN=`);
+    dev.child.kill("SIGINT");
+    expect(await dev.exited).toBe(0);
+    expect(dev.output().stdout).toMatch(/dev server stopped\n$/);
+  });
+
+  it("exits 1 with a clear message when the port is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const result = await runCli(["dev", "--port", String(port)]);
+      expect(result).toMatchObject({ code: 1, stdout: "" });
+      expect(result.stderr).toContain(`error: port ${port} is in use`);
+    } finally {
+      taken.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import { execFile, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+
+function tmux(socket: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("tmux", ["-S", socket, "-f", "/dev/null", ...args], (error, stdout, stderr) =>
+      error ? reject(new Error(`tmux ${args[0]} failed: ${stderr || error.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * One command in a real terminal of its own: a private tmux server (its own socket, so
+ * nobody else's tmux is touched), a pane that stays after the command exits so that its
+ * exit status can be read.
+ */
+export async function startTerminal(command: string[], env: Record<string, string>, size = { x: 120, y: 30 }) {
+  const socket = join(tmpdir(), `qstash-flow-cli-${randomUUID()}.sock`);
+  const target = "term";
+  const envArgs = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+  await tmux(socket, [
+    "new-session",
+    "-d",
+    "-s",
+    target,
+    "-x",
+    String(size.x),
+    "-y",
+    String(size.y),
+    ...envArgs,
+    // exec: Ctrl-C reaches the command itself, and the pane's exit status is the command's.
+    `exec ${command.map(quote).join(" ")}`,
+    ";",
+    "set-option",
+    "-t",
+    target,
+    "remain-on-exit",
+    "on",
+  ]);
+  const capture = () => tmux(socket, ["capture-pane", "-p", "-t", target]);
+  return {
+    capture,
+    /** The screen, once `predicate` holds for it. */
+    async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      let screen = "";
+      while (Date.now() < deadline) {
+        screen = await capture();
+        if (predicate(screen)) return screen;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`the terminal never showed ${what}; last screen:\n${screen}`);
+    },
+    sendKeys: (...keys: string[]) => tmux(socket, ["send-keys", "-t", target, ...keys]),
+    /** The command's exit status once it has exited; rejects if a signal killed it. */
+    async exitStatus(timeoutMs = 10_000): Promise<number> {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const format = "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}";
+        const [dead, status, signal] = (await tmux(socket, ["display-message", "-p", "-t", target, format]))
+          .trim()
+          .split(":");
+        // tmux can mark the pane dead (its terminal closed) a moment before it has reaped the process.
+        if (dead === "1" && signal) throw new Error(`the command was killed by signal ${signal}`);
+        if (dead === "1" && status) return Number(status);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("the command did not exit");
+    },
+    close: () => tmux(socket, ["kill-server"]).catch(() => undefined),
+  };
+}
