@@ -57,6 +57,7 @@ export async function render({ specDir = defaults.specDir } = {}) {
   return files;
 }
 
+/** @param {{ specDir?: string, outDir?: string, check?: boolean }} [options] */
 export async function generate({ specDir, outDir = defaults.outDir, check = false } = {}) {
   const files = await render({ specDir });
   const existing = new Set(

@@ -96,6 +96,7 @@ export async function specUpdate(options = {}) {
         rootDir: resolve(o.packagesDir, ".."),
         typesName,
         operations: [...operationIds(before), ...operationIds(after)],
+        current: operationIds(after),
       });
     }
 
@@ -145,7 +146,12 @@ Options:
 
 Exit codes: 0 done, 1 failed and wrote nothing, 2 updated (or would) but a package no longer compiles.`;
 
-function parseCli(argv, cwd) {
+/**
+ * The command line as specUpdate options; relative paths are taken from `cwd`.
+ * @param {string[]} argv
+ * @param {string} cwd
+ */
+export function parseCli(argv, cwd) {
   const { values } = parseArgs({
     args: argv,
     options: {

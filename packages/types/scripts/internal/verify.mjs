@@ -10,8 +10,8 @@ const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TR
 const UNUSED_EXPECT_ERROR = 2578;
 
 /**
- * @typedef {{ operation: string | null, candidates: string[], file: string | null, line: number,
- *   code: number, message: string }} Breakage
+ * @typedef {{ operation: string | null, candidates: string[], missing: string[], file: string | null,
+ *   line: number, code: number, message: string }} Breakage
  */
 
 /** Workspace packages by name -> their TypeScript entry, so imports see today's sources, not stale builds. */
@@ -59,7 +59,7 @@ function operationAt(sf, pos) {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments[0]) {
       const method = node.expression.name.text;
       const path = literalText(node.arguments[0], sf);
-      if (METHODS.includes(method) && path?.startsWith("/")) return { method, path };
+      if (METHODS.includes(method) && path?.startsWith("/")) return { method, path, node: node.arguments[0] };
     }
     const index = ts.isIndexedAccessTypeNode(node)
       ? node.indexType
@@ -82,9 +82,15 @@ function operationAt(sf, pos) {
   return null;
 }
 
-/** A `${...}` path matches several operations: list the ones it can mean. */
-function expand({ method, path }, known) {
+/**
+ * The operations a `${...}` path can be: from the literal types the checker gives the
+ * argument, else by matching the template against every known operation.
+ */
+function expand({ method, path, node }, checker, known) {
   if (!path.includes("${")) return [];
+  const type = node ? checker.getTypeAtLocation(node) : null;
+  const literals = (type?.isUnion() ? type.types : type ? [type] : []).filter((t) => t.isStringLiteral());
+  if (literals.length) return literals.map((t) => [method, t.value].filter(Boolean).join(" ")).sort();
   const pattern = path
     .split(/\$\{[^}]*\}/)
     .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
@@ -96,11 +102,11 @@ function expand({ method, path }, known) {
   });
 }
 
-function breakageOf(diagnostic, rootDir, known) {
+function breakageOf(diagnostic, { rootDir, checker, known, current }) {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n").split("\n")[0];
   const { file: sf, start } = diagnostic;
-  if (!sf || start === undefined)
-    return { operation: null, candidates: [], file: null, line: 0, code: diagnostic.code, message };
+  const none = { operation: null, candidates: [], missing: [], file: null, line: 0, code: diagnostic.code, message };
+  if (!sf || start === undefined) return none;
   const { line } = sf.getLineAndCharacterOfPosition(start);
   let pos = start;
   if (diagnostic.code === UNUSED_EXPECT_ERROR) {
@@ -109,59 +115,65 @@ function breakageOf(diagnostic, rootDir, known) {
     pos = next + (/^\s*/.exec(sf.text.slice(next))?.[0].length ?? 0);
   }
   const found = operationAt(sf, pos);
+  const candidates = found ? expand(found, checker, known) : [];
   return {
+    ...none,
     operation: found ? [found.method, found.path].filter(Boolean).join(" ") : null,
-    candidates: found ? expand(found, known) : [],
+    candidates,
+    missing: candidates.filter((id) => !current.has(id)),
     file: relative(rootDir, sf.fileName),
     line: line + 1,
-    code: diagnostic.code,
-    message,
   };
 }
 
 /** "operation POST /v2/... broke <file>:<line>: <message>" */
 export function formatBreakage(b) {
   const where = b.file ? `${b.file}:${b.line}` : "the build";
-  const also = b.candidates.length ? ` (can be ${b.candidates.join(", ")})` : "";
+  const also = b.missing.length
+    ? ` (${b.missing.join(", ")} no longer in the spec)`
+    : b.candidates.length
+      ? ` (can be ${b.candidates.join(", ")})`
+      : "";
   return b.operation
     ? `operation ${b.operation}${also} broke ${where}: ${b.message}`
     : `${where}: ${b.message} (no operation call found at this line)`;
 }
 
+/** The package's compiler options and files, with its imports pointed at the new types. */
+function loadProject(dir, mapped) {
+  const configPath = join(dir, "tsconfig.json");
+  const { config, error } = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (error) throw new Error(`Cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(error.messageText, "\n")}`);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dir, undefined, configPath);
+  const { configFilePath: _file, pathsBasePath: _base, ...own } = parsed.options;
+  const options = { ...own, noEmit: true, incremental: false, paths: { ...own.paths, ...mapped } };
+  return { options, files: parsed.fileNames };
+}
+
 /**
  * @param {{ generatedDir: string, packages: string[], packagesDir: string, rootDir: string,
- *   typesName: string, operations: Iterable<string> }} options
+ *   typesName: string, operations: Iterable<string>, current: Iterable<string> }} options
+ *   `operations`: every operation before and after; `current`: the ones the new spec has
  * @returns {Promise<Breakage[]>}
  */
-export async function verifyBuild({ generatedDir, packages, packagesDir, rootDir, typesName, operations }) {
+export async function verifyBuild({ generatedDir, packages, packagesDir, rootDir, typesName, operations, current }) {
   const known = new Set(operations);
+  const now = new Set(current);
   const mapped = { ...(await workspaceSources(packagesDir)), [typesName]: [join(generatedDir, "index.ts")] };
-  const breakages = new Map();
-  // Library and dependency files do not change between the programs: parse them once.
-  const cache = new Map();
+  // Packages compiled with the same options share one program: each file is checked once.
+  const groups = new Map();
   for (const dir of packages) {
-    const configPath = join(dir, "tsconfig.json");
-    const { config, error } = ts.readConfigFile(configPath, ts.sys.readFile);
-    if (error)
-      throw new Error(`Cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(error.messageText, "\n")}`);
-    const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dir, undefined, configPath);
-    const options = {
-      ...parsed.options,
-      noEmit: true,
-      incremental: false,
-      paths: { ...parsed.options.paths, ...mapped },
-    };
-    const host = ts.createCompilerHost(options);
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (fileName, ...rest) => {
-      if (!fileName.includes("/node_modules/")) return getSourceFile(fileName, ...rest);
-      if (!cache.has(fileName)) cache.set(fileName, getSourceFile(fileName, ...rest));
-      return cache.get(fileName);
-    };
-    const program = ts.createProgram({ rootNames: parsed.fileNames, options, host });
+    const { options, files } = loadProject(dir, mapped);
+    const key = JSON.stringify(options);
+    groups.set(key, { options, files: [...(groups.get(key)?.files ?? []), ...files] });
+  }
+  const breakages = new Map();
+  for (const { options, files } of groups.values()) {
+    const program = ts.createProgram({ rootNames: [...new Set(files)], options });
+    const context = { rootDir, checker: program.getTypeChecker(), known, current: now };
     for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
       if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
-      const b = breakageOf(diagnostic, rootDir, known);
+      const b = breakageOf(diagnostic, context);
       breakages.set(`${b.file}:${b.line}:${b.code}:${b.message}`, b);
     }
   }
