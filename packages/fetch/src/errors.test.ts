@@ -132,6 +132,16 @@ describe("RateLimitError", () => {
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ limit: 5000, remaining: 3, reset: 1_893_456_000 });
   });
 
+  test("any burst header picks the burst family, even without its reset", () => {
+    const headers = {
+      "Burst-RateLimit-Remaining": "0",
+      "RateLimit-Remaining": "4000",
+      "RateLimit-Reset": "1893456000",
+    };
+    const error = makeAPIError(response(429, headers), undefined) as RateLimitError;
+    expect([error.limit, error.remaining, error.reset]).toEqual([undefined, 0, undefined]);
+  });
+
   test("missing or non-numeric headers are undefined, never NaN or strings", () => {
     const error = makeAPIError(response(429, { "RateLimit-Limit": "lots", "RateLimit-Remaining": " " }), undefined);
     const { limit, remaining, reset } = error as RateLimitError;

@@ -170,7 +170,9 @@ export class RateLimitError extends APIError {
 
   constructor(serverMessage: string, init: APIErrorInit) {
     super(serverMessage, init);
-    const prefix = init.headers.has("burst-ratelimit-reset") ? "burst-ratelimit-" : "ratelimit-";
+    // One family or the other, never a mix: any burst header means the burst limit was hit.
+    const burst = ["limit", "remaining", "reset"].some((name) => init.headers.has(`burst-ratelimit-${name}`));
+    const prefix = burst ? "burst-ratelimit-" : "ratelimit-";
     this.limit = numberHeader(init.headers, `${prefix}limit`);
     this.remaining = numberHeader(init.headers, `${prefix}remaining`);
     this.reset = numberHeader(init.headers, `${prefix}reset`);
