@@ -1,8 +1,6 @@
 // The ESM smoke test under other runtimes. Both install from the npm registry: the
 // `bun` and `deno` packages carry their binaries in per-platform optional dependencies.
 import { createRequire } from "node:module";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, inject, it } from "vitest";
 import { cleanEnv } from "../src/registry.ts";
@@ -32,8 +30,8 @@ describe(`other runtimes against the ${api.kind}`, () => {
   it("Deno runs the ESM consumer, with network access to 127.0.0.1 only", async () => {
     const key = smokeKey("deno");
     const deno = join(require.resolve("deno/package.json"), "..", "bin.cjs");
-    const denoDir = await mkdtemp(join(tmpdir(), "qstash-flow-deno-"));
-    const env = cleanEnv({ DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" });
+    // Deno's cache goes beside the consumer, so the suite's teardown removes it too.
+    const env = cleanEnv({ DENO_DIR: join(consumerDir, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" });
     const args = [deno, "run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", "smoke.mjs"];
     const result = await runSmoke("node", [...args, api.url, api.token, key], consumerDir, env);
     expectSmoke(result, key, "deno", "esm");
