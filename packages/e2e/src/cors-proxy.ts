@@ -1,7 +1,7 @@
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 
-// Neither QStash's API nor the dev server answers CORS preflights; a page on another
-// origin reaches them through this, as a real app would through its own backend or edge.
+// The dev server answers no CORS preflight; a page on another origin reaches it through
+// this, as a real app would reach QStash through its own backend or edge function.
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, OPTIONS",
