@@ -1,0 +1,52 @@
+import { describe, expect, test } from "vitest";
+import { matchRoute } from "./routes.ts";
+
+const operation = (method: string, target: string) => {
+  const match = matchRoute(method, target);
+  return "route" in match ? match.route.operation : match.status;
+};
+
+describe("matchRoute", () => {
+  test.each([
+    ["GET", "/v2/flowControl", "list"],
+    ["GET", "/v2/flowControl/", "list"],
+    ["GET", "/v2/flowControl?qstash_token=t", "list"],
+    ["GET", "/v2/flowControl/k", "get"],
+    ["POST", "/v2/flowControl/k/pause", "pause"],
+    ["POST", "/v2/flowControl/k/resume", "resume"],
+    ["POST", "/v2/flowControl/k/pin?rate=1", "pin"],
+    ["POST", "/v2/flowControl/k/unpin", "unpin"],
+    ["POST", "/v2/flowControl/k/resetRate", "resetRate"],
+    ["POST", "/v2/flowControl//pause", "pause"],
+    ["GET", "/v2/globalParallelism", "globalParallelism"],
+    ["POST", "/v2/publish/http://127.0.0.1/x", "publish"],
+    ["POST", "/v2/publish", "publish"],
+  ])("%s %s is %s", (method, target, expected) => {
+    expect(operation(method, target)).toBe(expected);
+  });
+
+  test.each([
+    ["GET", "/v2/flowControl/k/pause"],
+    ["POST", "/v2/flowControl"],
+    ["DELETE", "/v2/flowControl/k"],
+    ["GET", "/v2/publish/http://127.0.0.1/x"],
+  ])("%s %s is the wrong method", (method, target) => {
+    expect(operation(method, target)).toBe(405);
+  });
+
+  test.each([
+    "/",
+    "/v1/flowControl",
+    "/v2/flowControl/k/stop",
+    "/v2/flowControl/k/pause/extra",
+    "/v2/globalParallelism/x",
+    "http://host/v2/flowControl",
+  ])("%s is not a route", (target) => {
+    expect(operation("GET", target)).toBe(404);
+  });
+
+  test("the key segment is kept raw, for the handler to decode once", () => {
+    const match = matchRoute("POST", "/v2/flowControl/a%252Fb%2Fc/pin?rate=1");
+    expect("route" in match && match.route).toMatchObject({ operation: "pin", rawKey: "a%252Fb%2Fc" });
+  });
+});

@@ -1,0 +1,119 @@
+// Shared pieces of the integration tests: a sink that records (and can hold) the
+// deliveries it receives, and a publish call the way a QStash SDK makes it.
+import { FlowControl } from "@qstash-flow/flow-control";
+import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
+import { vi } from "vitest";
+import type { DevServer } from "../src/index.ts";
+
+export interface Sink {
+  url: string;
+  server: LoopbackServer;
+  /** Bodies in arrival order. */
+  bodies(): string[];
+  /** Deliveries the sink is holding open now. */
+  readonly open: number;
+  /** The most deliveries ever open at once. */
+  readonly maxOpen: number;
+  /** Answers the oldest held delivery. */
+  release(): void;
+  /** Answers every held delivery. */
+  releaseAll(): void;
+  close(): Promise<void>;
+}
+
+/** A destination on 127.0.0.1. With `hold`, each delivery stays open until `release()`. */
+export async function startSink(options: { hold?: boolean; status?: number } = {}): Promise<Sink> {
+  const held: Array<() => void> = [];
+  let open = 0;
+  let maxOpen = 0;
+  const server = await startLoopbackServer(async (_request, response) => {
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    if (options.hold) await new Promise<void>((resolve) => held.push(resolve));
+    open--;
+    response.statusCode = options.status ?? 200;
+    response.end("ok");
+  });
+  return {
+    url: new URL("/hook", server.url).href,
+    server,
+    bodies: () => server.requests.map((request) => request.body),
+    get open() {
+      return open;
+    },
+    get maxOpen() {
+      return maxOpen;
+    },
+    release: () => held.shift()?.(),
+    releaseAll: () => {
+      for (const resolve of held.splice(0)) resolve();
+    },
+    close: () => server.close(),
+  };
+}
+
+export interface PublishOptions {
+  key?: string;
+  value?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Send the destination raw after /v2/publish/, as the official SDK does, instead of percent-encoded. */
+  raw?: boolean;
+  token?: string;
+}
+
+export function publishUrl(server: DevServer, destination: string, raw = false): URL {
+  const url = new URL(server.url);
+  if (raw) {
+    const target = new URL(destination);
+    url.pathname = `/v2/publish/${target.origin}${target.pathname}`;
+    url.search = target.search;
+  } else {
+    url.pathname = `/v2/publish/${encodeURIComponent(destination)}`;
+  }
+  return url;
+}
+
+export function publish(server: DevServer, destination: string, options: PublishOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${options.token ?? server.token}`,
+    "content-type": "text/plain",
+    ...options.headers,
+  };
+  if (options.key !== undefined) headers["upstash-flow-control-key"] = options.key;
+  if (options.value !== undefined) headers["upstash-flow-control-value"] = options.value;
+  return fetch(publishUrl(server, destination, options.raw), {
+    method: "POST",
+    headers,
+    body: options.body ?? "",
+  });
+}
+
+/** Publishes and insists on 201, so a refused publish fails the test where it happened. */
+export async function publishOk(server: DevServer, destination: string, options: PublishOptions = {}): Promise<string> {
+  const response = await publish(server, destination, options);
+  const body = (await response.json()) as { messageId?: string; error?: string };
+  if (response.status !== 201) throw new Error(`publish answered ${response.status}: ${body.error}`);
+  return body.messageId as string;
+}
+
+export function flowControl(server: DevServer): FlowControl {
+  return new FlowControl({ baseUrl: server.url, token: server.token, maxRetries: 0 });
+}
+
+/** Waits until `check` passes; a condition that never holds fails after a generous limit, not a tight one. */
+export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
+  return vi.waitFor(check, { timeout: 8_000, interval: 10 });
+}
+
+/**
+ * A delivery that is started after everything published so far: once it has arrived,
+ * anything that was going to be sent at publish time has been sent too.
+ */
+export async function barrier(server: DevServer, sink: Sink): Promise<void> {
+  const marker = `barrier-${Math.random()}`;
+  await publishOk(server, sink.url, { body: marker });
+  await eventually(() => {
+    if (!sink.bodies().includes(marker)) throw new Error("the barrier message has not arrived");
+  });
+}
