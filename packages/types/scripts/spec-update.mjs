@@ -221,9 +221,9 @@ export function summarize(result, cwd) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // Through `pnpm spec:update` the script runs in packages/types; paths on the command line
-  // are meant relative to where the user typed it.
-  const cwd = process.env.INIT_CWD ?? process.cwd();
+  // Through `pnpm spec:update` (turbo, then pnpm) the script runs in packages/types; paths
+  // on the command line are meant relative to where the command was typed.
+  const cwd = process.env.TURBO_INVOCATION_DIR ?? process.env.INIT_CWD ?? process.cwd();
   try {
     const { help, options } = parseCli(process.argv.slice(2), cwd);
     if (help) {

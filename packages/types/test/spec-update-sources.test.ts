@@ -77,7 +77,8 @@ const run = promisify(execFile);
 const script = join(import.meta.dirname, "../scripts/spec-update.mjs");
 
 async function cli(ws: Workspace, args: string[]) {
-  const { INIT_CWD: _ignored, ...env } = process.env;
+  // as if typed in the workspace folder, not through pnpm or turbo
+  const { INIT_CWD: _pnpm, TURBO_INVOCATION_DIR: _turbo, ...env } = process.env;
   const base = ["--openapi-dir", "openapi", "--out-dir", "generated", "--changeset-dir", ".changeset"];
   return run(process.execPath, [script, ...base, "--packages-dir", "packages", ...args], { cwd: ws.dir, env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
