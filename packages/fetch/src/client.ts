@@ -96,9 +96,15 @@ export function resolveBaseUrl(options: Pick<QStashClientOptions, "baseUrl" | "r
  * arrived.
  */
 export function createQStashClient(options: QStashClientOptions): QStashClient {
-  const { token, authScheme = "header" } = options;
-  if (typeof token !== "string" || token.trim() === "") {
+  const { authScheme = "header" } = options;
+  if (typeof options.token !== "string" || options.token.trim() === "") {
     throw new ValidationError("token must be a non-empty string");
+  }
+  // Surrounding whitespace (a newline read from a file) is trimmed, as headers would. Anything
+  // else outside visible ASCII would make the runtime throw an error that quotes the token.
+  const token = options.token.trim();
+  if (/[^\x21-\x7e]/.test(token)) {
+    throw new ValidationError("token must be visible ASCII, without spaces or control characters inside");
   }
   if (authScheme !== "header" && authScheme !== "query") {
     throw new ValidationError(`authScheme must be "header" or "query", got ${String(authScheme)}`);

@@ -88,6 +88,11 @@ const SCENARIOS: Scenario[] = [
   ["a bad key", api.ValidationError, (s) => flowFor(s).pause("..")],
   ["a bad call option", api.ValidationError, (s) => flowFor(s).pause("k", { timeout: -1 })],
   ["a bad client option", api.ValidationError, async (s) => flowFor(s, { baseUrl: `ftp://x/${TOKEN}` })],
+  [
+    "a client token that no header can carry",
+    api.ValidationError,
+    async (s) => new FlowControl({ token: `${TOKEN}\n${TOKEN}ü`, authScheme: s }),
+  ],
   ["400 echoing the token", api.BadRequestError, (s) => flowFor(s).pause("400")],
   ["401 echoing the token", api.AuthenticationError, (s) => flowFor(s).pause("401")],
   ["403 echoing the token", api.PermissionDeniedError, (s) => flowFor(s).pause("403")],
