@@ -1,0 +1,231 @@
+// The HTTP surface byte for byte, without a client in between: auth in both schemes,
+// the 400s, 404s and 405s, and how keys and destinations are decoded.
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEFAULT_DEV_TOKEN, type DevServer, type DevServerEvent, startDevServer } from "../src/index.ts";
+import { eventually, flowControl, publish, publishOk, publishUrl, type Sink, startSink } from "./helpers.ts";
+
+let server: DevServer;
+let sink: Sink;
+
+beforeAll(async () => {
+  server = await startDevServer({ port: 0 });
+  sink = await startSink();
+});
+
+afterAll(async () => {
+  await server.close();
+  await sink.close();
+});
+
+/** A request to the dev server; `path` may carry a query. Auth by header unless `auth` says otherwise. */
+function call(method: string, path: string, auth: "header" | "none" | string = "header"): Promise<Response> {
+  const url = new URL(path, server.url);
+  const headers: Record<string, string> = {};
+  if (auth === "header") headers.authorization = `Bearer ${server.token}`;
+  else if (auth !== "none") headers.authorization = auth;
+  return fetch(url, { method, headers });
+}
+
+/** A request target sent exactly as given: fetch would normalise dot-segments away. */
+function rawCall(method: string, target: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({
+      method,
+      host: hostname,
+      port,
+      path: target,
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function expectError(response: Response, status: number, message: string | RegExp): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toBe("application/json");
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(body.error).toMatch(message);
+}
+
+describe("auth", () => {
+  test("the default token is the documented one", () => {
+    expect(server.token).toBe(DEFAULT_DEV_TOKEN);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  test("Authorization: Bearer, any case of the scheme", async () => {
+    expect((await call("GET", "/v2/flowControl")).status).toBe(200);
+    expect((await call("GET", "/v2/flowControl", `bearer ${server.token}`)).status).toBe(200);
+  });
+
+  test("?qstash_token= on operations and on publish, encoded or raw", async () => {
+    const query = new URLSearchParams({ qstash_token: server.token });
+    expect((await call("GET", `/v2/globalParallelism?${query}`, "none")).status).toBe(200);
+
+    const encoded = publishUrl(server, sink.url);
+    encoded.search = query.toString();
+    expect((await fetch(encoded, { method: "POST", body: "q1" })).status).toBe(201);
+
+    const raw = publishUrl(server, `${sink.url}?keep=1&${query}`, true);
+    expect((await fetch(raw, { method: "POST", body: "q2" })).status).toBe(201);
+    await eventually(() => expect(sink.bodies()).toEqual(expect.arrayContaining(["q1", "q2"])));
+    const rawDelivery = sink.server.requests.find((request) => request.body === "q2");
+    expect(rawDelivery?.rawUrl).toBe("/hook?keep=1");
+  });
+
+  test.each([
+    ["no token", "none"],
+    ["a wrong token", "Bearer not-the-token"],
+    ["another scheme", `Basic ${DEFAULT_DEV_TOKEN}`],
+  ])("%s is 401 {error}", async (_, auth) => {
+    for (const [method, path] of [
+      ["GET", "/v2/flowControl"],
+      ["GET", "/v2/flowControl/k"],
+      ["POST", "/v2/flowControl/k/pause"],
+      ["GET", "/v2/globalParallelism"],
+      ["GET", "/v2/flowControl?qstash_token=wrong"],
+    ] as const) {
+      const response = await call(method, path, auth);
+      expect(response.headers.get("www-authenticate")).toBe("Bearer");
+      await expectError(response, 401, /token/);
+    }
+    const refused = await publish(server, sink.url, { token: "wrong" });
+    await expectError(refused, 401, /token/);
+  });
+});
+
+describe("400: bad input is refused and changes nothing", () => {
+  test.each([
+    ["/v2/flowControl/k400/pin?parallelism=0", /parallelism must be a positive integer/],
+    ["/v2/flowControl/k400/pin?rate=abc", /rate must be a positive integer/],
+    ["/v2/flowControl/k400/pin?period=-1", /period must be a positive integer/],
+    ["/v2/flowControl/k400/pin?rate=1.5", /rate must be a positive integer/],
+    ["/v2/flowControl/k400/pin", /at least one of parallelism, rate, period/],
+    ["/v2/flowControl/k400/pin?burst=2", /unknown query parameter "burst"/],
+    ["/v2/flowControl/k400/pin?rate=1&rate=2", /given twice/],
+    ["/v2/flowControl/k400/unpin?parallelism=yes", /parallelism must be true or false/],
+    ["/v2/flowControl/k400/unpin?parallelism=false", /unpin needs/],
+    ["/v2/flowControl/k400/pause?now=1", /pause takes no query parameters/],
+    ["/v2/flowControl//pause", /key is missing/],
+    ["/v2/flowControl/%E0%A4%A/resetRate", /percent-encoding/],
+    ["/v2/flowControl/a%0Ab/pause", /control characters/],
+  ])("POST %s", async (path, message) => {
+    await expectError(await call("POST", path), 400, message);
+    expect((await flowControl(server).list()).map((info) => info.flowControlKey)).not.toContain("k400");
+  });
+
+  test.each(["/v2/flowControl/%2E%2E/resume", "/v2/flowControl/../pause", "/v2/flowControl/.%2e/pin?rate=1"])(
+    "POST %s (sent raw) is a dot-segment key",
+    async (target) => {
+      const response = await rawCall("POST", target);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toEqual({ error: expect.stringMatching(/dot-segment/) });
+    },
+  );
+
+  test.each([
+    [{ key: "k", value: "parallelism=0" }, /positive integer/],
+    [{ key: "k", value: "speed=2" }, /unknown part/],
+    [{ key: "k", value: "period=1m" }, /parallelism and\/or rate/],
+    [{ value: "rate=1" }, /needs an Upstash-Flow-Control-Key/],
+    [{ key: "..", value: "rate=1" }, /dot-segment/],
+  ])("publish with flow-control headers %j", async (options, message) => {
+    await expectError(await publish(server, sink.url, options), 400, message);
+  });
+
+  test.each([
+    ["not a URL", "example.com/hook", /full http\(s\) URL/],
+    ["another scheme", "ftp://127.0.0.1/x", /full http\(s\) URL/],
+  ])("publish to %s", async (_, destination, message) => {
+    const url = new URL(server.url);
+    url.pathname = `/v2/publish/${encodeURIComponent(destination)}`;
+    const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
+    await expectError(response, 400, message);
+  });
+
+  test("publish with no destination", async () => {
+    await expectError(await call("POST", "/v2/publish"), 400, /missing/);
+  });
+
+  test("publish to a host that is not loopback, unless allowed at start", async () => {
+    await expectError(await publish(server, "https://example.com/hook"), 400, /not loopback.*allowedDestinations/);
+
+    const events: DevServerEvent[] = [];
+    const open = await startDevServer({
+      port: 0,
+      allowedDestinations: ["example.com"],
+      log: (event) => events.push(event),
+    });
+    try {
+      // Paused, so the test sends nothing off this machine.
+      await flowControl(open).pause("offsite");
+      await publishOk(open, "https://example.com/hook", { key: "offsite", value: "rate=1" });
+      await expectError(await publish(open, "https://example.org/hook"), 400, /not loopback/);
+    } finally {
+      await open.close();
+    }
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "dropped", destination: "https://example.com/hook" }),
+    );
+  });
+});
+
+describe("404 and 405", () => {
+  test("get of an unknown key is 404 {error}, with the key decoded exactly once", async () => {
+    await expectError(await call("GET", "/v2/flowControl/a%252Fb"), 404, /no flow-control key "a%2Fb"/);
+  });
+
+  test.each(["/", "/v2", "/v2/flowControl/k/stop", "/v2/flowControl/k/pause/x", "/v1/publish/x"])(
+    "GET %s is 404 {error}",
+    async (path) => {
+      await expectError(await call("GET", path), 404, /no such route/);
+    },
+  );
+
+  test.each([
+    ["POST", "/v2/flowControl", "GET"],
+    ["DELETE", "/v2/flowControl/k", "GET"],
+    ["GET", "/v2/flowControl/k/pin", "POST"],
+    ["PUT", "/v2/globalParallelism", "GET"],
+    ["GET", "/v2/publish/http://127.0.0.1/x", "POST"],
+  ])("%s %s is 405 {error} allowing %s", async (method, path, allow) => {
+    const response = await call(method, path);
+    expect(response.headers.get("allow")).toBe(allow);
+    await expectError(response, 405, new RegExp(`takes ${allow}`));
+  });
+});
+
+describe("keys", () => {
+  test("a key with characters a path would misread round-trips through the client", async () => {
+    const fc = flowControl(server);
+    const key = "tenant/42 ü?#%25&..";
+    await fc.pin(key, { parallelism: 2 });
+    expect(await fc.get(key)).toMatchObject({ flowControlKey: key, parallelismMax: 2, isPinnedParallelism: true });
+    expect((await fc.list()).map((info) => info.flowControlKey)).toContain(key);
+  });
+
+  test("resume, unpin and resetRate of an unknown key answer 200 and create nothing", async () => {
+    for (const path of ["ghost/resume", "ghost/unpin?rate=true", "ghost/resetRate"]) {
+      const response = await call("POST", `/v2/flowControl/${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe("");
+    }
+    await expectError(await call("GET", "/v2/flowControl/ghost"), 404, /ghost/);
+  });
+
+  test("a publish key header reaches the same key as the path", async () => {
+    const fc = flowControl(server);
+    const key = "hdr/key?x";
+    await publishOk(server, sink.url, { key, value: "parallelism=4" });
+    expect(await fc.get(key)).toMatchObject({ flowControlKey: key, parallelismMax: 4 });
+  });
+});

@@ -1,0 +1,150 @@
+// The server's own bounds and delivery edge cases: global parallelism, the waiting
+// cap, the key cap, a destination that errors, one that never answers.
+import { afterEach, describe, expect, test } from "vitest";
+import { type DevServer, type DevServerEvent, type DevServerOptions, startDevServer } from "../src/index.ts";
+import { eventually, flowControl, publish, publishOk, type Sink, startSink } from "./helpers.ts";
+
+const open: Array<{ close(): Promise<void> }> = [];
+const sinks: Sink[] = [];
+
+async function server(options: DevServerOptions = {}): Promise<DevServer> {
+  const started = await startDevServer({ port: 0, ...options });
+  open.push(started);
+  return started;
+}
+
+async function sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
+  const started = await startSink(options);
+  sinks.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  for (const s of sinks) s.releaseAll();
+  for (const item of open.splice(0)) await item.close();
+  for (const s of sinks.splice(0)) await s.close();
+});
+
+test("globalParallelism caps deliveries in flight across keys and reports its use", async () => {
+  const dev = await server({ globalParallelism: 2 });
+  const fc = flowControl(dev);
+  const s = await sink({ hold: true });
+  await publishOk(dev, s.url, { body: "a" });
+  await publishOk(dev, s.url, { key: "g1", value: "parallelism=5", body: "b" });
+  await publishOk(dev, s.url, { key: "g2", value: "parallelism=5", body: "c" });
+  await publishOk(dev, s.url, { body: "d" });
+  await eventually(() => expect(s.bodies()).toHaveLength(2));
+  expect(await fc.getGlobalParallelism()).toEqual({ parallelismMax: 2, parallelismCount: 2 });
+  expect(await fc.get("g2")).toMatchObject({ waitListSize: 1 });
+  for (let done = 1; done <= 4; done++) {
+    s.release();
+    await eventually(() => expect(s.bodies()).toHaveLength(Math.min(4, done + 2)));
+  }
+  expect(s.maxOpen).toBe(2);
+  expect([...s.bodies()].sort()).toEqual(["a", "b", "c", "d"]);
+  await eventually(async () =>
+    expect(await fc.getGlobalParallelism()).toEqual({ parallelismMax: 2, parallelismCount: 0 }),
+  );
+});
+
+describe("memory bounds", () => {
+  test("past maxWaitingMessages publish answers 429 {error} and nothing changes", async () => {
+    const dev = await server({ maxWaitingMessages: 2 });
+    const fc = flowControl(dev);
+    const s = await sink();
+    await fc.pause("cap");
+    await publishOk(dev, s.url, { key: "cap", value: "parallelism=1" });
+    await publishOk(dev, s.url, { key: "cap", value: "parallelism=1" });
+    for (const options of [{ key: "cap", value: "parallelism=9" }, { key: "other", value: "rate=1" }, {}]) {
+      const refused = await publish(dev, s.url, options);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: string }).error).toContain("maxWaitingMessages");
+    }
+    expect(await fc.get("cap")).toMatchObject({ waitListSize: 2, parallelismMax: 1 });
+    expect((await fc.list()).map((info) => info.flowControlKey)).toEqual(["cap"]);
+    expect(s.bodies()).toHaveLength(0);
+    await fc.resume("cap");
+    await eventually(() => expect(s.bodies()).toHaveLength(2));
+    await publishOk(dev, s.url, { key: "cap", value: "parallelism=1" });
+  });
+
+  test("past maxKeys a new key is refused with 429; known keys still work", async () => {
+    const dev = await server({ maxKeys: 1 });
+    const s = await sink();
+    await publishOk(dev, s.url, { key: "only", value: "rate=100" });
+    const refused = await publish(dev, s.url, { key: "second", value: "rate=100" });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: string }).error).toContain("maxKeys");
+    const pause = await fetch(new URL("/v2/flowControl/third/pause", dev.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${dev.token}` },
+    });
+    expect(pause.status).toBe(429);
+    await publishOk(dev, s.url, { key: "only", value: "rate=100" });
+  });
+
+  test("a body over maxBodyBytes is refused with 413", async () => {
+    const dev = await server({ maxBodyBytes: 10 });
+    const s = await sink();
+    const refused = await publish(dev, s.url, { body: "x".repeat(11) });
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: string }).error).toContain("maxBodyBytes");
+    await publishOk(dev, s.url, { body: "x".repeat(10) });
+    await eventually(() => expect(s.bodies()).toEqual(["x".repeat(10)]));
+  });
+});
+
+describe("delivery outcomes", () => {
+  test("any status is done: a 500 frees the slot for the next message; nothing is retried", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ log: (event) => events.push(event) });
+    const s = await sink({ status: 500 });
+    const first = await publishOk(dev, s.url, { key: "err", value: "parallelism=1", body: "a" });
+    await publishOk(dev, s.url, { key: "err", value: "parallelism=1", body: "b" });
+    await eventually(() => expect(s.bodies()).toEqual(["a", "b"]));
+    await eventually(() =>
+      expect(events).toContainEqual(expect.objectContaining({ type: "delivered", messageId: first, status: 500 })),
+    );
+    expect(events.filter((event) => event.type === "delivered")).toHaveLength(2);
+  });
+
+  test("a destination that never answers is abandoned after deliveryTimeout and the key moves on", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ deliveryTimeout: 100, log: (event) => events.push(event) });
+    const s = await sink({ hold: true });
+    const stuck = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "a" });
+    await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "b" });
+    await eventually(() => expect(s.bodies()).toEqual(["a", "b"]));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "failed", messageId: stuck, flowControlKey: "hung" }),
+    );
+    const failed = events.find((event) => event.type === "failed");
+    expect(failed && "error" in failed && failed.error).toContain("no response within 100 ms");
+  });
+
+  test("a refused connection is reported as failed and frees the slot", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ log: (event) => events.push(event) });
+    const gone = await startSink();
+    const url = gone.url;
+    await gone.close();
+    const s = await sink();
+    const lost = await publishOk(dev, url, { key: "refused", value: "parallelism=1" });
+    await publishOk(dev, s.url, { key: "refused", value: "parallelism=1", body: "next" });
+    await eventually(() => expect(s.bodies()).toEqual(["next"]));
+    expect(events).toContainEqual(expect.objectContaining({ type: "failed", messageId: lost }));
+  });
+
+  test("the log hook sees publish, delivery and requests, never the token", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ token: "secret-dev-token", log: (event) => events.push(event) });
+    const s = await sink();
+    const id = await publishOk(dev, s.url, { key: "logged", value: "rate=5" });
+    await eventually(() => expect(events.map((event) => event.type)).toContain("delivered"));
+    expect(events).toContainEqual({ type: "published", messageId: id, destination: s.url, flowControlKey: "logged" });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "request", method: "POST", operation: "publish", status: 201 }),
+    );
+    expect(JSON.stringify(events)).not.toContain("secret-dev-token");
+  });
+});
