@@ -212,8 +212,11 @@ export function summarize(result, cwd) {
     if (result.dryRun) lines.push("", result.changeset.content.trimEnd());
     lines.push("");
   }
-  if (!result.verified) lines.push("Build check: skipped.");
-  else if (!result.breakages.length)
+  if (!result.verified) {
+    const why =
+      result.report.bump === null || result.report.bump === "patch" ? "the types' shape did not change" : "--no-verify";
+    lines.push(`Build check: skipped (${why}).`);
+  } else if (!result.breakages.length)
     lines.push("Build check: the client and the wrapper compile against the new types.");
   else
     lines.push("Build check: the new types break the build:", ...result.breakages.map((b) => `  ${formatBreakage(b)}`));

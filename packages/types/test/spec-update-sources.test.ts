@@ -98,7 +98,7 @@ describe("the command line", () => {
       /Changeset \.changeset\/spec-update-[0-9a-f]{8}\.md \(major: @qstash-flow\/types, @qstash-flow\/consumer\)/,
     );
     expect(stdout).toContain('---\n"@qstash-flow/types": major\n"@qstash-flow/consumer": major\n---');
-    expect(stdout).toContain("Build check: skipped.");
+    expect(stdout).toContain("Build check: skipped (--no-verify).");
     expect(await ws.snapshot()).toEqual(before);
   });
 
