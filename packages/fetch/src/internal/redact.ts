@@ -1,5 +1,7 @@
 const REDACTED = "[redacted]";
 const MAX_DEPTH = 5;
+// Every response is checked against one client's token: remember the last one's spellings.
+let cache: { secret: string; spellings: string[] } | undefined;
 
 /**
  * Every spelling in which the secret can reach a message: as is, and as a URL, a form
@@ -7,13 +9,16 @@ const MAX_DEPTH = 5;
  * escape it. Longest first, so that no spelling is cut in half by a shorter one.
  */
 export function secretSpellings(secret: string): string[] {
+  if (cache?.secret === secret) return cache.spellings;
   const spellings = new Set([
     secret,
     encodeURIComponent(secret),
     new URLSearchParams({ s: secret }).toString().slice(2),
     JSON.stringify(secret).slice(1, -1),
   ]);
-  return [...spellings].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  const sorted = [...spellings].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  cache = { secret, spellings: sorted };
+  return sorted;
 }
 
 export function mentionsSecret(text: string, secret: string): boolean {
