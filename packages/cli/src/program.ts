@@ -1,10 +1,15 @@
 import { Command } from "commander";
-import { VERSION } from "./internal/version.js";
 import { addDevCommand } from "./commands/dev.js";
 import { addReadCommands } from "./commands/read.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
 import type { Context } from "./internal/context.js";
+import { VERSION } from "./internal/version.js";
+
+const FOOTER = `
+Every API command takes --token, --url or --region, and --json for scripts;
+QSTASH_TOKEN and QSTASH_URL are read from the environment, flags win.
+Exit codes: 0 success, 1 API or network error, 2 usage error, 130 interrupted.`;
 
 /** The command tree. Settings made here before `command()` are inherited by every subcommand. */
 export function buildProgram(context: Context): Command {
@@ -22,10 +27,7 @@ export function buildProgram(context: Context): Command {
       getErrHasColors: () => false,
     })
     .showHelpAfterError()
-    .addHelpText(
-      "after",
-      "\nEvery API command takes --token, --url or --region and --json; QSTASH_TOKEN and QSTASH_URL are read from the environment.\nExit codes: 0 success, 1 API or network error, 2 usage error.",
-    );
+    .addHelpText("after", FOOTER);
   addReadCommands(program, context);
   addWriteCommands(program, context);
   addWatchCommand(program, context);

@@ -67,6 +67,7 @@ describe("usage errors: exit 2, the relevant help, nothing sent", () => {
     ["hex", ["pin", "k", "--rate", "0x10"], /'0x10' is invalid/, "pin"],
     ["a bad period", ["pin", "k", "--period", "30x"], /'30x' is invalid.*duration/, "pin"],
     ["a zero period", ["pin", "k", "--period", "0s"], /'0s' is invalid/, "pin"],
+    ["a limit given twice", ["pin", "k", "--rate", "2", "--rate", "3"], /'3' is invalid.*given twice/, "pin"],
     ["pin without values", ["pin", "k"], /pin needs --parallelism, --rate or --period/, "pin"],
     ["unpin without flags", ["unpin", "k"], /unpin needs --parallelism, --rate or both/, "unpin"],
     ["a dot-segment key", ["pause", ".."], /QStash pause for key "\.\." failed: .*dot-segment/, "pause"],
@@ -103,5 +104,29 @@ describe("usage errors: exit 2, the relevant help, nothing sent", () => {
       expect(result.stderr).toContain("Usage: qstash-flow list");
     }
     expect(quiet.requests).toEqual([]);
+  });
+});
+
+describe("interruption", () => {
+  it("cancels a call in flight on the signal: exit 130, nothing on stdout", async () => {
+    const controller = new AbortController();
+    const hanging = await startLoopbackServer(() => {
+      // Never answers: only the signal can end the call.
+      controller.abort();
+    });
+    try {
+      let stdout = "";
+      let stderr = "";
+      const code = await run(["pause", "k"], {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: { QSTASH_TOKEN: TOKEN, QSTASH_URL: hanging.url },
+        signal: controller.signal,
+      });
+      expect({ code, stdout, stderr }).toEqual({ code: 130, stdout: "", stderr: "interrupted\n" });
+      expect(hanging.requests).toHaveLength(1);
+    } finally {
+      await hanging.close();
+    }
   });
 });

@@ -65,13 +65,9 @@ async function sample(client: FlowControl, key: string, io: CliIO, interval: num
 
 function frame(key: string, interval: number, { at, info, problem }: Sample): string[] {
   const head = `qstash-flow watch ${printable(JSON.stringify(key))}  every ${interval} ms  ${at.toISOString()}  (Ctrl-C to stop)`;
-  const body = info ? keyFields(info).slice(1) : [["problem", problem ?? ""]];
-  const width = Math.max(...body.map(([name]) => (name as string).length));
-  return [
-    head,
-    "",
-    ...body.map(([name, value]) => `  ${(name as string).padEnd(width)}  ${printable(value as string)}`),
-  ];
+  const body: [string, string][] = info ? keyFields(info).slice(1) : [["problem", problem ?? ""]];
+  const width = Math.max(...body.map(([name]) => name.length));
+  return [head, "", ...body.map(([name, value]) => `  ${name.padEnd(width)}  ${printable(value)}`)];
 }
 
 /** The plain-text form for pipes and logs: one line per refresh, `name=value` pairs. */

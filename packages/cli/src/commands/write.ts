@@ -3,7 +3,7 @@ import { type ConnectionOptions, flowControlFrom, withConnection } from "../inte
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { usageError } from "../internal/errors.js";
 import { duration, json } from "../internal/format.js";
-import { period, positiveInteger } from "../internal/parse.js";
+import { once, period, positiveInteger } from "../internal/parse.js";
 
 type Simple = "pause" | "resume" | "resetRate";
 
@@ -62,9 +62,9 @@ export function addWriteCommands(program: Command, context: Context): void {
       .command("pin")
       .description("fix the key's parallelism, rate and/or period; configurations on new messages are ignored")
       .argument("<key>", "the flow-control key")
-      .option("--parallelism <n>", "messages delivered at once", positiveInteger)
-      .option("--rate <n>", "messages started per period", positiveInteger)
-      .option("--period <duration>", 'the rate period: seconds or "30s", "5m", "1h", "1d"', period),
+      .option("--parallelism <n>", "messages delivered at once", once(positiveInteger))
+      .option("--rate <n>", "messages started per period", once(positiveInteger))
+      .option("--period <duration>", 'the rate period: seconds or "30s", "5m", "1h", "1d"', once(period)),
   ).action(
     guarded(async function (this: Command, key: string) {
       const options = this.opts<PinFlags>();

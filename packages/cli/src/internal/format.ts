@@ -84,9 +84,9 @@ export function keyFields(info: FlowControlInfo): [string, string][] {
 }
 
 export function keyDetails(info: FlowControlInfo): string {
-  const rows = keyFields(info).map(([name, value]) => [name, value]);
-  const width = Math.max(...rows.map(([name]) => (name as string).length));
-  return rows.map(([name, value]) => `${(name as string).padEnd(width)}  ${printable(value as string)}\n`).join("");
+  const fields = keyFields(info);
+  const width = Math.max(...fields.map(([name]) => name.length));
+  return fields.map(([name, value]) => `${name.padEnd(width)}  ${printable(value)}\n`).join("");
 }
 
 export function globalDetails(global: GlobalParallelism): string {

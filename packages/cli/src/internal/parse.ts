@@ -39,3 +39,11 @@ export function milliseconds(min: number): (value: string) => number {
     return number;
   };
 }
+
+/** `parse`, refusing a second occurrence of the option instead of silently keeping the last one. */
+export function once<T>(parse: (value: string) => T): (value: string, previous: T | undefined) => T {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InvalidArgumentError("the option is given twice.");
+    return parse(value);
+  };
+}

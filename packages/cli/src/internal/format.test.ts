@@ -1,0 +1,60 @@
+import type { FlowControlInfo } from "@qstash-flow/flow-control";
+import { describe, expect, it } from "vitest";
+import { duration, keyDetails, keysTable, printable, table } from "./format.js";
+
+const info = (fields: Partial<FlowControlInfo>): FlowControlInfo => ({
+  flowControlKey: "k",
+  waitListSize: 0,
+  parallelismMax: 0,
+  parallelismCount: 0,
+  rateMax: 0,
+  rateCount: 0,
+  ratePeriod: 0,
+  ratePeriodStart: 0,
+  isPinnedParallelism: false,
+  isPinnedRate: false,
+  isPaused: false,
+  ...fields,
+});
+
+describe("format", () => {
+  it("writes periods in the largest unit that divides them", () => {
+    expect([1, 30, 60, 90, 3600, 5400, 86_400, 172_800].map(duration)).toEqual([
+      "1s",
+      "30s",
+      "1m",
+      "90s",
+      "1h",
+      "90m",
+      "1d",
+      "2d",
+    ]);
+  });
+
+  it("shows control characters from the server as escapes, never raw", () => {
+    expect(printable("a\u001b[2Jb\u0007\u009b")).toBe("a\\u001b[2Jb\\u0007\\u009b");
+    expect(keysTable([info({ flowControlKey: "evil\u001b[31m" })])).not.toContain("\u001b");
+  });
+
+  it("aligns columns to the widest cell and does not pad the last one", () => {
+    expect(table(["A", "BB"], [["xxx", "y"]])).toBe("A    BB\nxxx  y\n");
+  });
+
+  it("lists keys with state, waitlist, running/max and started/max per period, pins marked", () => {
+    const rows = keysTable([
+      info({ flowControlKey: "orders", isPaused: true, waitListSize: 12, parallelismMax: 5, parallelismCount: 2 }),
+      info({ flowControlKey: "emails", rateMax: 10, rateCount: 3, ratePeriod: 60, isPinnedRate: true }),
+    ]).split("\n");
+    expect(rows[0]).toMatch(/^KEY\s+STATE\s+WAITLIST\s+PARALLELISM\s+RATE$/);
+    expect(rows[1]).toMatch(/^orders\s+paused\s+12\s+2\/5\s+0\/-$/);
+    expect(rows[2]).toMatch(/^emails\s+active\s+0\s+0\/-\s+3\/10 per 1m pinned$/);
+    expect(keysTable([])).toBe("No flow-control keys.\n");
+  });
+
+  it("shows the period start only when there is one", () => {
+    expect(keyDetails(info({}))).not.toContain("period start");
+    expect(keyDetails(info({ ratePeriodStart: 1_700_000_000 }))).toMatch(
+      /^period start {2}2023-11-14T22:13:20\.000Z$/m,
+    );
+  });
+});
