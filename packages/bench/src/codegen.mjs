@@ -50,7 +50,14 @@ export function measureWarmBuild({ runs = 3, args = ["build"] } = {}) {
     const result = spawnSync("pnpm", args, { cwd: REPO_ROOT, encoding: "utf8", env: process.env });
     const elapsed = performance.now() - start;
     const output = `${result.stdout}${result.stderr}`;
-    return { elapsed, ok: result.status === 0, fullTurbo: output.includes("FULL TURBO"), output };
+    const cached = /Cached:\s+(\d+) cached, (\d+) total/.exec(output);
+    return {
+      elapsed,
+      ok: result.status === 0,
+      fullTurbo: output.includes("FULL TURBO"),
+      cached: cached ? `${cached[1]} of ${cached[2]} tasks cached` : "no turbo summary",
+      output,
+    };
   };
   const warmup = run();
   if (!warmup.ok) return { ok: false, error: warmup.output.trim().split("\n").slice(-6).join("\n") };
@@ -58,6 +65,7 @@ export function measureWarmBuild({ runs = 3, args = ["build"] } = {}) {
   return {
     ok: timed.every((r) => r.ok),
     fullTurbo: timed.every((r) => r.fullTurbo),
+    cached: timed.at(-1)?.cached,
     runs: timed.map((r) => r.elapsed),
     median: median(timed.map((r) => r.elapsed)),
   };

@@ -3,6 +3,8 @@ import { COLD_SCRIPTS, timeProcess } from "./cold-start.mjs";
 
 describe("the cold-start benchmark", () => {
   test.each(COLD_SCRIPTS.map((s) => [s.id, s.script] as const))("the %s script runs", (_, script) => {
-    expect(() => timeProcess(script)).not.toThrow();
+    const { wall, cpu } = timeProcess(script);
+    expect(Number.isFinite(wall) && wall > 0).toBe(true);
+    expect(Number.isFinite(cpu) && cpu > 0).toBe(true);
   });
 });

@@ -86,7 +86,9 @@ function throughputSection(throughput, equivalence) {
   lines.push(
     "One loopback HTTP server in a separate Node process answers 200 with an empty body. After a warm-up, each round " +
       "runs every contestant in turn (rotating the order); a contestant's figure is the median of its rounds, and its " +
-      "ratio is the median over rounds of its ops/s divided by bare fetch's ops/s in the same round.",
+      "ratio is the median over rounds of its ops/s divided by bare fetch's ops/s in the same round. " +
+      "Client CPU per call is the benchmark process's CPU time (user + system) per call, median over rounds: on a " +
+      "shared machine it moves far less than ops/s, so it is the better figure for comparing per-call overhead.",
   );
   for (const { concurrency, ops, results } of throughput) {
     lines.push(
@@ -94,14 +96,15 @@ function throughputSection(throughput, equivalence) {
       `### Concurrency ${concurrency} (${whole(ops)} calls per round)`,
       "",
       table(
-        ["client", "median ops/s", "vs bare fetch", "rounds (ops/s)"],
+        ["client", "median ops/s", "vs bare fetch", "client CPU per call", "rounds (ops/s)"],
         results.map((r) => [
           r.label,
           whole(r.median),
           `${Math.round(r.ratio * 100)} %`,
+          `${whole(r.cpuMicros)} µs`,
           r.rounds.map(whole).join(", "),
         ]),
-        ["", "r", "r", ""],
+        ["", "r", "r", "r", ""],
       ),
     );
   }
@@ -133,12 +136,20 @@ function coldStartSection(coldStart) {
   return [
     "## Cold start",
     "",
-    "A fresh `node` process that imports the package and constructs a client, from spawn to exit.",
+    "A fresh `node` process that imports the package and constructs a client: wall time from spawn to exit, and the " +
+      "CPU time the process reports having used (Node's own start-up included; compare with the floor). Medians.",
     "",
     table(
-      ["script", "median", "fastest", "slowest", "runs"],
-      coldStart.map((r) => [r.label, ms(r.median), ms(Math.min(...r.runs)), ms(Math.max(...r.runs)), r.runs.length]),
-      ["", "r", "r", "r", "r"],
+      ["script", "wall, median", "fastest", "slowest", "CPU, median", "runs"],
+      coldStart.map((r) => [
+        r.label,
+        ms(r.median),
+        ms(Math.min(...r.runs)),
+        ms(Math.max(...r.runs)),
+        ms(r.cpu),
+        r.runs.length,
+      ]),
+      ["", "r", "r", "r", "r", "r"],
     ),
   ].join("\n");
 }
@@ -165,7 +176,9 @@ function codegenSection({ codegen, build }) {
         ? [
             `warm \`pnpm build\`${build.scope ? ` (${build.scope})` : ""}`,
             ms(build.median),
-            build.fullTurbo ? "every task a turbo cache hit" : "**not** a full cache hit",
+            build.fullTurbo
+              ? `every task a turbo cache hit (${build.cached})`
+              : `**not** a full cache hit: ${build.cached}`,
           ]
         : ["warm `pnpm build`", "failed", build.error.replaceAll("\n", " ").slice(0, 300)],
     );
@@ -184,19 +197,21 @@ function typecheckSection(typecheck) {
     "## Type-check cost",
     "",
     "`tsc --noEmit --extendedDiagnostics` over one consumer file that calls every operation (packages/bench/typecheck/), " +
-      "with the workspace's strict compiler options. Wall time includes starting tsc and reading the DOM and ES libraries.",
+      "with the workspace's strict compiler options; medians. The process's wall time includes starting Node and tsc; " +
+      "tsc's own total and check times do not. Instantiations and types are the compiler's counters and do not vary.",
     "",
     table(
-      ["consumer", "tsc wall (median)", "check time", "instantiations", "types", "memory"],
+      ["consumer", "tsc process, wall", "tsc total time", "check time", "instantiations", "types", "memory"],
       typecheck.map((t) => [
         t.label,
         ms(t.wall),
+        ms(t.total),
         ms(t.check),
         whole(t.instantiations),
         whole(t.types),
         `${whole(t.memoryK / 1024)} MiB`,
       ]),
-      ["", "r", "r", "r", "r", "r"],
+      ["", "r", "r", "r", "r", "r", "r"],
     ),
   ].join("\n");
 }

@@ -59,16 +59,21 @@ export async function checkEquivalence(server, list) {
 /**
  * @param {import("./clients.mjs").Contestant[]} list
  * @param {{ concurrency: number, ops: number, warmupOps: number, rounds: number }} plan
- * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, ratio: number }[] }>}
+ * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratio: number }[] }>}
  */
 export async function measureThroughput(list, plan) {
   const { concurrency, ops, warmupOps, rounds } = plan;
   for (const contestant of list) await opsPerSecond(contestant.call, warmupOps, concurrency);
   const samples = Object.fromEntries(list.map((c) => [c.id, []]));
+  // CPU time of this process per call: unlike ops/s, barely moved by other load on the machine.
+  const cpu = Object.fromEntries(list.map((c) => [c.id, []]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < list.length; i++) {
       const contestant = list[(round + i) % list.length];
+      const before = process.cpuUsage();
       samples[contestant.id].push(await opsPerSecond(contestant.call, ops, concurrency));
+      const used = process.cpuUsage(before);
+      cpu[contestant.id].push((used.user + used.system) / ops);
     }
   }
   const baseline = samples.fetch;
@@ -79,6 +84,7 @@ export async function measureThroughput(list, plan) {
       label,
       rounds: samples[id],
       median: median(samples[id]),
+      cpuMicros: median(cpu[id]),
       // Each round's ratio is taken against bare fetch in the same round, then the median.
       ratio: baseline ? median(samples[id].map((value, round) => value / baseline[round])) : Number.NaN,
     })),

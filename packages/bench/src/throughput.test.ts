@@ -61,7 +61,10 @@ describe("the throughput benchmark's pieces", () => {
   test("rounds give every contestant a sample and a ratio to bare fetch", async () => {
     const list = contestants(server.url);
     const { results } = await measureThroughput(list, { concurrency: 2, ops: 4, warmupOps: 2, rounds: 3 });
-    for (const result of results) expect(result.rounds).toHaveLength(3);
+    for (const result of results) {
+      expect(result.rounds).toHaveLength(3);
+      expect(result.cpuMicros).toBeGreaterThan(0);
+    }
     expect(results.find((r) => r.id === "fetch")!.ratio).toBe(1);
   });
 });
