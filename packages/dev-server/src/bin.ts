@@ -83,8 +83,12 @@ async function main(): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
       code === "EADDRINUSE" ? `the port is in use; pass --port <n> or --port 0` : (error as Error).message;
-    process.stderr.write(`qstash-flow-dev-server: ${message}\n`);
-    return error instanceof DevServerOptionsError ? 2 : 1;
+    if (!(error instanceof DevServerOptionsError)) {
+      process.stderr.write(`qstash-flow-dev-server: ${message}\n`);
+      return 1;
+    }
+    process.stderr.write(`qstash-flow-dev-server: ${message}\n\n${HELP}`);
+    return 2;
   }
   process.stdout.write(
     `QStash flow-control dev server listening on ${server.url}\n` +

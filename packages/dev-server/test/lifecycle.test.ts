@@ -1,0 +1,128 @@
+// close() leaves nothing behind, and the bin starts, serves and stops on a signal.
+// The child-process tests run the built package (dist/), as users and the CLI do.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { DEFAULT_DEV_TOKEN, type DevServerEvent, startDevServer } from "../src/index.ts";
+import { eventually, flowControl, publishOk, startSink } from "./helpers.ts";
+
+const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+
+/** Runs `node args`, collecting output; a child that does not exit within `limit` ms is killed and reported. */
+async function run(args: string[], limit = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const output = collect(child);
+  const timer = setTimeout(() => child.kill("SIGKILL"), limit);
+  const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+  clearTimeout(timer);
+  if (signal === "SIGKILL")
+    throw new Error(`the child did not exit within ${limit} ms:\n${output.stdout()}${output.stderr()}`);
+  return { code, stdout: output.stdout(), stderr: output.stderr() };
+}
+
+function collect(child: ChildProcess) {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  return { stdout: () => stdout, stderr: () => stderr };
+}
+
+describe("close", () => {
+  test("aborts deliveries in flight, drops and reports waiting messages, stops listening", async () => {
+    const events: DevServerEvent[] = [];
+    const server = await startDevServer({ port: 0, log: (event) => events.push(event) });
+    const sink = await startSink({ hold: true });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await publishOk(server, sink.url, { key: "c", value: "parallelism=1" }));
+    await eventually(() => expect(sink.open).toBe(1));
+
+    await server.close();
+    await server.close();
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "failed", messageId: ids[0], error: "the dev server closed" }),
+    );
+    for (const id of ids.slice(1))
+      expect(events).toContainEqual(expect.objectContaining({ type: "dropped", messageId: id }));
+    await expect(fetch(new URL("/v2/flowControl", server.url))).rejects.toThrow();
+    await expect(flowControl(server).list()).rejects.toThrow();
+    sink.releaseAll();
+    await sink.close();
+  });
+
+  test("a process that starts, delivers and closes exits on its own", async () => {
+    const script = `
+      import { createServer } from "node:http";
+      import { startDevServer } from ${JSON.stringify(`${DIST}index.js`)};
+      const sink = createServer(() => {}); // never answers
+      await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+      const server = await startDevServer({ port: 0 });
+      const destination = new URL("http://127.0.0.1/hook");
+      destination.port = String(sink.address().port);
+      const url = new URL(server.url);
+      url.pathname = "/v2/publish/" + encodeURIComponent(destination.href);
+      const headers = { authorization: "Bearer " + server.token, "upstash-flow-control-key": "k", "upstash-flow-control-value": "rate=1, period=1h" };
+      const arrived = new Promise((r) => sink.once("request", r));
+      for (let i = 0; i < 3; i++) {
+        const response = await fetch(url, { method: "POST", headers, body: "x" });
+        if (response.status !== 201) throw new Error("publish " + response.status);
+      }
+      await arrived;
+      await server.close();
+      sink.close();
+      sink.closeAllConnections();
+      console.log("closed");
+    `;
+    const result = await run(["--input-type=module", "-e", script]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("closed");
+    expect(result.code).toBe(0);
+  });
+});
+
+describe("the bin", () => {
+  test("prints its URL and token, serves, and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, [`${DIST}bin.js`, "--port", "0", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output = collect(child);
+    try {
+      const url = await eventually(() => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout());
+        if (!match) throw new Error(`no banner yet: ${output.stdout()}${output.stderr()}`);
+        return match[1] as string;
+      });
+      expect(output.stdout()).toContain(`QSTASH_TOKEN=${DEFAULT_DEV_TOKEN}`);
+      const response = await fetch(new URL("/v2/flowControl", url), {
+        headers: { authorization: `Bearer ${DEFAULT_DEV_TOKEN}` },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual([]);
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code] = await exited;
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  test.each([
+    [["--port", "abc"], /--port: must be a whole number/],
+    [["--port", "70000"], /port: must be an integer/],
+    [["--allow-destination", "https://x.test/"], /allowedDestinations/],
+    [["--frobnicate"], /Unknown option/],
+  ])("refuses %j with exit code 2 and the usage", async (args, message) => {
+    const result = await run([`${DIST}bin.js`, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain("Usage: qstash-flow-dev-server");
+  });
+
+  test("--help prints the usage and exits 0", async () => {
+    const result = await run([`${DIST}bin.js`, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("--allow-destination");
+  });
+});
