@@ -13,6 +13,7 @@ const KEY = "demo-orders";
 // Producers ask for this; pinning overrides it.
 const PRODUCER_VALUE = "parallelism=2, rate=20, period=1m";
 const DEADLINE_MS = 45_000;
+const CLOSE_TIMEOUT_MS = 5_000;
 
 const say = (text = "") => process.stdout.write(`${text}\n`);
 const indent = (text) =>
@@ -177,8 +178,22 @@ async function main() {
     check(sink.received.length === 14, "all 14 messages at the sink");
     say("\nDone: 14 messages published, 14 delivered, every CLI command exited 0.");
   } finally {
-    await dev.close();
-    await sink.close();
+    await closeAll({ "dev server": dev.close(), sink: sink.close() });
+  }
+}
+
+/** Waits for every close, but not forever: a hung one is named on stderr, not waited on. */
+async function closeAll(closing) {
+  const pending = new Set(Object.keys(closing));
+  const done = Promise.all(Object.entries(closing).map(([name, promise]) => promise.then(() => pending.delete(name))));
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+  });
+  await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  if (pending.size > 0) {
+    process.stderr.write(`demo: ${[...pending].join(" and ")} did not close within ${CLOSE_TIMEOUT_MS} ms\n`);
   }
 }
 
@@ -188,12 +203,12 @@ const deadline = setTimeout(() => {
 }, DEADLINE_MS);
 deadline.unref();
 
+// Exits explicitly: the result is known, and a connection some library keeps alive must
+// not keep the demo running.
 main().then(
-  () => {
-    process.exitCode = 0;
-  },
+  () => process.exit(0),
   (error) => {
     process.stderr.write(`demo failed: ${error instanceof DemoFailure ? error.message : (error?.stack ?? error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );
