@@ -111,6 +111,26 @@ function throughputSection(throughput, equivalence) {
   return lines.join("\n");
 }
 
+function overheadSection({ results }) {
+  const floor = results[0].cpuMicros;
+  return [
+    "## Where the per-call CPU goes (concurrency 1)",
+    "",
+    "Each step adds one thing the typed client does on every call to the step before; the last rows are the real clients.",
+    "",
+    table(
+      ["step", "client CPU per call", "vs the floor", "median ops/s"],
+      results.map((r) => [
+        r.label,
+        `${whole(r.cpuMicros)} µs`,
+        `${Math.round((r.cpuMicros / floor) * 100)} %`,
+        whole(r.median),
+      ]),
+      ["", "r", "r", "r"],
+    ),
+  ].join("\n");
+}
+
 function bundleSection(bundles) {
   return [
     "## Bundle size: an app that only calls `pause` once",
@@ -222,6 +242,7 @@ export function renderReport(run) {
   if (run.targets?.length) parts.push(targetsSection(run.targets));
   if (run.budgets) parts.push(budgetsSection(run.budgets, run.bundleTarget));
   if (run.throughput) parts.push(throughputSection(run.throughput, run.equivalence));
+  if (run.overhead) parts.push(overheadSection(run.overhead));
   if (run.bundles) parts.push(bundleSection(run.bundles));
   if (run.coldStart) parts.push(coldStartSection(run.coldStart));
   if (run.codegen || run.build) parts.push(codegenSection(run));

@@ -4,6 +4,7 @@
 //   node src/run.mjs                 everything (about 2-3 minutes on 2 cores)
 //   node src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
 //   node src/run.mjs --only bundle,throughput,cold,codegen,build,typecheck
+//   node src/run.mjs --only overhead   where the typed client's per-call CPU goes, step by step
 //   node src/run.mjs --out FILE      write the report somewhere else
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,12 +16,15 @@ import { measureCodegen, measureWarmBuild, REPO_ROOT } from "./codegen.mjs";
 import { measureColdStart } from "./cold-start.mjs";
 import { machine, versions } from "./machine.mjs";
 import { startServerProcess } from "./loopback.mjs";
+import { measureOverhead } from "./overhead.mjs";
 import { renderReport } from "./report.mjs";
 import { BUNDLE_TARGET_GZIP, evaluateTargets } from "./targets.mjs";
 import { checkEquivalence, measureThroughput } from "./throughput.mjs";
 import { measureTypecheck } from "./typecheck.mjs";
 
 const SECTIONS = ["bundle", "throughput", "cold", "codegen", "build", "typecheck"];
+// Diagnostic sections: run only when named with --only.
+const EXTRA = ["overhead"];
 
 const { values } = parseArgs({
   options: {
@@ -30,9 +34,9 @@ const { values } = parseArgs({
   },
 });
 const only = values.only ? values.only.split(",").map((s) => s.trim()) : SECTIONS;
-const unknown = only.filter((s) => !SECTIONS.includes(s));
+const unknown = only.filter((s) => !SECTIONS.includes(s) && !EXTRA.includes(s));
 if (unknown.length) {
-  console.error(`unknown section(s) ${unknown.join(", ")}; expected some of ${SECTIONS.join(", ")}`);
+  console.error(`unknown section(s) ${unknown.join(", ")}; expected some of ${[...SECTIONS, ...EXTRA].join(", ")}`);
   process.exit(2);
 }
 const quick = values.quick;
@@ -44,6 +48,7 @@ const PLAN = quick
         { concurrency: 1, ops: 50, warmupOps: 20, rounds: 2 },
         { concurrency: 32, ops: 200, warmupOps: 64, rounds: 2 },
       ],
+      overhead: { ops: 50, warmupOps: 20, rounds: 2 },
       coldRuns: 2,
       codegen: { operations: 20, runs: 1 },
       buildRuns: 1,
@@ -54,6 +59,7 @@ const PLAN = quick
         { concurrency: 1, ops: 1000, warmupOps: 1000, rounds: 5 },
         { concurrency: 32, ops: 2000, warmupOps: 2000, rounds: 5 },
       ],
+      overhead: { ops: 1500, warmupOps: 500, rounds: 7 },
       coldRuns: 15,
       codegen: { operations: 500, runs: 3 },
       buildRuns: 3,
@@ -92,6 +98,15 @@ if (only.includes("throughput")) {
       const measured = await step(`throughput at concurrency ${plan.concurrency}`, () => measureThroughput(list, plan));
       run.throughput.push({ ...measured, ops: plan.ops });
     }
+  } finally {
+    await server.close();
+  }
+}
+
+if (only.includes("overhead")) {
+  const server = await startServerProcess();
+  try {
+    run.overhead = await step("per-call overhead ladder", () => measureOverhead(server.url, PLAN.overhead));
   } finally {
     await server.close();
   }

@@ -68,3 +68,11 @@ describe("the throughput benchmark's pieces", () => {
     expect(results.find((r) => r.id === "fetch")!.ratio).toBe(1);
   });
 });
+
+describe("the overhead ladder", () => {
+  test("every step sends the same pause request as bare fetch", async () => {
+    const { overheadLadder } = await import("./overhead.mjs");
+    const { problems } = await checkEquivalence(server, overheadLadder(server.url));
+    expect(problems).toEqual([]);
+  });
+});
