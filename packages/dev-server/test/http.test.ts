@@ -143,6 +143,20 @@ describe("400: bad input is refused and changes nothing", () => {
   });
 
   test.each([
+    [{ "Upstash-Method": "PUT" }, /POST only/],
+    [{ "Upstash-Delay": "10s" }, /without delay/],
+    [{ "Upstash-Not-Before": "1900000000" }, /without delay/],
+  ])("publish with a header the dev server cannot honour %j", async (headers, message) => {
+    await expectError(await publish(server, sink.url, { headers }), 400, message);
+  });
+
+  test("publish with headers it can honour or ignore safely", async () => {
+    const headers = { "Upstash-Method": "post", "Upstash-Delay": "0s", "Upstash-Retries": "3" };
+    await publishOk(server, sink.url, { headers, body: "honoured" });
+    await eventually(() => expect(sink.bodies()).toContain("honoured"));
+  });
+
+  test.each([
     ["not a URL", "example.com/hook", /full http\(s\) URL/],
     ["another scheme", "ftp://127.0.0.1/x", /full http\(s\) URL/],
   ])("publish to %s", async (_, destination, message) => {

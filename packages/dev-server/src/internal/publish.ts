@@ -35,6 +35,25 @@ function flowControl(req: IncomingMessage): { key?: string; config?: FlowConfig 
   return typeof config === "string" ? config : { key, config };
 }
 
+/**
+ * Publish headers whose meaning the dev server does not implement and that would make
+ * a test pass for the wrong reason if ignored. Others (retries, callbacks, timeouts,
+ * deduplication) are accepted and have no effect.
+ */
+function unsupported(req: IncomingMessage): string | undefined {
+  const method = header(req, "upstash-method");
+  if (method !== undefined && method.toUpperCase() !== "POST") {
+    return `Upstash-Method: the dev server delivers with POST only, got ${JSON.stringify(method)}`;
+  }
+  for (const name of ["Upstash-Delay", "Upstash-Not-Before"]) {
+    const value = header(req, name.toLowerCase());
+    if (value !== undefined && !/^0[smhd]?$/.test(value.trim())) {
+      return `${name}: the dev server delivers without delay; remove the header`;
+    }
+  }
+  return undefined;
+}
+
 /** POST /v2/publish/{destination}, after auth: 201 `{messageId}` once the message is held for delivery. */
 export async function publish(context: PublishContext, req: IncomingMessage, destination: URL): Promise<Reply> {
   if (!isAllowedDestination(destination, context.allowed)) {
@@ -47,6 +66,8 @@ export async function publish(context: PublishContext, req: IncomingMessage, des
       },
     };
   }
+  const refused = unsupported(req);
+  if (refused) return { status: 400, body: { error: refused } };
   const flow = flowControl(req);
   if (typeof flow === "string") return { status: 400, body: { error: flow } };
   const body = await readBody(req, context.maxBodyBytes);

@@ -31,7 +31,7 @@ export class Scheduler {
   readonly #keys = new Map<string, FlowKey>();
   // Messages without a key: only the global parallelism holds them back.
   readonly #direct: Message[] = [];
-  readonly #timers = new Map<FlowKey, NodeJS.Timeout>();
+  readonly #timers = new Map<FlowKey, { timer: NodeJS.Timeout; at: number }>();
   readonly #deliveries = new Set<Delivery>();
   #inFlight = 0;
   #waiting = 0;
@@ -120,16 +120,17 @@ export class Scheduler {
   }
 
   #wakeAt(key: FlowKey, delay: number): void {
-    if (this.#timers.has(key)) return;
+    const at = Date.now() + Math.max(1, delay);
+    const pending = this.#timers.get(key);
+    // A shorter period from a newer message must not wait for the old period's end.
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
     // Timers may fire a hair early; pump() simply sets a new one then.
-    const timer = setTimeout(
-      () => {
-        this.#timers.delete(key);
-        this.pump(key);
-      },
-      Math.max(1, delay),
-    );
-    this.#timers.set(key, timer);
+    const timer = setTimeout(() => {
+      this.#timers.delete(key);
+      this.pump(key);
+    }, at - Date.now());
+    this.#timers.set(key, { timer, at });
   }
 
   #start(message: Message, key: FlowKey | undefined): void {
@@ -155,7 +156,7 @@ export class Scheduler {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     const dropped = [...this.#direct, ...[...this.#keys.values()].flatMap((key) => key.waiting)];
     this.#direct.length = 0;

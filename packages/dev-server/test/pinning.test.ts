@@ -1,0 +1,123 @@
+// pin and unpin, observed at a real destination on 127.0.0.1 and through the state the
+// server reports to the typed client. Assertions are on counts and order, never on time.
+import type { FlowControl } from "@qstash-flow/flow-control";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { type DevServer, startDevServer } from "../src/index.ts";
+import { eventually, flowControl, publishOk, type Sink, startSink } from "./helpers.ts";
+
+let server: DevServer;
+let fc: FlowControl;
+const sinks: Sink[] = [];
+
+async function sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
+  const started = await startSink(options);
+  sinks.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  server = await startDevServer({ port: 0 });
+  fc = flowControl(server);
+});
+
+afterEach(async () => {
+  // Released before closing, so no delivery of one test is left for the next.
+  for (const s of sinks.splice(0)) {
+    s.releaseAll();
+    await s.close();
+  }
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const count = (s: Sink, length: number) => eventually(() => expect(s.bodies()).toHaveLength(length));
+
+describe("pin and unpin", () => {
+  test("pin overrides incoming configurations and resets the rate state", async () => {
+    const s = await sink();
+    for (let i = 0; i < 2; i++)
+      await publishOk(server, s.url, { key: "pin", value: "rate=1, period=1m", body: `m${i}` });
+    await count(s, 1);
+    const before = await fc.get("pin");
+    expect(before).toMatchObject({ rateMax: 1, rateCount: 1, waitListSize: 1, isPinnedRate: false });
+
+    await fc.pin("pin", { rate: 3 });
+    await count(s, 2);
+    const pinned = await fc.get("pin");
+    expect(pinned).toMatchObject({ rateMax: 3, ratePeriod: 60, rateCount: 1, waitListSize: 0, isPinnedRate: true });
+    expect(pinned.ratePeriodStart).toBeGreaterThanOrEqual(before.ratePeriodStart);
+
+    // The messages still ask for rate=1; the pin wins.
+    for (let i = 2; i < 5; i++)
+      await publishOk(server, s.url, { key: "pin", value: "rate=1, period=1m", body: `m${i}` });
+    await count(s, 4);
+    expect(await fc.get("pin")).toMatchObject({ rateMax: 3, rateCount: 3, waitListSize: 1 });
+
+    await fc.pin("pin", { rate: 3 });
+    await count(s, 5);
+    expect(await fc.get("pin")).toMatchObject({ rateCount: 1, waitListSize: 0 });
+  });
+
+  test("pinning clears the count of a key with nothing waiting", async () => {
+    const s = await sink();
+    for (let i = 0; i < 2; i++) await publishOk(server, s.url, { key: "pin0", value: "rate=5, period=1h" });
+    await count(s, 2);
+    expect((await fc.get("pin0")).rateCount).toBe(2);
+    await fc.pin("pin0", { rate: 5 });
+    expect(await fc.get("pin0")).toMatchObject({ rateCount: 0, rateMax: 5, ratePeriod: 3600 });
+  });
+
+  test("pinned parallelism holds deliveries to the pinned value", async () => {
+    const s = await sink({ hold: true });
+    await fc.pin("pinp", { parallelism: 1 });
+    for (let i = 0; i < 3; i++) await publishOk(server, s.url, { key: "pinp", value: "parallelism=5", body: `m${i}` });
+    await count(s, 1);
+    expect(await fc.get("pinp")).toMatchObject({ parallelismMax: 1, isPinnedParallelism: true, waitListSize: 2 });
+    s.release();
+    await count(s, 2);
+    s.release();
+    await count(s, 3);
+    expect(s.maxOpen).toBe(1);
+  });
+
+  test("unpin keeps the pinned values until a message brings a different configuration", async () => {
+    const s = await sink({ hold: true });
+    await fc.pin("unp", { parallelism: 1, rate: 50, period: 120 });
+    await fc.unpin("unp", { parallelism: true, rate: true });
+    expect(await fc.get("unp")).toMatchObject({
+      parallelismMax: 1,
+      rateMax: 50,
+      ratePeriod: 120,
+      isPinnedParallelism: false,
+      isPinnedRate: false,
+    });
+    // The same configuration as the pinned one changes nothing: still one at a time.
+    for (let i = 0; i < 2; i++) {
+      await publishOk(server, s.url, { key: "unp", value: "parallelism=1, rate=50, period=120", body: `m${i}` });
+    }
+    await count(s, 1);
+    expect(await fc.get("unp")).toMatchObject({ parallelismMax: 1, waitListSize: 1 });
+
+    // A different one takes over, and the waiting message starts under it.
+    await publishOk(server, s.url, { key: "unp", value: "parallelism=3, rate=60, period=60", body: "m2" });
+    await count(s, 3);
+    expect(await fc.get("unp")).toMatchObject({ parallelismMax: 3, rateMax: 60, ratePeriod: 60, parallelismCount: 3 });
+    expect(s.bodies()).toEqual(["m0", "m1", "m2"]);
+  });
+
+  test("unpinning one part keeps the other pinned", async () => {
+    const s = await sink();
+    await fc.pin("half", { parallelism: 2, rate: 4 });
+    await fc.unpin("half", { parallelism: true });
+    await publishOk(server, s.url, { key: "half", value: "parallelism=7, rate=9" });
+    await count(s, 1);
+    expect(await fc.get("half")).toMatchObject({
+      parallelismMax: 7,
+      isPinnedParallelism: false,
+      rateMax: 4,
+      isPinnedRate: true,
+    });
+  });
+});
