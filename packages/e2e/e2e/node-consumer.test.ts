@@ -3,7 +3,7 @@ import { run } from "../src/run.ts";
 import "./context.ts";
 import { expectSmoke, runSmoke, smokeKey } from "./smoke.ts";
 
-const { consumerDir, installed, api } = inject("e2e");
+const { consumerDir, installed, api, release } = inject("e2e");
 const options = { cwd: consumerDir, timeout: 90_000 };
 
 describe(`Node consumer against the ${api.kind}`, () => {
@@ -40,6 +40,11 @@ describe.runIf(installed["@qstash-flow/cli"])("the CLI bin from the registry", (
     const table = await cli("get", key);
     expect(table.stdout).toContain(key);
     expect(table.stdout).toMatch(/paused/i);
+  });
+
+  it("reports the version that was released, not the one it was built from before", async () => {
+    const result = await run("npx", ["--no-install", "qstash-flow", "--version"], options);
+    expect(result.stdout.trim()).toBe(release.packages.find((pkg) => pkg.name === "@qstash-flow/cli")?.version);
   });
 
   it("fails with a non-zero exit and a message for a key that does not exist", async () => {

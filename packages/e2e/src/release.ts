@@ -27,7 +27,7 @@ function e2eChangeset(names: string[]): string {
 }
 
 /**
- * The real release flow on a workspace copy: `changeset version`, then
+ * The real release flow on a workspace copy: `changeset version`, `pnpm build`, then
  * `changeset publish` (which runs `pnpm publish` per package) against `env`'s registry.
  */
 export async function versionAndPublish(copy: string, env: NodeJS.ProcessEnv): Promise<Release> {
@@ -39,6 +39,8 @@ export async function versionAndPublish(copy: string, env: NodeJS.ProcessEnv): P
   await runOk("node", [changeset, "version"], options);
   await runOk("git", ["add", "-A"], options);
   await runOk("git", [...GIT_USER, "commit", "-q", "-m", "version packages"], options);
+  // Built after versioning, as a real release must: a build may bake the version in.
+  await runOk("pnpm", ["run", "build"], { ...options, timeout: 300_000 });
   const published = await runOk("node", [changeset, "publish"], options);
 
   const after = new Map(publishedPackages(copy).map((pkg) => [pkg.name, pkg.manifest.version as string]));

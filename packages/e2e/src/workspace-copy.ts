@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { cp, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { publishedPackages } from "../scripts/packages.mjs";
 import { cleanEnv } from "./registry.ts";
 import { runOk } from "./run.ts";
 
@@ -9,8 +8,8 @@ const GIT_USER = ["-c", "user.name=qstash-flow e2e", "-c", "user.email=e2e@examp
 
 /**
  * A throwaway copy of the workspace to release from: the tracked files as they are in
- * the working tree, plus each published package's built `dist/`. It gets its own git
- * repository, so the release tags land there and the real checkout is never touched.
+ * the working tree, installed. It gets its own git repository, so the release commits
+ * and tags land there and the real checkout is never touched.
  */
 export async function copyWorkspace(root: string, dest: string): Promise<string> {
   const { stdout } = await runOk("git", ["ls-files", "-z"], { cwd: root });
@@ -18,11 +17,6 @@ export async function copyWorkspace(root: string, dest: string): Promise<string>
   for (const file of files) {
     await mkdir(dirname(join(dest, file)), { recursive: true });
     await cp(join(root, file), join(dest, file), { dereference: false });
-  }
-  for (const pkg of publishedPackages(dest)) {
-    const built = join(root, "packages", pkg.folder, "dist");
-    if (!existsSync(built)) throw new Error(`${pkg.name} has no dist/ folder: run \`pnpm build\` first`);
-    await cp(built, join(pkg.dir, "dist"), { recursive: true });
   }
   // A real install, as CI does before a release: pnpm publish reads the linked
   // workspace packages to turn `workspace:^` into versions. The store makes it offline.
