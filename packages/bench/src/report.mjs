@@ -238,7 +238,7 @@ function typecheckSection(typecheck) {
 
 /** The whole report. Sections whose results are missing (a partial run) are left out. */
 export function renderReport(run) {
-  const parts = ["# Benchmarks", "", machineSection(run)];
+  const parts = ["# Benchmarks", machineSection(run)];
   if (run.targets?.length) parts.push(targetsSection(run.targets));
   if (run.budgets) parts.push(budgetsSection(run.budgets, run.bundleTarget));
   if (run.throughput) parts.push(throughputSection(run.throughput, run.equivalence));
