@@ -2,12 +2,18 @@
 // The child-process tests run the built package (dist/), as users and the CLI do.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { DEFAULT_DEV_TOKEN, type DevServerEvent, startDevServer } from "../src/index.ts";
 import { eventually, flowControl, publishOk, startSink } from "./helpers.ts";
 
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+
+beforeAll(() => {
+  if (!existsSync(`${DIST}bin.js`))
+    throw new Error("dist/ is missing: run `pnpm build` (or use `pnpm test`, which builds)");
+});
 
 /** Runs `node args`, collecting output; a child that does not exit within `limit` ms is killed and reported. */
 async function run(args: string[], limit = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
