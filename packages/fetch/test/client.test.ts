@@ -138,4 +138,39 @@ describe("createQStashClient: results", () => {
     ).rejects.toThrow(ValidationError);
     expect(requests).toHaveLength(0);
   });
+
+  test("a declared-empty response passes through, but not when a header echoes the token", async () => {
+    const { fetch } = handlerFetch(
+      () => new Response(null, { headers: { "content-length": "0", "x-echo": `t=${TOKEN}` } }),
+    );
+    const client = createQStashClient({ token: TOKEN, fetch });
+    const { response } = await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-echo")).toBe("t=[redacted]");
+    const clean = handlerFetch(() => new Response(null, { headers: { "content-length": "0", "x-id": "abc" } }));
+    const fast = await createQStashClient({ token: TOKEN, fetch: clean.fetch }).POST(
+      "/v2/flowControl/{flowControlKey}/pause",
+      path("k"),
+    );
+    expect(fast.response.headers.get("x-id")).toBe("abc");
+  });
+
+  test("an empty body without a length (chunked) still parses as no data", async () => {
+    const { fetch } = handlerFetch(
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.close();
+            },
+          }),
+          { status: 200 },
+        ),
+    );
+    const client = createQStashClient({ token: TOKEN, fetch });
+    const { data, error, response } = await client.GET("/v2/globalParallelism");
+    expect(response.status).toBe(200);
+    expect(data).toBeUndefined();
+    expect(error).toBeUndefined();
+  });
 });

@@ -105,6 +105,11 @@ function untilAborted(work: Promise<Response>, signal: AbortSignal): Promise<Res
  * before any error, parsed body or log can hold it.
  */
 async function buffered(response: Response, secret: string | undefined): Promise<Response> {
+  // Most actions answer with a declared-empty body: nothing to read, nothing to cut out,
+  // so the response goes on as it came (copying it costs more than the rest of a call).
+  if (response.headers.get("content-length") === "0" && !(secret && headersMention(response.headers, secret))) {
+    return response;
+  }
   let bytes: ArrayBuffer | string = await response.arrayBuffer();
   if (secret && bytes.byteLength) {
     const text = new TextDecoder().decode(bytes);
@@ -124,6 +129,11 @@ async function buffered(response: Response, secret: string | undefined): Promise
     statusText: response.statusText,
     headers,
   });
+}
+
+function headersMention(headers: Headers, secret: string): boolean {
+  for (const [, value] of headers) if (mentionsSecret(value, secret)) return true;
+  return false;
 }
 
 export interface SendOptions extends RetryPolicy {
