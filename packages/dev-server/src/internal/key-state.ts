@@ -1,3 +1,4 @@
+import type { components } from "@qstash-flow/types";
 import type { FlowConfig } from "./flow-value.js";
 
 /** A published message, held until it is delivered. */
@@ -9,20 +10,15 @@ export interface Message {
   key: string | undefined;
 }
 
-/** The JSON the API returns for a key: FlowControlKey, with parallelismCount omitted at 0 as QStash does. */
-export interface FlowControlKeyJson {
-  flowControlKey: string;
-  waitListSize: number;
-  parallelismMax: number;
-  parallelismCount?: number;
-  rateMax: number;
-  rateCount: number;
-  ratePeriod: number;
-  ratePeriodStart: number;
-  isPinnedParallelism: boolean;
-  isPinnedRate: boolean;
-  isPaused: boolean;
-}
+type SpecFlowControlKey = components["schemas"]["FlowControlKey"];
+
+/**
+ * The JSON the API returns for a key: the spec's FlowControlKey with every field set,
+ * except parallelismCount, which QStash omits at 0. Derived from the generated type, so a
+ * field added to the spec fails to compile here until the server reports it.
+ */
+export type FlowControlKeyJson = Required<Omit<SpecFlowControlKey, "parallelismCount">> &
+  Pick<SpecFlowControlKey, "parallelismCount">;
 
 const DEFAULT_PERIOD = 1;
 
