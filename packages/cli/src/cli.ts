@@ -12,6 +12,16 @@ const stop = (signal: NodeJS.Signals) => {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
+// A reader that stops early (`qstash-flow list | head`) closes the pipe: that ends the
+// output, as it does for any Unix tool, instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    controller.abort(error);
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
