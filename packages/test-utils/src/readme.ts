@@ -8,12 +8,15 @@ export function codeBlocks(markdown: string): string[] {
 }
 
 /**
- * Type-checks every ```ts block of `<packageDir>/README.md` as a module inside the
+ * Type-checks every ```ts block of `readme` (default `<packageDir>/README.md`) as a module inside the
  * package (so it imports the package by its own name, through its `exports`), with the
  * package's tsconfig. Returns the diagnostics; an empty list means every example compiles.
  */
-export async function typecheckReadme(packageDir: string): Promise<{ blocks: number; diagnostics: string[] }> {
-  const blocks = codeBlocks(await readFile(join(packageDir, "README.md"), "utf8"));
+export async function typecheckReadme(
+  packageDir: string,
+  readme = join(packageDir, "README.md"),
+): Promise<{ blocks: number; diagnostics: string[] }> {
+  const blocks = codeBlocks(await readFile(readme, "utf8"));
   const dir = join(packageDir, ".readme-check");
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
