@@ -1,5 +1,5 @@
-// The publish headers that put a message under a flow-control key, and the key rules
-// the client enforces too, so the server refuses what no client could address.
+// The publish headers that put a message under a flow-control key, and the key rules.
+import { keyProblem as clientKeyProblem } from "@qstash-flow/fetch";
 
 /** A message's flow-control configuration; a missing limit means none. Period in seconds. */
 export interface FlowConfig {
@@ -10,17 +10,13 @@ export interface FlowConfig {
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
-// Dot-segments in any spelling cannot travel in a path, so no client can address them.
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** Why `key` cannot be a flow-control key, or undefined when it can. */
+/**
+ * Why `key` cannot be a flow-control key, or undefined when it can: the client's own
+ * rules, so the server refuses exactly what no client could address.
+ */
 export function keyProblem(key: string): string | undefined {
   if (key === "") return "the flow-control key is missing";
-  if (DOT_SEGMENT.test(key))
-    return `the flow-control key ${JSON.stringify(key)} is a dot-segment, which URLs cannot carry`;
-  if (CONTROL.test(key)) return "the flow-control key must not contain control characters";
-  return undefined;
+  return clientKeyProblem(key);
 }
 
 function positive(name: string, text: string): number | string {
