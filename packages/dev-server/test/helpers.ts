@@ -2,7 +2,7 @@
 // deliveries it receives, and a publish call the way a QStash SDK makes it.
 import { FlowControl } from "@qstash-flow/flow-control";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
-import { vi } from "vitest";
+import { afterEach, expect, vi } from "vitest";
 import type { DevServer } from "../src/index.ts";
 
 export interface Sink {
@@ -117,3 +117,25 @@ export async function barrier(server: DevServer, sink: Sink): Promise<void> {
     if (!sink.bodies().includes(marker)) throw new Error("the barrier message has not arrived");
   });
 }
+
+/**
+ * Sinks for the tests of one file: `sink()` starts one, and after each test every sink
+ * started in it is released, then closed, so no delivery of one test is left for the next.
+ */
+export function sinksPerTest(): (options?: Parameters<typeof startSink>[0]) => Promise<Sink> {
+  const sinks: Sink[] = [];
+  afterEach(async () => {
+    for (const s of sinks.splice(0)) {
+      s.releaseAll();
+      await s.close();
+    }
+  });
+  return async (options = {}) => {
+    const started = await startSink(options);
+    sinks.push(started);
+    return started;
+  };
+}
+
+/** Waits until `sink` has received exactly `length` bodies. */
+export const count = (sink: Sink, length: number) => eventually(() => expect(sink.bodies()).toHaveLength(length));

@@ -1,38 +1,22 @@
 // pin and unpin, observed at a real destination on 127.0.0.1 and through the state the
 // server reports to the typed client. Assertions are on counts and order, never on time.
 import type { FlowControl } from "@qstash-flow/flow-control";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "../src/index.ts";
-import { eventually, flowControl, publishOk, type Sink, startSink } from "./helpers.ts";
+import { count, flowControl, publishOk, sinksPerTest } from "./helpers.ts";
 
 let server: DevServer;
 let fc: FlowControl;
-const sinks: Sink[] = [];
-
-async function sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
-  const started = await startSink(options);
-  sinks.push(started);
-  return started;
-}
+const sink = sinksPerTest();
 
 beforeAll(async () => {
   server = await startDevServer({ port: 0 });
   fc = flowControl(server);
 });
 
-afterEach(async () => {
-  // Released before closing, so no delivery of one test is left for the next.
-  for (const s of sinks.splice(0)) {
-    s.releaseAll();
-    await s.close();
-  }
-});
-
 afterAll(async () => {
   await server.close();
 });
-
-const count = (s: Sink, length: number) => eventually(() => expect(s.bodies()).toHaveLength(length));
 
 describe("pin and unpin", () => {
   test("pin overrides incoming configurations and resets the rate state", async () => {

@@ -2,20 +2,14 @@
 // 127.0.0.1 that records (and can hold) each delivery, and through the state the
 // server reports to the typed client. Assertions are on counts and order, never on time.
 import type { FlowControl } from "@qstash-flow/flow-control";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "../src/index.ts";
-import { barrier, eventually, flowControl, publishOk, type Sink, startSink } from "./helpers.ts";
+import { barrier, count, eventually, flowControl, publishOk, type Sink, sinksPerTest, startSink } from "./helpers.ts";
 
 let server: DevServer;
 let fc: FlowControl;
 let marker: Sink;
-const sinks: Sink[] = [];
-
-async function sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
-  const started = await startSink(options);
-  sinks.push(started);
-  return started;
-}
+const sink = sinksPerTest();
 
 beforeAll(async () => {
   server = await startDevServer({ port: 0 });
@@ -23,20 +17,10 @@ beforeAll(async () => {
   marker = await startSink();
 });
 
-afterEach(async () => {
-  // Released before closing, so no delivery of one test is left for the next.
-  for (const s of sinks.splice(0)) {
-    s.releaseAll();
-    await s.close();
-  }
-});
-
 afterAll(async () => {
   await server.close();
   await marker.close();
 });
-
-const count = (s: Sink, length: number) => eventually(() => expect(s.bodies()).toHaveLength(length));
 
 describe("parallelism", () => {
   test("at most `parallelism` deliveries are in flight, in publish order", async () => {
