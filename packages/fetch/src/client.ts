@@ -115,6 +115,12 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     timeout: options.timeout ?? DEFAULT_POLICY.timeout,
   };
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const sendWith = (callPolicy: RetryPolicy) => {
+    const sendOptions = { ...callPolicy, fetch: fetchImpl, secret: token };
+    return (request: Request) => send(request, sendOptions);
+  };
+  // Most calls keep the client's policy: their transport is made once, here.
+  const defaultSend = sendWith(policy);
 
   const client = createClient<paths>({
     baseUrl: resolveBaseUrl(options),
@@ -141,17 +147,17 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     wrapped[method] = async (url: string, init: Record<string, unknown> & RequestPolicy = {}) => {
       const { maxRetries, timeout, ...rest } = init;
       checkPolicy({ maxRetries, timeout });
-      const callPolicy = {
-        maxRetries: maxRetries ?? policy.maxRetries,
-        timeout: timeout ?? policy.timeout,
-      };
+      const transport =
+        maxRetries === undefined && timeout === undefined
+          ? defaultSend
+          : sendWith({ maxRetries: maxRetries ?? policy.maxRetries, timeout: timeout ?? policy.timeout });
       // openapi-fetch skips the path serializer when no path parameters are given, which
       // would send "{flowControlKey}" literally: always run it, so a missing key is refused.
       const params = (rest.params ?? {}) as Record<string, unknown>;
       return call(url, {
         ...rest,
         params: { ...params, path: params.path ?? {} },
-        fetch: (request: Request) => send(request, { ...callPolicy, fetch: fetchImpl, secret: token }),
+        fetch: transport,
       });
     };
   }

@@ -1,3 +1,4 @@
+import { serverDelay } from "./internal/transport.ts";
 import { describe, expect, test } from "vitest";
 import {
   AbortError,
@@ -200,4 +201,18 @@ describe("withContext", () => {
     expect([copy.status, copy.serverMessage, copy.remaining, copy.reset]).toEqual([429, "slow down", 0, 9]);
     expect(copy.message).toBe('QStash pause for key "orders/eu" failed: 429 slow down');
   });
+});
+
+test("a RateLimitError's reset is the one the retry waits for, in every header mix", () => {
+  const now = 1_800_000_000_000;
+  const mixes: Record<string, string>[] = [
+    { "Burst-RateLimit-Reset": "1800000002", "RateLimit-Reset": "1800000009" },
+    { "RateLimit-Reset": "1800000005" },
+    { "Burst-RateLimit-Remaining": "0", "RateLimit-Reset": "1800000005" },
+  ];
+  for (const mix of mixes) {
+    const error = makeAPIError(response(429, mix), { error: "slow down" }) as RateLimitError;
+    const wait = serverDelay(new Headers(mix), 429, now);
+    expect(wait).toBe(error.reset === undefined ? undefined : error.reset * 1000 - now);
+  }
 });

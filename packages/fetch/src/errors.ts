@@ -3,6 +3,8 @@
  * subclasses stand for an HTTP answer, the others for failures before or instead of one.
  */
 
+import { rateLimitHeaders } from "./internal/rate-limit.js";
+
 /** Which call failed: shown in every message so a log line is enough to act on. */
 export interface ErrorContext {
   /** The operation, e.g. `"pause"`. */
@@ -154,13 +156,6 @@ export class UnprocessableEntityError extends APIError {
   override readonly code: string = "unprocessable_entity";
 }
 
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const raw = headers.get(name);
-  if (raw === null || raw.trim() === "") return undefined;
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
-}
-
 /** 429. `limit`, `remaining` and `reset` (unix seconds) come from the burst headers, else the daily ones. */
 export class RateLimitError extends APIError {
   override readonly code: string = "rate_limited";
@@ -170,12 +165,10 @@ export class RateLimitError extends APIError {
 
   constructor(serverMessage: string, init: APIErrorInit) {
     super(serverMessage, init);
-    // One family or the other, never a mix: any burst header means the burst limit was hit.
-    const burst = ["limit", "remaining", "reset"].some((name) => init.headers.has(`burst-ratelimit-${name}`));
-    const prefix = burst ? "burst-ratelimit-" : "ratelimit-";
-    this.limit = numberHeader(init.headers, `${prefix}limit`);
-    this.remaining = numberHeader(init.headers, `${prefix}remaining`);
-    this.reset = numberHeader(init.headers, `${prefix}reset`);
+    const { limit, remaining, reset } = rateLimitHeaders(init.headers);
+    this.limit = limit;
+    this.remaining = remaining;
+    this.reset = reset;
   }
 
   override toJSON(): Record<string, unknown> {

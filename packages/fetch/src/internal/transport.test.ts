@@ -214,6 +214,9 @@ describe("serverDelay", () => {
     [{ "burst-ratelimit-reset": String(NOW / 1000 - 100) }, 429, 0],
     [{ "ratelimit-reset": "nonsense" }, 429, undefined],
     [{ "ratelimit-reset": "3" }, 500, undefined],
+    [{ "ratelimit-reset": "3" }, 429, 3000],
+    // The burst limit was hit but said no reset: the daily window is not the one to wait for.
+    [{ "burst-ratelimit-remaining": "0", "ratelimit-reset": "3" }, 429, undefined],
     [{}, 429, undefined],
   ])("%o on %i -> %s ms", (headers, status, expected) => {
     expect(serverDelay(h(headers), status, NOW)).toBe(expected);

@@ -1,4 +1,5 @@
 import { AbortError, ConnectionError, TimeoutError, ValidationError } from "../errors.js";
+import { rateLimitHeaders } from "./rate-limit.js";
 import { mentionsSecret, redactError, redactText } from "./redact.js";
 
 /** What openapi-fetch calls: a `fetch` with the same signature as the global one. */
@@ -50,10 +51,10 @@ export function serverDelay(headers: Headers, status: number, now = Date.now()):
     if (Number.isFinite(date)) return clampDelay(date - now);
   }
   if (status === 429) {
-    const reset = Number(headers.get("burst-ratelimit-reset") ?? headers.get("ratelimit-reset") ?? "");
+    const { reset } = rateLimitHeaders(headers);
     // QStash sends unix seconds; unix milliseconds are told apart by size, and a small
     // number can only mean "seconds from now".
-    if (Number.isFinite(reset) && reset > 0) {
+    if (reset !== undefined && reset > 0) {
       if (reset > 1e12) return clampDelay(reset - now);
       return clampDelay(reset > 1e9 ? reset * 1000 - now : reset * 1000);
     }
