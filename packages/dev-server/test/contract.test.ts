@@ -12,7 +12,7 @@ let sink: Sink;
 const exchanges: Exchange[] = [];
 
 /** A fetch that records each exchange; the client under test calls it instead of the global one. */
-async function recordingFetch(input: Request, init?: RequestInit): Promise<Response> {
+async function recordingFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const request = new Request(input, init);
   const response = await fetch(request);
   exchanges.push({

@@ -16,6 +16,7 @@ import {
   TimeoutError,
   UnprocessableEntityError,
   ValidationError,
+  withContext,
 } from "./index.js";
 
 const context = { operation: "pause", key: "orders/eu" };
@@ -180,26 +181,40 @@ describe("errors without a response", () => {
 });
 
 describe("withContext", () => {
-  test("returns a copy of the same class that names the operation and key", () => {
+  test("names the operation and key in the message, the stack's first line and the fields", () => {
     const cause = new TypeError("socket hang up");
-    const original = new ConnectionError("connection failed after 3 attempts", { cause });
-    const copy = original.withContext({ operation: "resume", key: "k1" });
-    expect(copy).toBeInstanceOf(ConnectionError);
-    expect(copy.message).toBe('QStash resume for key "k1" failed: connection failed after 3 attempts');
-    expect(copy.stack?.split("\n")[0]).toBe(`ConnectionError: ${copy.message}`);
-    expect([copy.operation, copy.key, copy.cause, copy.code]).toEqual(["resume", "k1", cause, "connection_error"]);
-    expect(original.message).toBe("connection failed after 3 attempts");
-    expect(original.operation).toBeUndefined();
+    const error = new ConnectionError("connection failed after 3 attempts", { cause });
+    expect(withContext(error, { operation: "resume", key: "k1" })).toBe(error);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toBe('QStash resume for key "k1" failed: connection failed after 3 attempts');
+    expect(error.stack?.split("\n")[0]).toBe(`ConnectionError: ${error.message}`);
+    expect([error.operation, error.key, error.cause, error.code, error.detail]).toEqual([
+      "resume",
+      "k1",
+      cause,
+      "connection_error",
+      "connection failed after 3 attempts",
+    ]);
   });
 
   test("keeps an API error's fields", () => {
-    const original = makeAPIError(response(429, { "Burst-RateLimit-Remaining": "0", "Burst-RateLimit-Reset": "9" }), {
+    const error = makeAPIError(response(429, { "Burst-RateLimit-Remaining": "0", "Burst-RateLimit-Reset": "9" }), {
       error: "slow down",
-    });
-    const copy = original.withContext(context) as RateLimitError;
-    expect(copy).toBeInstanceOf(RateLimitError);
-    expect([copy.status, copy.serverMessage, copy.remaining, copy.reset]).toEqual([429, "slow down", 0, 9]);
-    expect(copy.message).toBe('QStash pause for key "orders/eu" failed: 429 slow down');
+    }) as RateLimitError;
+    withContext(error, context);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect([error.status, error.serverMessage, error.remaining, error.reset]).toEqual([429, "slow down", 0, 9]);
+    expect(error.message).toBe('QStash pause for key "orders/eu" failed: 429 slow down');
+  });
+
+  test("leaves an error that already names an operation, and anything that is not a QStashError, alone", () => {
+    const named = new ValidationError("bad", { operation: "get", key: "a" });
+    withContext(named, { operation: "pause", key: "b" });
+    expect([named.operation, named.key, named.message]).toEqual(["get", "a", 'QStash get for key "a" failed: bad']);
+    const foreign = new TypeError("boom");
+    expect(withContext(foreign, context)).toBe(foreign);
+    expect(foreign.message).toBe("boom");
+    expect(withContext("text", context)).toBe("text");
   });
 });
 

@@ -46,36 +46,24 @@ export class QStashError extends Error {
     this.key = init.key;
   }
 
-  /** The same error, told which operation and key it belongs to. */
-  withContext(context: ErrorContext): this {
-    const copy = Object.create(Object.getPrototypeOf(this)) as this;
-    Object.assign(copy, this);
-    const message = describe(context, this.detail);
-    Object.defineProperties(copy, {
-      message: { value: message, writable: true, configurable: true },
-      operation: { value: context.operation, enumerable: true },
-      key: { value: context.key, enumerable: true },
-    });
-    if ("cause" in this) {
-      Object.defineProperty(copy, "cause", { value: this.cause, writable: true, configurable: true });
-    }
-    Object.defineProperty(copy, "stack", {
-      value: `${this.name}: ${message}${(this.stack ?? "").replace(/^[^\n]*/, "")}`,
-      writable: true,
-      configurable: true,
-    });
-    return copy;
-  }
-
+  /** `name`, `message` and every field but `headers`, for structured logs. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      operation: this.operation,
-      key: this.key,
-    };
+    const { headers: _headers, detail: _detail, ...fields } = this as Record<string, unknown>;
+    return { name: this.name, message: this.message, ...fields };
   }
+}
+
+/**
+ * Tells a fresh error (one this package just made) which operation and key it belongs
+ * to: message, stack and fields. Errors that already name an operation are left alone.
+ */
+export function withContext<E>(error: E, context: ErrorContext): E {
+  if (error instanceof QStashError && !error.operation) {
+    const message = describe(context, error.detail);
+    if (error.stack) error.stack = error.stack.replace(error.message, message);
+    Object.assign(error, { message, operation: context.operation, key: context.key });
+  }
+  return error;
 }
 
 /** Input refused before anything was sent. */
@@ -125,16 +113,6 @@ export class APIError extends QStashError {
     this.serverMessage = serverMessage;
     this.requestId = REQUEST_ID_HEADERS.map((h) => init.headers.get(h)).find((v) => v) ?? undefined;
   }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      serverMessage: this.serverMessage,
-      requestId: this.requestId,
-      body: this.body,
-    };
-  }
 }
 
 export class BadRequestError extends APIError {
@@ -169,10 +147,6 @@ export class RateLimitError extends APIError {
     this.limit = limit;
     this.remaining = remaining;
     this.reset = reset;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), limit: this.limit, remaining: this.remaining, reset: this.reset };
   }
 }
 

@@ -1,13 +1,7 @@
 export {
   createQStashClient,
-  DEFAULT_BASE_URL,
-  REGIONS,
-  resolveBaseUrl,
   type QStashClient,
   type QStashClientMethod,
-  type QStashClientOptions,
-  type Region,
-  type RequestPolicy,
 } from "./client.js";
 export {
   AbortError,
@@ -28,7 +22,21 @@ export {
   TimeoutError,
   UnprocessableEntityError,
   ValidationError,
+  withContext,
 } from "./errors.js";
 export { assertValidKey, encodeKey, keyProblem } from "./key.js";
 export type { FetchLike } from "./internal/transport.js";
+export {
+  createQStashTransport,
+  DEFAULT_BASE_URL,
+  type QStashClientOptions,
+  type QStashTransport,
+  REGIONS,
+  type Region,
+  type CallOptions,
+  checkOptions,
+  type RequestParams,
+  type RequestPolicy,
+  resolveBaseUrl,
+} from "./transport.js";
 export type { paths, components } from "@qstash-flow/types";

@@ -1,4 +1,9 @@
-import { createQStashClient, type QStashClient, type QStashClientOptions, ValidationError } from "@qstash-flow/fetch";
+import {
+  createQStashTransport,
+  type QStashClientOptions,
+  type QStashTransport,
+  ValidationError,
+} from "@qstash-flow/fetch";
 import type { FlowControlInfo, GlobalParallelism } from "./info.js";
 import * as ops from "./operations.js";
 import type { CallOptions } from "./operations.js";
@@ -14,13 +19,10 @@ type Env = Record<string, string | undefined>;
  * sending, retries transient failures, and rejects with a `QStashError` subclass.
  */
 export class FlowControl {
-  readonly #client: QStashClient;
+  readonly #transport: QStashTransport;
 
   constructor(options: FlowControlOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new ValidationError("FlowControl needs an options object with a token");
-    }
-    this.#client = createQStashClient(options);
+    this.#transport = createQStashTransport(options);
   }
 
   /**
@@ -37,40 +39,40 @@ export class FlowControl {
     return new FlowControl({ ...options, token, ...(baseUrl ? { baseUrl } : {}) });
   }
 
-  /** The typed client this wrapper calls, for operations beyond flow control. */
-  get client(): QStashClient {
-    return this.#client;
+  /** The transport this wrapper sends through; the function forms (`pause(transport, key)`) take it too. */
+  get transport(): QStashTransport {
+    return this.#transport;
   }
 
   list(options?: CallOptions): Promise<FlowControlInfo[]> {
-    return ops.list(this.#client, options);
+    return ops.list(this.#transport, options);
   }
 
   get(key: string, options?: CallOptions): Promise<FlowControlInfo> {
-    return ops.get(this.#client, key, options);
+    return ops.get(this.#transport, key, options);
   }
 
   pause(key: string, options?: CallOptions): Promise<void> {
-    return ops.pause(this.#client, key, options);
+    return ops.pause(this.#transport, key, options);
   }
 
   resume(key: string, options?: CallOptions): Promise<void> {
-    return ops.resume(this.#client, key, options);
+    return ops.resume(this.#transport, key, options);
   }
 
   pin(key: string, values: PinOptions, options?: CallOptions): Promise<void> {
-    return ops.pin(this.#client, key, values, options);
+    return ops.pin(this.#transport, key, values, options);
   }
 
   unpin(key: string, flags: UnpinOptions, options?: CallOptions): Promise<void> {
-    return ops.unpin(this.#client, key, flags, options);
+    return ops.unpin(this.#transport, key, flags, options);
   }
 
   resetRate(key: string, options?: CallOptions): Promise<void> {
-    return ops.resetRate(this.#client, key, options);
+    return ops.resetRate(this.#transport, key, options);
   }
 
   getGlobalParallelism(options?: CallOptions): Promise<GlobalParallelism> {
-    return ops.getGlobalParallelism(this.#client, options);
+    return ops.getGlobalParallelism(this.#transport, options);
   }
 }

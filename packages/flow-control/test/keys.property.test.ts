@@ -4,20 +4,20 @@
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createQStashClient, pause, type QStashClient, ValidationError } from "../src/index.ts";
+import { createQStashTransport, pause, type QStashTransport, ValidationError } from "../src/index.ts";
 
 const ROUTE = /^\/v2\/flowControl\/([^/?#]*)\/pause$/;
 // What encodeURIComponent may leave as is, and %XX escapes: nothing else may reach the wire.
 const SEGMENT = /^(?:[A-Za-z0-9\-_.!~*'()]|%[0-9A-F]{2})+$/;
 
 let server: LoopbackServer;
-let client: QStashClient;
+let client: QStashTransport;
 
 beforeAll(async () => {
   server = await startLoopbackServer((_request, response) => {
     response.end();
   });
-  client = createQStashClient({ token: "property-token", baseUrl: server.url, maxRetries: 0 });
+  client = createQStashTransport({ token: "property-token", baseUrl: server.url, maxRetries: 0 });
 });
 afterAll(() => server.close());
 

@@ -4,6 +4,7 @@
 // their worst: echo the token in bodies and headers, and put the URL in their messages.
 import { format, inspect } from "node:util";
 import { handlerFetch, type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
+import { createQStashClient } from "@qstash-flow/fetch";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import * as api from "../src/index.ts";
 import { FlowControl, type FlowControlOptions, QStashError } from "../src/index.ts";
@@ -149,7 +150,12 @@ test("the scenarios provoke every error class the package exports", () => {
 test("neither a client nor the wrapper shows the token when inspected", () => {
   for (const scheme of SCHEMES) {
     const flow = flowFor(scheme);
-    for (const value of [flow, flow.client, api.createQStashClient({ token: TOKEN, authScheme: scheme })]) {
+    for (const value of [
+      flow,
+      flow.transport,
+      api.createQStashTransport({ token: TOKEN, authScheme: scheme }),
+      createQStashClient({ token: TOKEN, authScheme: scheme }),
+    ]) {
       expect(inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(MARK);
       expect(JSON.stringify(value) ?? "").not.toContain(MARK);
     }

@@ -3,7 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { COMBINED_SPEC, handlerFetch, json, type SeenRequest } from "@qstash-flow/test-utils";
 import { expect, test } from "vitest";
-import { createQStashClient, FlowControl } from "../src/index.ts";
+import { createQStashClient } from "@qstash-flow/fetch";
+import { FlowControl } from "../src/index.ts";
 
 const KEY = "surface/key";
 

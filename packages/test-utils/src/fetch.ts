@@ -16,7 +16,7 @@ export type Handler = (request: SeenRequest, attempt: number) => Response | Prom
  */
 export function handlerFetch(handler: Handler) {
   const requests: SeenRequest[] = [];
-  const fetch = async (input: Request, init?: RequestInit): Promise<Response> => {
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const seen: SeenRequest = {
       method: request.method,

@@ -1,5 +1,5 @@
 // A browser app that pauses one key through the tree-shakable `pause` function.
-import { createQStashClient, pause } from "@qstash-flow/flow-control";
+import { createQStashTransport, pause } from "@qstash-flow/flow-control";
 
-const client = createQStashClient({ token: "<token>", baseUrl: "https://qstash.upstash.io" });
-pause(client, "orders").then(() => console.log("paused"));
+const transport = createQStashTransport({ token: "<token>", baseUrl: "https://qstash.upstash.io" });
+pause(transport, "orders").then(() => console.log("paused"));

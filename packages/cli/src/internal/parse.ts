@@ -23,7 +23,7 @@ export function port(value: string): number {
 export function period(value: string): number {
   try {
     // The wrapper's own rule, so the CLI and the library accept the same durations.
-    return periodSeconds(/^\d+$/.test(value) ? Number(value) : value, { operation: "pin", key: "" });
+    return periodSeconds(/^\d+$/.test(value) ? Number(value) : value);
   } catch {
     throw new InvalidArgumentError('expected seconds or a duration such as "30s", "5m", "1h", "1d".');
   }

@@ -1,6 +1,7 @@
 import { handlerFetch } from "@qstash-flow/test-utils";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { createQStashClient, type QStashClientOptions } from "../client.js";
+import { createQStashClient } from "../client.js";
+import type { QStashClientOptions } from "../transport.js";
 import { ConnectionError, ValidationError } from "../errors.js";
 import { backoffDelay, MAX_RETRY_DELAY_MS, serverDelay } from "./transport.js";
 

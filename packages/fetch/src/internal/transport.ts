@@ -2,8 +2,8 @@ import { AbortError, ConnectionError, TimeoutError, ValidationError } from "../e
 import { rateLimitHeaders } from "./rate-limit.js";
 import { mentionsSecret, redactError, redactText } from "./redact.js";
 
-/** What openapi-fetch calls: a `fetch` with the same signature as the global one. */
-export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+/** A `fetch` with the signature of the global one. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface RetryPolicy {
   /** Retries after the first attempt; `0` sends exactly once. */
@@ -14,8 +14,6 @@ export interface RetryPolicy {
 
 export const DEFAULT_POLICY: RetryPolicy = { maxRetries: 2, timeout: 30_000 };
 export const MAX_RETRY_DELAY_MS = 60_000;
-const BACKOFF_START_MS = 500;
-const BACKOFF_MAX_MS = 8_000;
 
 export function checkPolicy(policy: { maxRetries?: number | undefined; timeout?: number | undefined }): void {
   const { maxRetries, timeout } = policy;
@@ -27,15 +25,10 @@ export function checkPolicy(policy: { maxRetries?: number | undefined; timeout?:
   }
 }
 
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
+export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 /** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
-export function backoffDelay(retry: number): number {
-  const base = Math.min(BACKOFF_START_MS * 2 ** retry, BACKOFF_MAX_MS);
-  return base * (1 - Math.random() * 0.25);
-}
+export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
 
 const clampDelay = (ms: number) => Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS);
 
@@ -43,28 +36,144 @@ const clampDelay = (ms: number) => Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS)
 export function serverDelay(headers: Headers, status: number, now = Date.now()): number | undefined {
   const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
   if (Number.isFinite(ms)) return clampDelay(ms);
-  const retryAfter = headers.get("retry-after");
-  if (retryAfter !== null) {
+  const retryAfter = headers.get("retry-after")?.trim();
+  if (retryAfter) {
     const seconds = Number(retryAfter);
-    if (retryAfter.trim() !== "" && Number.isFinite(seconds)) return clampDelay(seconds * 1000);
     const date = Date.parse(retryAfter);
+    if (Number.isFinite(seconds)) return clampDelay(seconds * 1000);
     if (Number.isFinite(date)) return clampDelay(date - now);
   }
-  if (status === 429) {
-    const { reset } = rateLimitHeaders(headers);
-    // QStash sends unix seconds; unix milliseconds are told apart by size, and a small
-    // number can only mean "seconds from now".
-    if (reset !== undefined && reset > 0) {
-      if (reset > 1e12) return clampDelay(reset - now);
-      return clampDelay(reset > 1e9 ? reset * 1000 - now : reset * 1000);
-    }
-  }
+  const { reset } = status === 429 ? rateLimitHeaders(headers) : {};
+  // QStash sends unix seconds; unix milliseconds are told apart by size, and a small
+  // number can only mean "seconds from now".
+  if (reset && reset > 0)
+    return clampDelay(reset > 1e12 ? reset - now : reset > 1e9 ? reset * 1000 - now : reset * 1000);
   return undefined;
 }
 
-function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+/** A response read in full within the attempt's timeout, its body redacted. */
+export interface Reply {
+  status: number;
+  statusText: string;
+  ok: boolean;
+  /** As received: redact them (`redactHeaders`) before they leave the client. */
+  headers: Headers;
+  /** The body's text, with the secret cut out; `""` when empty. */
+  text: string;
+  /** The response as received; its body has been read unless it was declared empty. */
+  response: Response;
+}
+
+/** `headers` itself when no value mentions the secret, else a copy with it cut out. */
+export function redactHeaders(headers: Headers, secret: string | undefined): Headers {
+  if (!secret) return headers;
+  let copy: Headers | undefined;
+  for (const [name, value] of headers) {
+    if (mentionsSecret(value, secret)) (copy ??= new Headers(headers)).set(name, redactText(value, secret));
+  }
+  return copy ?? headers;
+}
+
+export interface SendInit {
+  method: string;
+  headers: Record<string, string> | Headers;
+  /** Sent on every attempt, so it must be a string or bytes, never a stream. */
+  body?: string | ArrayBuffer | null;
+  signal?: AbortSignal | null | undefined;
+}
+
+export interface SendOptions extends RetryPolicy {
+  fetch: FetchLike;
+  /**
+   * Also settle when the signal aborts, for a `fetch` that ignores its signal. The
+   * global fetch honours it, so only an injected one needs this.
+   */
+  guard?: boolean;
+  /** Never let this string out in a response body or an error. */
+  secret?: string | undefined;
+}
+
+/**
+ * Sends with retries on connection errors, timeouts, 408, 429 and 5xx. Resolves with the
+ * last reply (a failed status included); rejects only with `ConnectionError`,
+ * `TimeoutError` or `AbortError`.
+ */
+export async function send(url: string, init: SendInit, options: SendOptions): Promise<Reply> {
+  const { maxRetries, timeout, secret } = options;
+  const callerSignal = init.signal;
+  for (let attempt = 0; ; attempt++) {
+    if (callerSignal?.aborted) throw aborted(callerSignal);
+    const controller = new AbortController();
+    let timedOut = false;
+    let stop: ((reason: unknown) => void) | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      stop?.(controller.signal.reason);
+    }, timeout);
+    const forward = () => {
+      controller.abort(callerSignal?.reason);
+      stop?.(controller.signal.reason);
+    };
+    callerSignal?.addEventListener("abort", forward);
+
+    let reply: Reply | undefined;
+    let failure: unknown;
+    try {
+      const work = receive(options.fetch(url, { ...init, signal: controller.signal }), controller.signal, secret);
+      reply = await (options.guard
+        ? new Promise<Reply>((resolve, reject) => {
+            stop = reject;
+            work.then(resolve, reject);
+          })
+        : work);
+    } catch (error) {
+      failure = error;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", forward);
+    }
+
+    if (callerSignal?.aborted) throw aborted(callerSignal);
+    const retriesLeft = attempt < maxRetries;
+    const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
+    if (reply && (!retriesLeft || !isRetryableStatus(reply.status))) return reply;
+    if (!(reply || retriesLeft)) {
+      if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
+      const cause = redactError(failure, secret);
+      throw new ConnectionError(
+        `connection failed after ${attempts}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+    const delay = (reply && serverDelay(reply.headers, reply.status)) ?? backoffDelay(attempt);
+    try {
+      await sleep(delay, callerSignal);
+    } catch {
+      throw aborted(callerSignal as AbortSignal);
+    }
+  }
+}
+
+/**
+ * The body read in full, so the timeout covers it and the connection is released at
+ * once. A declared-empty body is not read at all. A response that arrives after its
+ * attempt was given up is cancelled, so nothing leaks.
+ */
+async function receive(pending: Promise<Response>, signal: AbortSignal, secret: string | undefined): Promise<Reply> {
+  const response = await pending;
+  if (signal.aborted) {
+    response.body?.cancel().catch(() => {});
+    throw signal.reason;
+  }
+  let text = response.headers.get("content-length") === "0" ? "" : await response.text();
+  if (secret && text && mentionsSecret(text, secret)) text = redactText(text, secret);
+  const { status, statusText, ok, headers } = response;
+  return { status, statusText, ok, headers, text, response };
+}
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
@@ -77,129 +186,4 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   });
 }
 
-/**
- * Settles like `work`, or rejects with the signal's reason as soon as it aborts, for a
- * `fetch` that ignores its signal. A late result is consumed so that nothing leaks.
- */
-function untilAborted(work: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (response) => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) response.body?.cancel().catch(() => {});
-        else resolve(response);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/**
- * The body read in full, so the timeout covers it and the connection is released at
- * once. A server that echoes the secret (in the body or a header) gets it cut out here,
- * before any error, parsed body or log can hold it.
- */
-async function buffered(response: Response, secret: string | undefined): Promise<Response> {
-  // Most actions answer with a declared-empty body: nothing to read, nothing to cut out,
-  // so the response goes on as it came (copying it costs more than the rest of a call).
-  if (response.headers.get("content-length") === "0" && !(secret && headersMention(response.headers, secret))) {
-    return response;
-  }
-  let bytes: ArrayBuffer | string = await response.arrayBuffer();
-  if (secret && bytes.byteLength) {
-    const text = new TextDecoder().decode(bytes);
-    if (mentionsSecret(text, secret)) bytes = redactText(text, secret);
-  }
-  const headers = new Headers();
-  for (const [name, value] of response.headers) {
-    headers.append(name, secret ? redactText(value, secret) : value);
-  }
-  const length = typeof bytes === "string" ? new TextEncoder().encode(bytes).byteLength : bytes.byteLength;
-  headers.set("content-length", String(length));
-  headers.delete("content-encoding");
-  headers.delete("transfer-encoding");
-  const nullBody = length === 0 || [204, 205, 304].includes(response.status);
-  return new Response(nullBody ? null : bytes, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-}
-
-function headersMention(headers: Headers, secret: string): boolean {
-  for (const [, value] of headers) if (mentionsSecret(value, secret)) return true;
-  return false;
-}
-
-export interface SendOptions extends RetryPolicy {
-  fetch: FetchLike;
-  /** Never let this string out in a response body or an error. */
-  secret?: string | undefined;
-}
-
-/**
- * Sends `request` with retries on connection errors, timeouts, 408, 429 and 5xx.
- * Resolves with the last response (a failed status included); rejects only with
- * `ConnectionError`, `TimeoutError` or `AbortError`.
- */
-export async function send(request: Request, options: SendOptions): Promise<Response> {
-  const { maxRetries, timeout, secret } = options;
-  const callerSignal = request.signal;
-  for (let attempt = 0; ; attempt++) {
-    if (callerSignal.aborted) throw aborted(callerSignal);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
-    const forward = () => controller.abort(callerSignal.reason);
-    callerSignal.addEventListener("abort", forward, { once: true });
-
-    let response: Response | undefined;
-    let failure: unknown;
-    try {
-      // A body can be read once: clone it for every attempt but the last.
-      const input = request.body && attempt < maxRetries ? request.clone() : request;
-      const attemptDone = (async () => buffered(await options.fetch(input, { signal: controller.signal }), secret))();
-      response = await untilAborted(attemptDone, controller.signal);
-    } catch (error) {
-      failure = error;
-    } finally {
-      clearTimeout(timer);
-      callerSignal.removeEventListener("abort", forward);
-    }
-
-    if (callerSignal.aborted) throw aborted(callerSignal);
-    const retriesLeft = attempt < maxRetries;
-    const attempts = `${attempt + 1} attempt${attempt === 0 ? "" : "s"}`;
-    let delay: number;
-    if (response) {
-      if (!retriesLeft || !isRetryableStatus(response.status)) return response;
-      delay = serverDelay(response.headers, response.status) ?? backoffDelay(attempt);
-    } else {
-      if (!retriesLeft) {
-        if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
-        const cause = redactError(failure, secret);
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new ConnectionError(`connection failed after ${attempts}: ${reason}`, { cause });
-      }
-      delay = backoffDelay(attempt);
-    }
-    try {
-      await sleep(delay, callerSignal);
-    } catch {
-      throw aborted(callerSignal);
-    }
-  }
-}
-
-function aborted(signal: AbortSignal): AbortError {
-  return new AbortError("the call was aborted by its signal", { cause: signal.reason });
-}
+const aborted = (signal: AbortSignal) => new AbortError("the call was aborted by its signal", { cause: signal.reason });
