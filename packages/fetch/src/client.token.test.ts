@@ -20,6 +20,6 @@ test.each([
 ])("a token with %s is refused without being quoted", (_, token) => {
   const attempt = () => createQStashClient({ token });
   expect(attempt).toThrow(ValidationError);
-  expect(attempt).toThrow(/^token must be visible ASCII/);
+  expect(attempt).toThrow(/^token must be a non-empty string of visible ASCII/);
   expect(attempt).not.toThrow(/qx7/);
 });

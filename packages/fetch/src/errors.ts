@@ -19,31 +19,27 @@ export interface QStashErrorInit extends ErrorContext {
 
 const MAX_KEY_IN_MESSAGE = 120;
 
-function describe(context: ErrorContext, detail: string): string {
-  if (!context.operation) return detail;
-  let key = "";
-  if (context.key !== undefined) {
-    const shown =
-      context.key.length > MAX_KEY_IN_MESSAGE ? `${context.key.slice(0, MAX_KEY_IN_MESSAGE)}…` : context.key;
-    key = ` for key ${JSON.stringify(shown)}`;
-  }
-  return `QStash ${context.operation}${key} failed: ${detail}`;
+function describe({ operation, key }: ErrorContext, detail: string): string {
+  if (!operation) return detail;
+  const shown = key && key.length > MAX_KEY_IN_MESSAGE ? `${key.slice(0, MAX_KEY_IN_MESSAGE)}…` : key;
+  return `QStash ${operation}${typeof key === "string" ? ` for key ${JSON.stringify(shown)}` : ""} failed: ${detail}`;
 }
 
+// Every class spells out its `name`: a minifier renames classes, so `new.target.name`
+// would show a bundled app's errors as "a" or "t".
 export class QStashError extends Error {
+  override name = "QStashError";
   /** A stable, machine-readable name of the failure, e.g. `"not_found"`. */
   readonly code: string = "qstash_error";
-  readonly operation: string | undefined;
-  readonly key: string | undefined;
+  // `declare`: set in the constructor, so no field initialisers are emitted for them.
+  declare readonly operation: string | undefined;
+  declare readonly key: string | undefined;
   /** The message without the operation and key, as the layer that failed saw it. */
-  readonly detail: string;
+  declare readonly detail: string;
 
   constructor(detail: string, init: QStashErrorInit = {}) {
     super(describe(init, detail), "cause" in init ? { cause: init.cause } : undefined);
-    this.name = new.target.name;
-    this.detail = detail;
-    this.operation = init.operation;
-    this.key = init.key;
+    Object.assign(this, { detail, operation: init.operation, key: init.key });
   }
 
   /** `name`, `message` and every field but `headers`, for structured logs. */
@@ -61,28 +57,33 @@ export function withContext<E>(error: E, context: ErrorContext): E {
   if (error instanceof QStashError && !error.operation) {
     const message = describe(context, error.detail);
     if (error.stack) error.stack = error.stack.replace(error.message, message);
-    Object.assign(error, { message, operation: context.operation, key: context.key });
+    const key = typeof context.key === "string" ? context.key : undefined;
+    Object.assign(error, { message, operation: context.operation, key });
   }
   return error;
 }
 
 /** Input refused before anything was sent. */
 export class ValidationError extends QStashError {
+  override name = "ValidationError";
   override readonly code: string = "validation_error";
 }
 
 /** The connection failed (refused, reset, DNS, TLS) on every attempt. */
 export class ConnectionError extends QStashError {
+  override name = "ConnectionError";
   override readonly code: string = "connection_error";
 }
 
 /** The last attempt did not finish within `timeout`. */
 export class TimeoutError extends QStashError {
+  override name = "TimeoutError";
   override readonly code: string = "timeout";
 }
 
 /** The caller's `signal` aborted the call. */
 export class AbortError extends QStashError {
+  override name = "AbortError";
   override readonly code: string = "aborted";
 }
 
@@ -97,60 +98,56 @@ const REQUEST_ID_HEADERS = ["upstash-request-id", "x-request-id", "request-id"];
 
 /** The server answered with a status that is not a success. */
 export class APIError extends QStashError {
+  override name = "APIError";
   override readonly code: string = "api_error";
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: unknown;
+  declare readonly status: number;
+  declare readonly headers: Headers;
+  declare readonly body: unknown;
   /** The server's `error` message, or the body's text, or the status text. */
-  readonly serverMessage: string;
-  readonly requestId: string | undefined;
+  declare readonly serverMessage: string;
+  declare readonly requestId: string | undefined;
 
   constructor(serverMessage: string, init: APIErrorInit) {
     super(`${init.status} ${serverMessage}`, init);
-    this.status = init.status;
-    this.headers = init.headers;
-    this.body = init.body;
-    this.serverMessage = serverMessage;
-    this.requestId = REQUEST_ID_HEADERS.map((h) => init.headers.get(h)).find((v) => v) ?? undefined;
+    const { status, headers, body } = init;
+    const requestId = REQUEST_ID_HEADERS.map((h) => headers.get(h)).find((v) => v) ?? undefined;
+    Object.assign(this, { status, headers, body, serverMessage, requestId });
   }
 }
 
 export class BadRequestError extends APIError {
+  override name = "BadRequestError";
   override readonly code: string = "bad_request";
 }
 export class AuthenticationError extends APIError {
+  override name = "AuthenticationError";
   override readonly code: string = "authentication_error";
 }
 export class PermissionDeniedError extends APIError {
+  override name = "PermissionDeniedError";
   override readonly code: string = "permission_denied";
 }
 export class NotFoundError extends APIError {
+  override name = "NotFoundError";
   override readonly code: string = "not_found";
-}
-export class ConflictError extends APIError {
-  override readonly code: string = "conflict";
-}
-export class UnprocessableEntityError extends APIError {
-  override readonly code: string = "unprocessable_entity";
 }
 
 /** 429. `limit`, `remaining` and `reset` (unix seconds) come from the burst headers, else the daily ones. */
 export class RateLimitError extends APIError {
+  override name = "RateLimitError";
   override readonly code: string = "rate_limited";
-  readonly limit: number | undefined;
-  readonly remaining: number | undefined;
-  readonly reset: number | undefined;
+  declare readonly limit: number | undefined;
+  declare readonly remaining: number | undefined;
+  declare readonly reset: number | undefined;
 
   constructor(serverMessage: string, init: APIErrorInit) {
     super(serverMessage, init);
-    const { limit, remaining, reset } = rateLimitHeaders(init.headers);
-    this.limit = limit;
-    this.remaining = remaining;
-    this.reset = reset;
+    Object.assign(this, rateLimitHeaders(init.headers));
   }
 }
 
 export class InternalServerError extends APIError {
+  override name = "InternalServerError";
   override readonly code: string = "internal_server_error";
 }
 
@@ -159,8 +156,6 @@ const BY_STATUS: Record<number, typeof APIError> = {
   401: AuthenticationError,
   403: PermissionDeniedError,
   404: NotFoundError,
-  409: ConflictError,
-  422: UnprocessableEntityError,
   429: RateLimitError,
 };
 

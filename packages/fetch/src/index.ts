@@ -9,7 +9,6 @@ export {
   type APIErrorInit,
   AuthenticationError,
   BadRequestError,
-  ConflictError,
   ConnectionError,
   type ErrorContext,
   InternalServerError,
@@ -20,7 +19,6 @@ export {
   type QStashErrorInit,
   RateLimitError,
   TimeoutError,
-  UnprocessableEntityError,
   ValidationError,
   withContext,
 } from "./errors.js";

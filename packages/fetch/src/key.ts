@@ -8,10 +8,9 @@ export function keyProblem(key: unknown): string | undefined {
   if (typeof key !== "string") return `the key must be a string, got ${key === null ? "null" : typeof key}`;
   if (key === "") return "the key must not be empty";
   if (DOT_SEGMENT.test(key)) return `the key ${JSON.stringify(key)} is a dot-segment, which URLs cannot carry`;
-  // C0 and C1 controls and DEL: invisible in logs and refused by many proxies.
-  if (/\p{Cc}/u.test(key)) return "the key must not contain control characters";
-  // In a `u` regex a surrogate is a code point of its own only when it has no partner.
-  if (/\p{Cs}/u.test(key)) return "the key must be well-formed Unicode (no lone surrogates)";
+  // C0 and C1 controls and DEL (Cc) are invisible in logs and refused by many proxies. In a
+  // `u` regex a surrogate (Cs) is a code point of its own only when it has no partner.
+  if (/[\p{Cc}\p{Cs}]/u.test(key)) return "the key must not contain control characters or lone surrogates";
   return undefined;
 }
 

@@ -92,9 +92,7 @@ export function connect(options: QStashClientOptions): Connection {
   // else outside visible ASCII would make the runtime throw an error that quotes the token.
   const token = typeof raw === "string" ? raw.trim() : "";
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new ValidationError(
-      "token must be a non-empty string of visible ASCII, without spaces or control characters",
-    );
+    throw new ValidationError("token must be a non-empty string of visible ASCII characters");
   }
   if (authScheme !== "header" && authScheme !== "query") {
     throw new ValidationError(`authScheme must be "header" or "query", got ${String(authScheme)}`);
@@ -105,7 +103,7 @@ export function connect(options: QStashClientOptions): Connection {
   try {
     headers = Object.fromEntries(new Headers(options.headers));
   } catch {
-    throw new ValidationError("headers must map valid header names to valid values");
+    throw new ValidationError("headers must hold valid header names and values");
   }
   if (authScheme === "header") {
     if (headers.authorization !== undefined)
@@ -196,21 +194,18 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
       if (signal !== undefined && typeof signal?.addEventListener !== "function") {
         throw new ValidationError("signal must be an AbortSignal");
       }
-      let search = "";
-      if (params.query !== undefined || tokenInQuery) {
-        const { query = {} } = params;
-        if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
-        const pairs = new URLSearchParams();
-        for (const [name, value] of Object.entries(query)) {
-          if (typeof value === "string" || typeof value === "boolean" || Number.isFinite(value)) {
-            pairs.append(name, String(value));
-          } else if (value !== undefined) {
-            throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean`);
-          }
+      const { query = {} } = params;
+      if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
+      const pairs: string[][] = [];
+      for (const [name, value] of Object.entries(query)) {
+        if (value === undefined) continue;
+        if (!(typeof value === "string" || typeof value === "boolean" || Number.isFinite(value))) {
+          throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean`);
         }
-        if (tokenInQuery) pairs.append("qstash_token", token);
-        search = `?${pairs}`.replace(/^\?$/, "");
+        pairs.push([name, String(value)]);
       }
+      if (tokenInQuery) pairs.push(["qstash_token", token]);
+      const search = pairs.length ? `?${new URLSearchParams(pairs)}` : "";
       const url = baseUrl + safePathSerializer(path, params.path ?? {}) + search;
       const reply = await connection.send(url, { method: method.toUpperCase(), headers, signal }, options);
       const body = parseBody(reply.text);

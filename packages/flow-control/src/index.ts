@@ -17,7 +17,6 @@ export {
   APIError,
   AuthenticationError,
   BadRequestError,
-  ConflictError,
   ConnectionError,
   createQStashTransport,
   type ErrorContext,
@@ -32,6 +31,5 @@ export {
   type Region,
   type RequestPolicy,
   TimeoutError,
-  UnprocessableEntityError,
   ValidationError,
 } from "@qstash-flow/fetch";

@@ -5,24 +5,17 @@ export interface RateLimitHeaders {
   reset: number | undefined;
 }
 
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const raw = headers.get(name);
-  if (raw === null || raw.trim() === "") return undefined;
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
-}
-
 /**
  * QStash's `Burst-RateLimit-*` headers when any of them came (the burst limit was hit),
  * else the daily `RateLimit-*` ones; never a mix of the two. The error's fields and the
  * retry wait both read this, so they always speak of the same limit.
  */
 export function rateLimitHeaders(headers: Headers): RateLimitHeaders {
-  const burst = ["limit", "remaining", "reset"].some((name) => headers.has(`burst-ratelimit-${name}`));
-  const prefix = burst ? "burst-ratelimit-" : "ratelimit-";
-  return {
-    limit: numberHeader(headers, `${prefix}limit`),
-    remaining: numberHeader(headers, `${prefix}remaining`),
-    reset: numberHeader(headers, `${prefix}reset`),
-  };
+  const names = ["limit", "remaining", "reset"] as const;
+  const prefix = names.some((name) => headers.has(`burst-ratelimit-${name}`)) ? "burst-ratelimit-" : "ratelimit-";
+  const numbers = names.map((name) => {
+    const raw = headers.get(prefix + name)?.trim();
+    return raw && Number.isFinite(+raw) ? +raw : undefined;
+  });
+  return { limit: numbers[0], remaining: numbers[1], reset: numbers[2] };
 }

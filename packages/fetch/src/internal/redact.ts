@@ -32,45 +32,42 @@ export function redactText(text: string, secret: string): string {
 }
 
 /** Whether any string reachable from `value` (own properties, causes, nested errors) holds the secret. */
-function mentions(value: unknown, secret: string, seen = new Set<unknown>(), depth = 0): boolean {
+function mentions(value: unknown, secret: string, depth = 0): boolean {
   if (typeof value === "string") return mentionsSecret(value, secret);
-  if (typeof value !== "object" || value === null) return false;
-  if (depth > MAX_DEPTH || seen.has(value)) return false;
-  seen.add(value);
   // Own names, not just enumerable ones: `message`, `stack` and `cause` are not enumerable.
-  return Object.getOwnPropertyNames(value).some((name) => {
-    const descriptor = Object.getOwnPropertyDescriptor(value, name);
-    return descriptor !== undefined && "value" in descriptor && mentions(descriptor.value, secret, seen, depth + 1);
-  });
-}
-
-function redactValue(value: unknown, secret: string, depth: number): unknown {
-  if (typeof value === "string") return redactText(value, secret);
-  if (typeof value !== "object" || value === null || !mentions(value, secret)) return value;
-  if (depth >= MAX_DEPTH) return REDACTED;
-  if (value instanceof Error) return redactError(value, secret, depth + 1);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secret, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secret, depth + 1)]));
+  // The depth limit also ends cycles.
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    depth <= MAX_DEPTH &&
+    Object.getOwnPropertyNames(value).some((name) =>
+      mentions(Object.getOwnPropertyDescriptor(value, name)?.value, secret, depth + 1),
+    )
+  );
 }
 
 /**
- * `error` itself when nothing in it mentions `secret`; otherwise a plain `Error` copy
- * with the secret cut out of its message, stack, causes and other own properties. Some
+ * `value` itself when nothing in it mentions `secret`; otherwise a copy with the secret
+ * cut out of every string in it: an error's message, stack, causes and other own
+ * properties (an `Error` copy of the same name), arrays and plain objects alike. Some
  * fetch implementations put the request URL (and so a `qstash_token` query) into their
- * errors.
+ * errors. Past the depth limit, whatever still mentions it becomes `[redacted]`.
  */
-export function redactError(error: unknown, secret: string | undefined, depth = 0): unknown {
-  if (!secret || !mentions(error, secret)) return error;
-  if (typeof error !== "object" || error === null) return redactText(String(error), secret);
-  const source = error as Record<string, unknown>;
-  const copy = new Error(redactText(String(source.message ?? ""), secret));
-  copy.name = typeof source.name === "string" ? redactText(source.name, secret) : "Error";
-  copy.stack = redactText(String(source.stack ?? ""), secret);
-  // Every other own data property (`cause`, `code`, an AggregateError's `errors`...), redacted.
-  for (const name of Object.getOwnPropertyNames(source)) {
-    const descriptor = Object.getOwnPropertyDescriptor(source, name);
-    if (["message", "stack", "name"].includes(name) || !descriptor || !("value" in descriptor)) continue;
-    Object.defineProperty(copy, name, { ...descriptor, value: redactValue(descriptor.value, secret, depth) });
+export function redactError(value: unknown, secret: string | undefined, depth = 0): unknown {
+  if (!secret || !mentions(value, secret)) return value;
+  if (typeof value !== "object" || value === null) return redactText(String(value), secret);
+  if (depth >= MAX_DEPTH) return REDACTED;
+  const copy: object =
+    value instanceof Error
+      ? Object.assign(new Error(), { name: redactText(value.name, secret) })
+      : Array.isArray(value)
+        ? []
+        : {};
+  for (const name of Object.getOwnPropertyNames(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name) as PropertyDescriptor;
+    if ("value" in descriptor) {
+      Object.defineProperty(copy, name, { ...descriptor, value: redactError(descriptor.value, secret, depth + 1) });
+    }
   }
   return copy;
 }

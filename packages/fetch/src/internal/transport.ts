@@ -34,8 +34,6 @@ const clampDelay = (ms: number) => Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS)
 
 /** How long the server asked us to wait, in ms, if it said so. */
 export function serverDelay(headers: Headers, status: number, now = Date.now()): number | undefined {
-  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
-  if (Number.isFinite(ms)) return clampDelay(ms);
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -106,15 +104,15 @@ export async function send(url: string, init: SendInit, options: SendOptions): P
     const controller = new AbortController();
     let timedOut = false;
     let stop: ((reason: unknown) => void) | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      stop?.(controller.signal.reason);
-    }, timeout);
-    const forward = () => {
-      controller.abort(callerSignal?.reason);
+    const abort = (reason?: unknown) => {
+      controller.abort(reason);
       stop?.(controller.signal.reason);
     };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort();
+    }, timeout);
+    const forward = () => abort(callerSignal?.reason);
     callerSignal?.addEventListener("abort", forward);
 
     let reply: Reply | undefined;
