@@ -126,7 +126,9 @@ export function connect(options: QStashClientOptions): Connection {
     send(url, init, policy = {}) {
       const { maxRetries = base.maxRetries, timeout = base.timeout } = policy;
       checkPolicy(policy);
-      return send(url, init, { ...base, maxRetries, timeout });
+      // Most calls keep the client's policy, and need no copy of it.
+      const same = maxRetries === base.maxRetries && timeout === base.timeout;
+      return send(url, init, same ? base : { ...base, maxRetries, timeout });
     },
   };
 }

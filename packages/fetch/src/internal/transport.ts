@@ -134,9 +134,9 @@ export async function send(url: string, init: SendInit, options: SendOptions): P
 
     if (callerSignal?.aborted) throw aborted(callerSignal);
     const retriesLeft = attempt < maxRetries;
-    const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
     if (reply && (!retriesLeft || !isRetryableStatus(reply.status))) return reply;
     if (!(reply || retriesLeft)) {
+      const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
       if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
       const cause = redactError(failure, secret);
       throw new ConnectionError(
