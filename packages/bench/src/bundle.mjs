@@ -14,7 +14,7 @@ export const APPS = [
   { id: "wrapper-class", label: "FlowControl class (ours)", entry: app("flow-control-class"), onlyPause: false },
   {
     id: "wrapper-function",
-    label: "pause() function + createQStashClient (ours)",
+    label: "pause() function + createQStashTransport (ours)",
     entry: app("flow-control-function"),
     onlyPause: true,
   },

@@ -29,6 +29,16 @@ describe("the pause-only app bundles", () => {
     }
   });
 
+  test("the wrapper's forms send through the transport, without openapi-fetch", async () => {
+    for (const id of ["wrapper-class", "wrapper-function"]) {
+      const packages = (await bundleApp(app(id).entry)).inputs.map((i) => i.path);
+      expect(packages).toContain("@qstash-flow/fetch");
+      expect(packages).not.toContain("openapi-fetch");
+    }
+    // the typed client does carry it, so the check above can see it
+    expect((await bundleApp(app("typed").entry)).inputs.map((i) => i.path)).toContain("openapi-fetch");
+  });
+
   test("the class form carries every operation, so the check above can see them", async () => {
     const bundle = await bundleApp(app("wrapper-class").entry);
     expect(otherOperationsIn(bundle.code)).toEqual(OTHER_OPERATIONS);

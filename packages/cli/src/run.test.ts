@@ -81,8 +81,19 @@ describe("usage errors: exit 2, the relevant help, nothing sent", () => {
       "list",
     ],
     ["an unknown region", ["global", "--region", "mars-1"], /region must be one of eu-central-1, us-east-1/, "global"],
-    ["a URL that is not http", ["list", "--url", "ftp://example.test"], /baseUrl must be an http\(s\) URL/, "list"],
+    [
+      "a URL that is not http",
+      ["list", "--url", "ftp://example.test"],
+      /baseUrl must be an absolute http\(s\) URL without query, fragment or credentials/,
+      "list",
+    ],
     ["an empty --url", ["list", "--url", ""], /baseUrl must be an absolute http\(s\) URL/, "list"],
+    [
+      "a URL with credentials, which are not echoed",
+      ["list", "--url", "http://user:pw-5f3a@127.0.0.1:9"],
+      /^error: baseUrl must be an absolute http\(s\) URL without query, fragment or credentials\n(?![\s\S]*pw-5f3a)/,
+      "list",
+    ],
     ["a short watch interval", ["watch", "k", "--interval", "5"], /at least 100/, "watch"],
     ["a port out of range", ["dev", "--port", "70000"], /port number from 0 to 65535/, "dev"],
   ];

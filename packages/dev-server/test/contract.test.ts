@@ -1,6 +1,7 @@
 // Client and server agree, and both agree with the spec: the typed wrapper drives the
 // dev server, and every exchange it makes is checked against the merged OpenAPI spec
 // (operation, query, declared status, response schema with no undeclared property).
+import { createQStashClient } from "@qstash-flow/fetch";
 import { FlowControl, NotFoundError } from "@qstash-flow/flow-control";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "../src/index.ts";
@@ -25,14 +26,12 @@ async function recordingFetch(input: string | URL | Request, init?: RequestInit)
   return response;
 }
 
+function options(authScheme: "header" | "query" = "header") {
+  return { baseUrl: server.url, token: server.token, maxRetries: 0, authScheme, fetch: recordingFetch };
+}
+
 function client(authScheme: "header" | "query" = "header"): FlowControl {
-  return new FlowControl({
-    baseUrl: server.url,
-    token: server.token,
-    maxRetries: 0,
-    authScheme,
-    fetch: recordingFetch,
-  });
+  return new FlowControl(options(authScheme));
 }
 
 beforeAll(async () => {
@@ -86,7 +85,7 @@ describe("the wrapper against the dev server", () => {
   });
 
   test("the declared 400s, sent on purpose by the typed client and raw", async () => {
-    const { client: typed } = client();
+    const typed = createQStashClient(options());
     const path = (flowControlKey: string) => ({ flowControlKey });
     await typed.POST("/v2/flowControl/{flowControlKey}/pin", {
       params: { path: path(KEY), query: { parallelism: 0 } },

@@ -1,4 +1,4 @@
-// The wrapper and the typed client must run where there is no Node: browsers, workers,
+// The wrapper, the typed client and the transport must run where there is no Node: browsers, workers,
 // edge runtimes. esbuild's neutral platform treats no module as built in, so bundling
 // the built packages proves it; the plugin names every Node built-in that sneaks in.
 import { builtinModules } from "node:module";
@@ -41,13 +41,15 @@ async function bundleNeutral(source: string) {
 
 describe("bundling for a neutral platform", () => {
   it.each([
-    ["@qstash-flow/flow-control", "FlowControl"],
-    ["@qstash-flow/fetch", "createQStashClient"],
-  ])("%s imports no Node built-in", async (name, mainExport) => {
-    const { found, code } = await bundleNeutral(`export { ${mainExport} } from "${name}";`);
+    ["@qstash-flow/flow-control", ["FlowControl"]],
+    ["@qstash-flow/flow-control", ["createQStashTransport", "pause"]],
+    ["@qstash-flow/fetch", ["createQStashClient"]],
+    ["@qstash-flow/fetch", ["createQStashTransport"]],
+  ])("%s imports no Node built-in (%j)", async (name, exports) => {
+    const { found, code } = await bundleNeutral(`export { ${exports.join(", ")} } from "${name}";`);
     expect(found).toEqual([]);
     // Proof the bundle holds the real package, not an empty module.
-    expect(code).toMatch(new RegExp(`export \\{[^}]*\\b${mainExport}\\b`));
+    for (const exported of exports) expect(code).toMatch(new RegExp(`export \\{[^}]*\\b${exported}\\b`));
     expect(code.length).toBeGreaterThan(5_000);
   });
 

@@ -1,6 +1,7 @@
 // Type-checks the packages built on the generated types against freshly generated ones,
 // before anything is written, and maps each compile error back to the operation whose
-// call it is in: `client.POST("/v2/flowControl/{flowControlKey}/pause", ...)` names both.
+// call it is in: `client.POST("/v2/flowControl/{flowControlKey}/pause", ...)` and
+// `transport.request("post", "/v2/flowControl/{flowControlKey}/pause", ...)` name both.
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -53,13 +54,22 @@ function deepestNodeAt(sf, pos) {
   return found;
 }
 
-/** The `client.METHOD("/path")` call or `paths["/path"]["method"]` type around a position. */
+/**
+ * The `client.METHOD("/path")` or `transport.request("method", "/path")` call, or the
+ * `paths["/path"]["method"]` type, around a position.
+ */
 function operationAt(sf, pos) {
   for (let node = deepestNodeAt(sf, pos); node; node = node.parent) {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments[0]) {
-      const method = node.expression.name.text;
-      const path = literalText(node.arguments[0], sf);
-      if (METHODS.includes(method) && path?.startsWith("/")) return { method, path, node: node.arguments[0] };
+      const name = node.expression.name.text;
+      const [first, second] = node.arguments;
+      const path = literalText(first, sf);
+      if (METHODS.includes(name) && path?.startsWith("/")) return { method: name, path, node: first };
+      const method = name === "request" ? literalText(first, sf)?.toUpperCase() : undefined;
+      const requestPath = method && second && literalText(second, sf);
+      if (method && METHODS.includes(method) && requestPath?.startsWith("/")) {
+        return { method, path: requestPath, node: second };
+      }
     }
     const index = ts.isIndexedAccessTypeNode(node)
       ? node.indexType
