@@ -45,7 +45,7 @@ export class QStashError extends Error {
   /** `name`, `message` and every field but `headers`, for structured logs. */
   toJSON(): Record<string, unknown> {
     const { headers: _headers, detail: _detail, ...fields } = this as Record<string, unknown>;
-    return { name: this.name, message: this.message, ...fields };
+    return { name: this.name, code: this.code, message: this.message, ...fields };
   }
 }
 

@@ -67,7 +67,10 @@ export function redactHeaders(headers: Headers, secret: string | undefined): Hea
   if (!secret) return headers;
   let copy: Headers | undefined;
   for (const [name, value] of headers) {
-    if (mentionsSecret(value, secret)) (copy ??= new Headers(headers)).set(name, redactText(value, secret));
+    if (mentionsSecret(value, secret)) {
+      copy ??= new Headers(headers);
+      copy.set(name, redactText(value, secret));
+    }
   }
   return copy ?? headers;
 }
