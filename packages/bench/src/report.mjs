@@ -116,7 +116,7 @@ function overheadSection({ results }) {
   return [
     "## Where the per-call CPU goes (concurrency 1)",
     "",
-    "Each step adds one thing the typed client does on every call to the step before; the last rows are the real clients.",
+    "Each step adds one thing the wrapper does on every call to the step before; the last rows are the real clients.",
     "",
     table(
       ["step", "client CPU per call", "vs the floor", "median ops/s"],

@@ -56,8 +56,10 @@ const PLAN = quick
     }
   : {
       throughput: [
-        { concurrency: 1, ops: 1000, warmupOps: 1000, rounds: 5 },
-        { concurrency: 32, ops: 2000, warmupOps: 2000, rounds: 5 },
+        // Many short rounds: on a shared machine the median of many interleaved rounds moves
+        // far less than a few long ones.
+        { concurrency: 1, ops: 1500, warmupOps: 1500, rounds: 9 },
+        { concurrency: 32, ops: 3000, warmupOps: 3000, rounds: 9 },
       ],
       overhead: { ops: 1500, warmupOps: 500, rounds: 7 },
       coldRuns: 15,
