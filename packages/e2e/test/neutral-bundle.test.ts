@@ -14,7 +14,7 @@ function isBuiltin(specifier: string): boolean {
   return builtins.has(specifier) || builtins.has(specifier.split("/")[0] ?? "");
 }
 
-async function bundleNeutral(source: string) {
+async function bundleNeutral(source: string, minify = false) {
   const found: string[] = [];
   const detectBuiltins: Plugin = {
     name: "detect-builtins",
@@ -34,6 +34,7 @@ async function bundleNeutral(source: string) {
     platform: "neutral",
     mainFields: ["module", "main"],
     logLevel: "silent",
+    minify,
     plugins: [detectBuiltins],
   });
   return { found, code: result.outputFiles[0]?.text ?? "" };
@@ -51,6 +52,33 @@ describe("bundling for a neutral platform", () => {
     // Proof the bundle holds the real package, not an empty module.
     for (const exported of exports) expect(code).toMatch(new RegExp(`export \\{[^}]*\\b${exported}\\b`));
     expect(code.length).toBeGreaterThan(5_000);
+  });
+
+  it("minified, every error class still knows its own name", async () => {
+    const names = [
+      "QStashError",
+      "ValidationError",
+      "ConnectionError",
+      "TimeoutError",
+      "AbortError",
+      "APIError",
+      "BadRequestError",
+      "AuthenticationError",
+      "PermissionDeniedError",
+      "NotFoundError",
+      "RateLimitError",
+      "InternalServerError",
+    ];
+    const { code } = await bundleNeutral(
+      `import * as api from "@qstash-flow/flow-control";
+      export const seen = ${JSON.stringify(names)}.map((name) =>
+        new api[name]("x", { status: 500, headers: new Headers(), body: undefined }).name);`,
+      true,
+    );
+    // The minifier renamed the classes: the names must come from the code, not from them.
+    expect(code).not.toMatch(/class InternalServerError\b/);
+    const module = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+    expect(module.seen).toEqual(names);
   });
 
   it("the check itself catches built-ins, with and without the node: prefix", async () => {
