@@ -2,7 +2,7 @@ import type { paths } from "@qstash-flow/types";
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { safePathSerializer } from "./key.js";
-import { checkPolicy, type Reply, redactHeaders } from "./internal/transport.js";
+import { type Reply, redactHeaders } from "./internal/transport.js";
 import { connect, type QStashClientOptions, type RequestPolicy } from "./transport.js";
 
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
@@ -44,15 +44,9 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   const sendWith =
     (policy: RequestPolicy) =>
     async (request: Request): Promise<Response> => {
-      let url = request.url;
-      if (connection.tokenInQuery) {
-        const withToken = new URL(url);
-        withToken.searchParams.set("qstash_token", token);
-        url = withToken.href;
-      }
       const body = request.body ? await request.arrayBuffer() : null;
       const init = { method: request.method, headers: request.headers, body, signal: request.signal };
-      return toResponse(await connection.send(url, init, policy));
+      return toResponse(await connection.send(request.url, init, policy));
     };
   const defaultSend = sendWith({});
   const client = createClient<paths>({
@@ -66,8 +60,8 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     const call = client[method] as (url: string, init?: Record<string, unknown>) => Promise<unknown>;
     // async, so that bad input rejects like every other failure instead of throwing synchronously
     wrapped[method] = async (url: string, init: Record<string, unknown> & RequestPolicy = {}) => {
+      // The transport checks maxRetries and timeout before it sends anything.
       const { maxRetries, timeout, ...rest } = init;
-      checkPolicy({ maxRetries, timeout });
       const transport =
         maxRetries === undefined && timeout === undefined ? defaultSend : sendWith({ maxRetries, timeout });
       // openapi-fetch skips the path serializer when no path parameters are given, which

@@ -65,10 +65,11 @@ export function resolveBaseUrl(options: Pick<QStashClientOptions, "baseUrl" | "r
 export interface Connection {
   baseUrl: string;
   token: string;
-  /** The token goes in the query instead of the Authorization header. */
-  tokenInQuery: boolean;
   headers: Record<string, string>;
-  /** Sends `init` to `url` under the client's policy, or the call's overrides of it. */
+  /**
+   * Sends `init` to `url` under the client's policy, or the call's overrides of it; with
+   * `authScheme: "query"` it adds the token to the URL's query.
+   */
   send(url: string, init: SendInit, policy?: RequestPolicy): Promise<Reply>;
 }
 
@@ -118,17 +119,18 @@ export function connect(options: QStashClientOptions): Connection {
     guard: !!fetch,
     secret: token,
   } satisfies Parameters<typeof send>[2];
+  const tokenQuery = authScheme === "query" ? `${new URLSearchParams({ qstash_token: token })}` : "";
   return {
     baseUrl: resolveBaseUrl(options),
     token,
-    tokenInQuery: authScheme === "query",
     headers,
     send(url, init, policy = {}) {
       const { maxRetries = base.maxRetries, timeout = base.timeout } = policy;
       checkPolicy(policy);
+      const target = tokenQuery ? `${url}${url.includes("?") ? "&" : "?"}${tokenQuery}` : url;
       // Most calls keep the client's policy, and need no copy of it.
       const same = maxRetries === base.maxRetries && timeout === base.timeout;
-      return send(url, init, same ? base : { ...base, maxRetries, timeout });
+      return send(target, init, same ? base : { ...base, maxRetries, timeout });
     },
   };
 }
@@ -186,7 +188,7 @@ export function parseBody(text: string): unknown {
  */
 export function createQStashTransport(options: QStashClientOptions): QStashTransport {
   const connection = connect(options);
-  const { baseUrl, headers, token, tokenInQuery } = connection;
+  const { baseUrl, headers, token } = connection;
   return {
     baseUrl,
     async request(method: string, path: string, params: RequestParams<unknown> = {}, options: CallOptions = {}) {
@@ -206,7 +208,6 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
         }
         pairs.push([name, String(value)]);
       }
-      if (tokenInQuery) pairs.push(["qstash_token", token]);
       const search = pairs.length ? `?${new URLSearchParams(pairs)}` : "";
       const url = baseUrl + safePathSerializer(path, params.path ?? {}) + search;
       const reply = await connection.send(url, { method: method.toUpperCase(), headers, signal }, options);

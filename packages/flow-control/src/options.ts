@@ -56,10 +56,10 @@ export function unpinQuery(options: UnpinOptions | undefined): { parallelism?: b
   checkOptions(options, ["parallelism", "rate"]);
   const query: { parallelism?: boolean; rate?: boolean } = {};
   for (const [name, value] of Object.entries(options ?? {})) {
-    if (typeof value !== "boolean" && value !== undefined) {
+    if (value === undefined) continue;
+    if (typeof value !== "boolean")
       throw new ValidationError(`${name} must be a boolean, got ${JSON.stringify(value)}`);
-    }
-    if (value !== undefined) query[name as keyof UnpinOptions] = value;
+    query[name as keyof UnpinOptions] = value;
   }
   if (!(query.parallelism || query.rate)) throw new ValidationError("unpin needs parallelism: true or rate: true");
   return query;
