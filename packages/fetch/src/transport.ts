@@ -128,9 +128,7 @@ export function connect(options: QStashClientOptions): Connection {
       const { maxRetries = base.maxRetries, timeout = base.timeout } = policy;
       checkPolicy(policy);
       const target = tokenQuery ? `${url}${url.includes("?") ? "&" : "?"}${tokenQuery}` : url;
-      // Most calls keep the client's policy, and need no copy of it.
-      const same = maxRetries === base.maxRetries && timeout === base.timeout;
-      return send(target, init, same ? base : { ...base, maxRetries, timeout });
+      return send(target, init, { ...base, maxRetries, timeout });
     },
   };
 }
