@@ -1,8 +1,9 @@
 import { defineProject } from "vitest/config";
 
 /** The one test setup every package uses: unit tests beside the code, others in test/, type tests on. */
-export function packageTests(name: string, overrides: { testTimeout?: number } = {}) {
+export function packageTests(name: string, overrides: { testTimeout?: number; define?: Record<string, string> } = {}) {
   return defineProject({
+    ...(overrides.define && { define: overrides.define }),
     test: {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],

@@ -32,14 +32,14 @@ function keyAction(
   key: string,
   options: CallOptions | undefined,
 ): Promise<void> {
-  return named(operation, key, async () => {
-    await transport.request(
-      "post",
-      `/v2/flowControl/{flowControlKey}/${operation}`,
-      { path: { flowControlKey: key } },
-      options,
+  return transport
+    .request("post", `/v2/flowControl/{flowControlKey}/${operation}`, { path: { flowControlKey: key } }, options)
+    .then(
+      () => {},
+      (error: unknown) => {
+        throw withContext(error, { operation, key });
+      },
     );
-  });
 }
 
 /** Stops delivery of the key's messages until `resume`; new messages wait. */

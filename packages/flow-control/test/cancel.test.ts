@@ -2,6 +2,8 @@
 // signal. Against a real server on 127.0.0.1: a timeout or an abort must end the call
 // with its typed error AND cancel the request itself, so no socket stays busy waiting
 // for an answer nobody will read.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterEach, expect, test } from "vitest";
 import { AbortError, FlowControl, TimeoutError } from "../src/index.ts";
@@ -64,3 +66,57 @@ test("the caller's signal rejects with AbortError at once and closes the request
   expect(await until(() => closed.includes("/v2/flowControl/stuck/resume"))).toBe(true);
   expect(server?.requests).toHaveLength(1);
 });
+
+// In Node, attempts that start together share one deadline signal (see the fetch
+// package's deadline.ts). When it fires it must cut off every attempt still waiting,
+// and nothing that already finished.
+test("calls started together: the stalled ones time out and close their connections, the answered ones succeed", async () => {
+  const closed: string[] = [];
+  server = await startLoopbackServer((request, response, raw) => {
+    raw.socket.once("close", () => closed.push(request.rawUrl));
+    if (request.rawUrl.includes("/fast-")) response.writeHead(200, { "content-length": "0" }).end();
+  });
+  const flow = new FlowControl({ token: "t", baseUrl: server.url, maxRetries: 0, timeout: 200 });
+  const keys = ["slow-1", "fast-1", "slow-2", "fast-2", "slow-3", "fast-3"];
+  const outcomes = await Promise.all(
+    keys.map((key) =>
+      flow.pause(key).then(
+        () => "ok",
+        (e: unknown) => e,
+      ),
+    ),
+  );
+  expect(outcomes.filter((outcome) => outcome === "ok")).toHaveLength(3);
+  for (const [i, key] of keys.entries()) {
+    if (key.startsWith("slow")) expect(outcomes[i]).toBeInstanceOf(TimeoutError);
+    else expect(outcomes[i]).toBe("ok");
+  }
+  for (const key of ["slow-1", "slow-2", "slow-3"]) {
+    expect(await until(() => closed.includes(`/v2/flowControl/${key}/pause`))).toBe(true);
+  }
+});
+
+test("a process whose calls are done exits at once: no timeout timer keeps it alive", async () => {
+  server = await startLoopbackServer((_request, response) => {
+    response.writeHead(200, { "content-length": "0" }).end();
+  });
+  // The default timeout is 30 s; a timer holding the process would keep it that long.
+  const script = `
+    import { FlowControl } from "@qstash-flow/flow-control";
+    const flow = new FlowControl({ token: "t", baseUrl: ${JSON.stringify(server.url)} });
+    await Promise.all([flow.pause("a"), flow.resume("b")]);
+    await flow.pause("c");
+  `;
+  const started = Date.now();
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  expect(server.requests).toHaveLength(3);
+  expect(Date.now() - started).toBeLessThan(15_000);
+}, 40_000);

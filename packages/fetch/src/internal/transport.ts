@@ -1,4 +1,5 @@
 import { AbortError, ConnectionError, TimeoutError, ValidationError } from "../errors.js";
+import { sharedDeadline } from "./deadline.js";
 import { rateLimitHeaders } from "./rate-limit.js";
 import { mentionsSecret, redactError, redactText } from "./redact.js";
 
@@ -11,6 +12,12 @@ export interface RetryPolicy {
   /** Milliseconds each attempt may take, response body included. */
   timeout: number;
 }
+
+/**
+ * True in the Node build only (see deadline.ts): attempts without a caller's signal then
+ * share deadlines. Replaced by a constant at build time, so the default build carries none of it.
+ */
+declare const __SHARED_DEADLINES__: boolean;
 
 export const DEFAULT_POLICY: RetryPolicy = { maxRetries: 2, timeout: 30_000 };
 export const MAX_RETRY_DELAY_MS = 60_000;
@@ -100,29 +107,36 @@ export interface SendOptions extends RetryPolicy {
  * `TimeoutError` or `AbortError`.
  */
 export async function send(url: string, init: SendInit, options: SendOptions): Promise<Reply> {
-  const { maxRetries, timeout, secret } = options;
+  const { maxRetries, timeout, secret, guard } = options;
   const callerSignal = init.signal;
   for (let attempt = 0; ; attempt++) {
     if (callerSignal?.aborted) throw aborted(callerSignal);
-    const controller = new AbortController();
-    let timedOut = false;
+    let signal: AbortSignal;
+    let end: () => void;
     let stop: ((reason: unknown) => void) | undefined;
-    const abort = (reason?: unknown) => {
-      controller.abort(reason);
-      stop?.(controller.signal.reason);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort();
-    }, timeout);
-    const forward = () => abort(callerSignal?.reason);
-    callerSignal?.addEventListener("abort", forward);
+    if (__SHARED_DEADLINES__ && !(callerSignal || guard)) {
+      ({ signal, end } = sharedDeadline(timeout));
+    } else {
+      const controller = new AbortController();
+      const abort = (reason?: unknown) => {
+        controller.abort(reason);
+        stop?.(controller.signal.reason);
+      };
+      const timer = setTimeout(abort, timeout);
+      const forward = () => abort(callerSignal?.reason);
+      callerSignal?.addEventListener("abort", forward);
+      signal = controller.signal;
+      end = () => {
+        clearTimeout(timer);
+        callerSignal?.removeEventListener("abort", forward);
+      };
+    }
 
     let reply: Reply | undefined;
     let failure: unknown;
     try {
-      const work = receive(options.fetch(url, { ...init, signal: controller.signal }), controller.signal, secret);
-      reply = await (options.guard
+      const work = receive(options.fetch(url, { ...init, signal }), signal, secret);
+      reply = await (guard
         ? new Promise<Reply>((resolve, reject) => {
             stop = reject;
             work.then(resolve, reject);
@@ -131,8 +145,7 @@ export async function send(url: string, init: SendInit, options: SendOptions): P
     } catch (error) {
       failure = error;
     } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", forward);
+      end();
     }
 
     if (callerSignal?.aborted) throw aborted(callerSignal);
@@ -140,7 +153,7 @@ export async function send(url: string, init: SendInit, options: SendOptions): P
     if (reply && (!retriesLeft || !isRetryableStatus(reply.status))) return reply;
     if (!(reply || retriesLeft)) {
       const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
-      if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
+      if (signal.aborted) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
       const cause = redactError(failure, secret);
       throw new ConnectionError(
         `connection failed after ${attempts}: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { GRANULARITY_MS, GROUP_SIZE, openGroups, sharedDeadline } from "./deadline.js";
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
+});
+afterEach(async () => {
+  // Let every group close, so that no test sees another's.
+  await vi.advanceTimersByTimeAsync(60_000);
+  expect(openGroups()).toBe(0);
+  vi.useRealTimers();
+});
+
+test("attempts that start within the window share one signal; a later one gets its own", () => {
+  const first = sharedDeadline(1000);
+  vi.advanceTimersByTime(GRANULARITY_MS - 1);
+  const second = sharedDeadline(1000);
+  vi.advanceTimersByTime(1);
+  const third = sharedDeadline(1000);
+  expect(second.signal).toBe(first.signal);
+  expect(third.signal).not.toBe(first.signal);
+  for (const attempt of [first, second, third]) attempt.end();
+});
+
+test("each attempt is given at least its timeout and at most GRANULARITY_MS more", () => {
+  const first = sharedDeadline(1000);
+  vi.advanceTimersByTime(GRANULARITY_MS - 1);
+  const last = sharedDeadline(1000);
+  // The last attempt to join has had exactly its timeout at this point.
+  vi.advanceTimersByTime(1000);
+  expect(last.signal.aborted).toBe(false);
+  vi.advanceTimersByTime(1);
+  expect(first.signal.aborted).toBe(true);
+  first.end();
+  last.end();
+});
+
+test("a group whose attempts all ended never aborts, and its timer goes once the group closes", () => {
+  const attempt = sharedDeadline(1000);
+  attempt.end();
+  expect(vi.getTimerCount()).toBe(1);
+  vi.advanceTimersByTime(GRANULARITY_MS);
+  // The next attempt opens a new group; the idle one is dropped with its timer.
+  const next = sharedDeadline(1000);
+  expect(vi.getTimerCount()).toBe(1);
+  next.end();
+  vi.advanceTimersByTime(5000);
+  expect(attempt.signal.aborted).toBe(false);
+  expect(next.signal.aborted).toBe(false);
+  expect(vi.getTimerCount()).toBe(0);
+});
+
+test("a closed group's timer is cleared when its last attempt ends", () => {
+  const attempt = sharedDeadline(1000);
+  vi.advanceTimersByTime(GRANULARITY_MS);
+  const other = sharedDeadline(1000);
+  other.end();
+  expect(vi.getTimerCount()).toBe(2);
+  attempt.end();
+  expect(vi.getTimerCount()).toBe(1);
+  expect(attempt.signal.aborted).toBe(false);
+});
+
+test("an attempt still waiting is aborted even though the others of its group ended", () => {
+  const done = sharedDeadline(500);
+  const hung = sharedDeadline(500);
+  done.end();
+  done.end(); // ending twice must not release the other attempt's hold
+  vi.advanceTimersByTime(500 + GRANULARITY_MS);
+  expect(hung.signal.aborted).toBe(true);
+  hung.end();
+});
+
+test("different timeouts never share a signal", () => {
+  const short = sharedDeadline(100);
+  const long = sharedDeadline(5000);
+  expect(long.signal).not.toBe(short.signal);
+  vi.advanceTimersByTime(100 + GRANULARITY_MS);
+  expect(short.signal.aborted).toBe(true);
+  expect(long.signal.aborted).toBe(false);
+  short.end();
+  long.end();
+});
+
+test(`a group takes at most ${GROUP_SIZE} attempts; the next one opens another`, () => {
+  const attempts = Array.from({ length: GROUP_SIZE + 1 }, () => sharedDeadline(1000));
+  const signals = new Set(attempts.map((attempt) => attempt.signal));
+  expect(signals.size).toBe(2);
+  expect(attempts[GROUP_SIZE - 1]?.signal).toBe(attempts[0]?.signal);
+  for (const attempt of attempts) attempt.end();
+});
