@@ -45,7 +45,8 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
     },
     {
       id: "transport",
-      label: "5. transport.request (ours: checks, key encoding, retries, timeout)",
+      label:
+        "5. transport.request (ours: checks, key encoding, retries; in Node a timeout signal shared by attempts started together)",
       call: () =>
         transport.request("post", "/v2/flowControl/{flowControlKey}/pause", { path: { flowControlKey: key } }),
     },

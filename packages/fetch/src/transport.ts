@@ -19,7 +19,10 @@ export type Region = (typeof REGIONS)[number];
 export interface RequestPolicy {
   /** Retries after the first attempt (default 2); `0` sends exactly once. */
   maxRetries?: number | undefined;
-  /** Milliseconds each attempt may take, response body included (default 30 000). */
+  /**
+   * Milliseconds each attempt may take, response body included (default 30 000). In the
+   * Node build an attempt may run up to 10 ms longer (attempts share deadline signals).
+   */
   timeout?: number | undefined;
 }
 

@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { GRANULARITY_MS, GROUP_SIZE, openGroups, sharedDeadline } from "./deadline.js";
+import { GRANULARITY_MS, GROUP_SIZE } from "./deadline.js";
 
-beforeEach(() => {
+// A fresh module per test: the group taking attempts is module state.
+let sharedDeadline: typeof import("./deadline.js").sharedDeadline;
+
+beforeEach(async () => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
+  vi.resetModules();
+  ({ sharedDeadline } = await import("./deadline.js"));
 });
-afterEach(async () => {
-  // Let every group close, so that no test sees another's.
-  await vi.advanceTimersByTimeAsync(60_000);
-  expect(openGroups()).toBe(0);
+afterEach(() => {
+  // Every test ends its attempts, and an attempt that ended leaves no timer behind.
+  expect(vi.getTimerCount()).toBe(0);
   vi.useRealTimers();
 });
 
@@ -35,30 +39,36 @@ test("each attempt is given at least its timeout and at most GRANULARITY_MS more
   last.end();
 });
 
-test("a group whose attempts all ended never aborts, and its timer goes once the group closes", () => {
+test("a group whose attempts all ended has no timer and never aborts", () => {
   const attempt = sharedDeadline(1000);
+  expect(vi.getTimerCount()).toBe(1);
   attempt.end();
-  expect(vi.getTimerCount()).toBe(1);
-  vi.advanceTimersByTime(GRANULARITY_MS);
-  // The next attempt opens a new group; the idle one is dropped with its timer.
-  const next = sharedDeadline(1000);
-  expect(vi.getTimerCount()).toBe(1);
-  next.end();
+  expect(vi.getTimerCount()).toBe(0);
   vi.advanceTimersByTime(5000);
   expect(attempt.signal.aborted).toBe(false);
-  expect(next.signal.aborted).toBe(false);
-  expect(vi.getTimerCount()).toBe(0);
 });
 
-test("a closed group's timer is cleared when its last attempt ends", () => {
-  const attempt = sharedDeadline(1000);
-  vi.advanceTimersByTime(GRANULARITY_MS);
-  const other = sharedDeadline(1000);
-  other.end();
-  expect(vi.getTimerCount()).toBe(2);
-  attempt.end();
-  expect(vi.getTimerCount()).toBe(1);
-  expect(attempt.signal.aborted).toBe(false);
+test("an attempt that joins an idle group late still gets its full timeout, and no more than the window", () => {
+  const first = sharedDeadline(1000);
+  first.end();
+  vi.advanceTimersByTime(GRANULARITY_MS - 1);
+  const late = sharedDeadline(1000);
+  expect(late.signal).toBe(first.signal);
+  vi.advanceTimersByTime(1000);
+  expect(late.signal.aborted).toBe(false);
+  vi.advanceTimersByTime(1);
+  expect(late.signal.aborted).toBe(true);
+  late.end();
+});
+
+test("a group that aborted takes no more attempts", () => {
+  const hung = sharedDeadline(5);
+  vi.advanceTimersByTime(5 + GRANULARITY_MS);
+  expect(hung.signal.aborted).toBe(true);
+  const next = sharedDeadline(5);
+  expect(next.signal.aborted).toBe(false);
+  hung.end();
+  next.end();
 });
 
 test("an attempt still waiting is aborted even though the others of its group ended", () => {
@@ -66,6 +76,7 @@ test("an attempt still waiting is aborted even though the others of its group en
   const hung = sharedDeadline(500);
   done.end();
   done.end(); // ending twice must not release the other attempt's hold
+  expect(vi.getTimerCount()).toBe(1);
   vi.advanceTimersByTime(500 + GRANULARITY_MS);
   expect(hung.signal.aborted).toBe(true);
   hung.end();

@@ -3,15 +3,15 @@
 // A per-attempt timeout that really cancels the request has to hand `fetch` a signal.
 // Node's fetch (undici) pays for every new signal: the signal itself, a listener, a weak
 // reference and a finalizer entry, about 10 % of a loopback call. Attempts that start
-// within the same few milliseconds can share one signal instead: its timer fires once
-// the last of them has had its full timeout, so each attempt is given up between
-// `timeout` and `timeout + GRANULARITY_MS` after it started, never before.
+// within the same few milliseconds can share one signal instead: it aborts once the last
+// of them has had its full timeout, so each attempt is given up between `timeout` and
+// `timeout + GRANULARITY_MS` after it started, never before.
 //
 // Only where every caller lives in one long-lived context. Edge runtimes such as
 // Cloudflare Workers tie timers to the request that made them, so a signal shared across
 // their requests could lose its timer; they get the default build, one signal per attempt.
 
-/** How long a shared deadline takes new attempts, in ms; also the most it can fire late. */
+/** How long a group takes new attempts, in ms; also the most its deadline can be late. */
 export const GRANULARITY_MS = 10;
 /**
  * The most attempts one signal carries. fetch adds a listener per request to it and Node
@@ -26,23 +26,19 @@ export interface SharedDeadline {
 }
 
 interface Group {
+  timeout: number;
   controller: AbortController;
-  /** When the group stopped taking attempts (`performance.now()`). */
+  /** When the group stops taking attempts (`performance.now()`). */
   closesAt: number;
-  /** Attempts started in this group and not yet ended. */
-  pending: number;
   /** Attempts started in this group. */
   joined: number;
-  timer: ReturnType<typeof setTimeout>;
+  /** Attempts started in this group and not yet ended; the timer runs while there are any. */
+  pending: number;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
-/** The group currently taking attempts, per timeout. */
-const open = new Map<number, Group>();
-
-function release(group: Group, timeout: number): void {
-  // A group nobody waits on needs no timer, unless it may still take attempts.
-  if (--group.pending === 0 && open.get(timeout) !== group) clearTimeout(group.timer);
-}
+/** The group taking attempts. One at a time: calls with another timeout open their own. */
+let current: Group | undefined;
 
 /**
  * A signal that aborts between `timeout` and `timeout + GRANULARITY_MS` ms from now,
@@ -50,32 +46,24 @@ function release(group: Group, timeout: number): void {
  */
 export function sharedDeadline(timeout: number): SharedDeadline {
   const now = performance.now();
-  let group = open.get(timeout);
-  if (!group || now >= group.closesAt || group.joined === GROUP_SIZE) {
-    if (group) {
-      open.delete(timeout);
-      if (group.pending === 0) clearTimeout(group.timer);
-    }
-    const controller = new AbortController();
-    const fresh: Group = {
-      controller,
+  let group = current;
+  if (!group || group.timeout !== timeout || now >= group.closesAt || group.joined === GROUP_SIZE) {
+    group = current = {
+      timeout,
+      controller: new AbortController(),
       closesAt: now + GRANULARITY_MS,
-      pending: 0,
       joined: 0,
-      timer: setTimeout(() => {
-        if (open.get(timeout) === fresh) open.delete(timeout);
-        // Only attempts still waiting are cut off; finished ones are left alone.
-        if (fresh.pending > 0) controller.abort();
-      }, timeout + GRANULARITY_MS),
+      pending: 0,
     };
-    // An attempt in flight keeps the process alive through its socket; the timer must
-    // not keep an idle process alive on its own.
-    (fresh.timer as { unref?: () => void }).unref?.();
-    open.set(timeout, fresh);
-    group = fresh;
   }
-  group.pending++;
   group.joined++;
+  if (group.pending++ === 0) {
+    const { controller } = group;
+    // Every attempt of the group starts before closesAt, so each gets its full timeout.
+    // Whole milliseconds: Node keeps a timer list per distinct delay, and a fractional
+    // delay would make a new list for almost every call.
+    group.timer = setTimeout(() => controller.abort(), Math.ceil(group.closesAt + timeout - now));
+  }
   const joined = group;
   let ended = false;
   return {
@@ -83,10 +71,9 @@ export function sharedDeadline(timeout: number): SharedDeadline {
     end() {
       if (ended) return;
       ended = true;
-      release(joined, timeout);
+      // No timer while nobody waits: an idle process is free to exit, and a group whose
+      // attempts all finished never aborts.
+      if (--joined.pending === 0) clearTimeout(joined.timer);
     },
   };
 }
-
-/** Groups still taking attempts (for tests). */
-export const openGroups = (): number => open.size;
