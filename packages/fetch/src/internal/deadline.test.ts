@@ -100,3 +100,20 @@ test(`a group takes at most ${GROUP_SIZE} attempts; the next one opens another`,
   expect(attempts[GROUP_SIZE - 1]?.signal).toBe(attempts[0]?.signal);
   for (const attempt of attempts) attempt.end();
 });
+
+test("the largest timeout allowed does not overflow the timer (which would fire at once)", async () => {
+  vi.useRealTimers();
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on("warning", onWarning);
+  try {
+    const attempt = sharedDeadline(2_147_483_647);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(attempt.signal.aborted).toBe(false);
+    attempt.end();
+  } finally {
+    process.off("warning", onWarning);
+    vi.useFakeTimers();
+  }
+  expect(warnings.map((warning) => warning.name)).not.toContain("TimeoutOverflowWarning");
+});

@@ -18,6 +18,7 @@ export const GRANULARITY_MS = 10;
  * walks a signal's listeners on every add, so a busy window opens a fresh group instead.
  */
 export const GROUP_SIZE = 64;
+const MAX_DELAY_MS = 2_147_483_647;
 
 export interface SharedDeadline {
   readonly signal: AbortSignal;
@@ -61,8 +62,10 @@ export function sharedDeadline(timeout: number): SharedDeadline {
     const { controller } = group;
     // Every attempt of the group starts before closesAt, so each gets its full timeout.
     // Whole milliseconds: Node keeps a timer list per distinct delay, and a fractional
-    // delay would make a new list for almost every call.
-    group.timer = setTimeout(() => controller.abort(), Math.ceil(group.closesAt + timeout - now));
+    // delay would make a new list for almost every call. Capped at the largest delay
+    // timers take: beyond it Node fires after 1 ms.
+    const delay = Math.min(Math.ceil(group.closesAt + timeout - now), MAX_DELAY_MS);
+    group.timer = setTimeout(() => controller.abort(), delay);
   }
   const joined = group;
   let ended = false;
