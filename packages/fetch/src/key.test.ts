@@ -1,4 +1,5 @@
 import { handlerFetch } from "@qstash-flow/test-utils";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createQStashClient } from "./client.js";
 import { ValidationError } from "./errors.js";
@@ -90,6 +91,24 @@ describe("safePathSerializer", () => {
   test("a key that looks like a placeholder is encoded, not expanded", () => {
     const url = safePathSerializer("/x/{a}/{b}", { a: "{b}", b: "c" });
     expect(url).toBe("/x/%7Bb%7D/c");
+  });
+
+  test("text outside placeholders is kept as it is", () => {
+    expect(safePathSerializer("/v2/globalParallelism", {})).toBe("/v2/globalParallelism");
+    expect(safePathSerializer("/a/{}/{b}/c{", { b: "x y" })).toBe("/a/{}/x%20y/c{");
+    expect(safePathSerializer("{a}{b}", { a: "1", b: "2" })).toBe("12");
+  });
+
+  test("fills the same placeholders as /\\{([^}]+)\\}/g, on any template", () => {
+    const template = fc.stringMatching(/^[a-z/{}.]{0,16}$/);
+    fc.assert(
+      fc.property(template, (pathname) => {
+        const params = new Proxy({}, { get: (_, name) => `<${String(name)}>` });
+        const expected = pathname.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(`<${name}>`));
+        expect(safePathSerializer(pathname, params)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test.each([

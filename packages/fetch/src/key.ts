@@ -36,11 +36,16 @@ export function encodeKey(key: string): string {
  * validated and encoded as one segment.
  */
 export function safePathSerializer(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(/\{([^}]+)\}/g, (_, name: string) => {
+  // Split, not a replace with a callback, which costs a few % of a fast call. The names
+  // are at the odd indices.
+  const parts = pathname.split(/\{([^}]+)\}/);
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
     const value = params[name];
     if (value === undefined) {
       throw new ValidationError(`the path parameter ${name} is missing for ${pathname}`);
     }
-    return encodeKey(value as string);
-  });
+    parts[i] = encodeKey(value as string);
+  }
+  return parts.join("");
 }
