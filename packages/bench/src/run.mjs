@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `pnpm bench`: measures our clients against the official SDK and bare fetch, prints the
 // report and writes it to BENCHMARKS.md at the repository root.
-//   node src/run.mjs                 everything (about 2-3 minutes on 2 cores)
+//   node src/run.mjs                 everything (about 3 minutes on 2 cores)
 //   node src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
 //   node src/run.mjs --only bundle,throughput,cold,codegen,build,typecheck
-//   node src/run.mjs --only overhead   where the typed client's per-call CPU goes, step by step
+//   node src/run.mjs --only overhead   where a call's CPU goes, step by step
 //   node src/run.mjs --out FILE      write the report somewhere else
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -58,10 +58,10 @@ const PLAN = quick
       throughput: [
         // Many short rounds: on a shared machine the median of many interleaved rounds moves
         // far less than a few long ones.
-        { concurrency: 1, ops: 1500, warmupOps: 1500, rounds: 9 },
-        { concurrency: 32, ops: 3000, warmupOps: 3000, rounds: 9 },
+        { concurrency: 1, ops: 1500, warmupOps: 1500, rounds: 15 },
+        { concurrency: 32, ops: 3000, warmupOps: 3000, rounds: 15 },
       ],
-      overhead: { ops: 1500, warmupOps: 500, rounds: 7 },
+      overhead: { ops: 1500, warmupOps: 500, rounds: 11 },
       coldRuns: 15,
       codegen: { operations: 500, runs: 3 },
       buildRuns: 3,
