@@ -1,9 +1,13 @@
 import { execFile, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+
+const EXIT_STATUS = fileURLToPath(new URL("./exit-status.mjs", import.meta.url));
 
 function tmux(socket: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -18,10 +22,13 @@ const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 /**
  * One command in a real terminal of its own: a private tmux server (its own socket, so
  * nobody else's tmux is touched), a pane that stays after the command exits so that its
- * exit status can be read.
+ * last screen can be read. The exit status comes from exit-status.mjs, not from tmux.
  */
 export async function startTerminal(command: string[], env: Record<string, string>, size = { x: 120, y: 30 }) {
-  const socket = join(tmpdir(), `qstash-flow-cli-${randomUUID()}.sock`);
+  const id = randomUUID();
+  const socket = join(tmpdir(), `qstash-flow-cli-${id}.sock`);
+  const statusFile = join(tmpdir(), `qstash-flow-cli-${id}.status`);
+  const wrapped = [process.execPath, EXIT_STATUS, statusFile, ...command];
   const target = "term";
   const envArgs = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
   await tmux(socket, [
@@ -34,8 +41,8 @@ export async function startTerminal(command: string[], env: Record<string, strin
     "-y",
     String(size.y),
     ...envArgs,
-    // exec: Ctrl-C reaches the command itself, and the pane's exit status is the command's.
-    `exec ${command.map(quote).join(" ")}`,
+    // exec: no shell between the terminal and the command, so Ctrl-C reaches it directly.
+    `exec ${wrapped.map(quote).join(" ")}`,
     ";",
     "set-option",
     "-t",
@@ -62,17 +69,19 @@ export async function startTerminal(command: string[], env: Record<string, strin
     async exitStatus(timeoutMs = 10_000): Promise<number> {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const format = "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}";
-        const [dead, status, signal] = (await tmux(socket, ["display-message", "-p", "-t", target, format]))
-          .trim()
-          .split(":");
-        // tmux can mark the pane dead (its terminal closed) a moment before it has reaped the process.
-        if (dead === "1" && signal) throw new Error(`the command was killed by signal ${signal}`);
-        if (dead === "1" && status) return Number(status);
+        const recorded = await readFile(statusFile, "utf8").catch(() => "");
+        if (recorded) {
+          const { code, signal } = JSON.parse(recorded) as { code: number | null; signal: string | null };
+          if (signal) throw new Error(`the command was killed by signal ${signal}`);
+          return code as number;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error("the command did not exit");
     },
-    close: () => tmux(socket, ["kill-server"]).catch(() => undefined),
+    close: async () => {
+      await tmux(socket, ["kill-server"]).catch(() => undefined);
+      await rm(statusFile, { force: true });
+    },
   };
 }
