@@ -25,7 +25,11 @@ function expectJson(body: unknown, what: string, list = false): any {
   return body;
 }
 
-/** POST /v2/flowControl/{key}/<action>; the answer's body, if any, means nothing. */
+/**
+ * POST /v2/flowControl/{key}/<action>; the answer's body, if any, means nothing. What
+ * `named` does, written out: a pause-only app then carries no `named`, which its 4 kB
+ * budget needs.
+ */
 function keyAction(
   transport: QStashTransport,
   operation: "pause" | "resume" | "resetRate",

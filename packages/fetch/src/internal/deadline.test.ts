@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { GRANULARITY_MS, GROUP_SIZE } from "./deadline.js";
+import { GRANULARITY_MS, GROUP_SIZE, MAX_TIMER_MS } from "./deadline.js";
 
 // A fresh module per test: the group taking attempts is module state.
 let sharedDeadline: typeof import("./deadline.js").sharedDeadline;
@@ -107,7 +107,7 @@ test("the largest timeout allowed does not overflow the timer (which would fire 
   const onWarning = (warning: Error) => warnings.push(warning);
   process.on("warning", onWarning);
   try {
-    const attempt = sharedDeadline(2_147_483_647);
+    const attempt = sharedDeadline(MAX_TIMER_MS);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(attempt.signal.aborted).toBe(false);
     attempt.end();

@@ -18,7 +18,8 @@ export const GRANULARITY_MS = 10;
  * walks a signal's listeners on every add, so a busy window opens a fresh group instead.
  */
 export const GROUP_SIZE = 64;
-const MAX_DELAY_MS = 2_147_483_647;
+/** The longest delay timers take; beyond it Node fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export interface SharedDeadline {
   readonly signal: AbortSignal;
@@ -62,21 +63,20 @@ export function sharedDeadline(timeout: number): SharedDeadline {
     const { controller } = group;
     // Every attempt of the group starts before closesAt, so each gets its full timeout.
     // Whole milliseconds: Node keeps a timer list per distinct delay, and a fractional
-    // delay would make a new list for almost every call. Capped at the largest delay
-    // timers take: beyond it Node fires after 1 ms.
-    const delay = Math.min(Math.ceil(group.closesAt + timeout - now), MAX_DELAY_MS);
+    // delay would make a new list for almost every call. Capped, as timers require.
+    const delay = Math.min(Math.ceil(group.closesAt + timeout - now), MAX_TIMER_MS);
     group.timer = setTimeout(() => controller.abort(), delay);
   }
-  const joined = group;
+  const mine = group;
   let ended = false;
   return {
-    signal: joined.controller.signal,
+    signal: mine.controller.signal,
     end() {
       if (ended) return;
       ended = true;
       // No timer while nobody waits: an idle process is free to exit, and a group whose
       // attempts all finished never aborts.
-      if (--joined.pending === 0) clearTimeout(joined.timer);
+      if (--mine.pending === 0) clearTimeout(mine.timer);
     },
   };
 }

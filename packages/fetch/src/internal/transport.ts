@@ -1,5 +1,5 @@
 import { AbortError, ConnectionError, TimeoutError, ValidationError } from "../errors.js";
-import { sharedDeadline } from "./deadline.js";
+import { MAX_TIMER_MS, sharedDeadline } from "./deadline.js";
 import { rateLimitHeaders } from "./rate-limit.js";
 import { mentionsSecret, redactError, redactText } from "./redact.js";
 
@@ -27,7 +27,7 @@ export function checkPolicy(policy: { maxRetries?: number | undefined; timeout?:
   if (maxRetries !== undefined && !(Number.isSafeInteger(maxRetries) && maxRetries >= 0)) {
     throw new ValidationError(`maxRetries must be a whole number >= 0, got ${String(maxRetries)}`);
   }
-  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && timeout <= 2_147_483_647)) {
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && timeout <= MAX_TIMER_MS)) {
     throw new ValidationError(`timeout must be a number of milliseconds > 0, got ${String(timeout)}`);
   }
 }
