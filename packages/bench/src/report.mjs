@@ -33,17 +33,26 @@ function machineSection({ machine, versions, command, date }) {
 }
 
 function targetsSection(targets) {
-  const missed = targets.filter((t) => !t.met).length;
+  const missed = targets.filter((t) => t.met === false).length;
+  const unclear = targets.filter((t) => t.met === null).length;
+  const summary = [
+    missed && `**${missed} of ${targets.length} targets missed.**`,
+    unclear && `**${unclear} of ${targets.length} too close to call on this machine.**`,
+  ].filter(Boolean);
   return [
     "## Targets",
     "",
-    missed
-      ? `**${missed} of ${targets.length} targets missed.** See packages/bench/README.md for why and what would fix it.`
+    summary.length
+      ? `${summary.join(" ")} See packages/bench/README.md for why and what would fix it.`
       : `All ${targets.length} targets met.`,
+    "",
+    "Sizes are exact. Timings come with a distribution-free confidence interval (at least 95 %) for the median over " +
+      "rounds: a timing target is met or missed only when the whole interval is on one side of the line, and " +
+      '"within noise" when the interval straddles it, so this run cannot tell.',
     "",
     table(
       ["target", "measured", "met"],
-      targets.map((t) => [t.target, t.measured, t.met ? "yes" : "**NO**"]),
+      targets.map((t) => [t.target, t.measured, t.met === null ? "within noise" : t.met ? "yes" : "**NO**"]),
     ),
   ].join("\n");
 }
@@ -86,7 +95,8 @@ function throughputSection(throughput, equivalence) {
   lines.push(
     "One loopback HTTP server in a separate Node process answers 200 with an empty body. After a warm-up, each round " +
       "runs every contestant in turn (rotating the order); a contestant's figure is the median of its rounds, and its " +
-      "ratio is the median over rounds of its ops/s divided by bare fetch's ops/s in the same round. " +
+      "ratio is the median over rounds of its ops/s divided by bare fetch's ops/s in the same round, with (in brackets) " +
+      "a confidence interval of at least 95 % for that median. " +
       "Client CPU per call is the benchmark process's CPU time (user + system) per call, median over rounds: on a " +
       "shared machine it moves far less than ops/s, so it is the better figure for comparing per-call overhead.",
   );
@@ -100,7 +110,9 @@ function throughputSection(throughput, equivalence) {
         results.map((r) => [
           r.label,
           whole(r.median),
-          `${Math.round(r.ratio * 100)} %`,
+          r.ratioInterval
+            ? `${Math.round(r.ratio * 100)} % (${Math.round(r.ratioInterval.low * 100)}-${Math.round(r.ratioInterval.high * 100)})`
+            : `${Math.round(r.ratio * 100)} %`,
           `${whole(r.cpuMicros)} µs`,
           r.rounds.map(whole).join(", "),
         ]),

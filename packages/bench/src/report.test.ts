@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { median } from "./stats.mjs";
+import { median, medianInterval, verdict } from "./stats.mjs";
 import { machine, versions } from "./machine.mjs";
 import { renderReport, table } from "./report.mjs";
 import { BUNDLE_TARGET_GZIP, evaluateTargets } from "./targets.mjs";
@@ -13,18 +13,26 @@ const bundle = (id: string, gzipped: number, others: string[] = [], onlyPause = 
   onlyPause,
   inputs: [],
 });
-const throughput = (concurrency: number, wrapper: number, official: number) => ({
-  concurrency,
-  ops: 10,
-  results: [
-    { id: "wrapper", label: "wrapper", median: wrapper * 1000, cpuMicros: 1, ratio: wrapper, rounds: [1] },
-    { id: "official", label: "official", median: official * 1000, cpuMicros: 1, ratio: official, rounds: [1] },
-    { id: "fetch", label: "fetch", median: 1000, cpuMicros: 1, ratio: 1, rounds: [1] },
-  ],
-});
+/** `rounds` rounds in which fetch does 1000 ops/s and the others `wrapper` and `official` times that, give or take `spread`. */
+const throughput = (concurrency: number, wrapper: number, official: number, spread = 0, rounds = 15) => {
+  const wobble = (i: number) => 1 + spread * (((i * 7) % rounds) / (rounds - 1) - 0.5) * 2;
+  const row = (id: string, factor: number, offset: number) => {
+    const samples = Array.from({ length: rounds }, (_, i) => 1000 * factor * wobble((i + offset) % rounds));
+    const ratios = samples.map((value) => value / 1000);
+    return { id, label: id, median: median(samples), cpuMicros: 1, rounds: samples, ratios, ratio: median(ratios) };
+  };
+  return {
+    concurrency,
+    ops: 10,
+    results: [row("wrapper", wrapper, 0), row("official", official, 3), row("fetch", 1, 0)].map((r) =>
+      r.id === "fetch" ? { ...r, rounds: Array(rounds).fill(1000), ratios: Array(rounds).fill(1), ratio: 1 } : r,
+    ),
+  };
+};
+const cold = (id: string, walls: number[]) => ({ id, runs: walls, median: median(walls), cpu: 1 });
 
 describe("the targets", () => {
-  test("a bundle over 4 kB, a leaky tree-shake and slow calls are missed", () => {
+  test("a bundle over 4 kB, a leaky tree-shake and clearly slow calls are missed", () => {
     const targets = evaluateTargets({
       bundles: [
         bundle("wrapper-class", 4001, [], false),
@@ -32,10 +40,7 @@ describe("the targets", () => {
         bundle("official", 11000, [], false),
       ],
       throughput: [throughput(1, 0.85, 0.8), throughput(32, 0.95, 1.02)],
-      coldStart: [
-        { id: "wrapper", median: 50 },
-        { id: "official", median: 49 },
-      ],
+      coldStart: [cold("wrapper", Array(9).fill(50)), cold("official", Array(9).fill(49))],
     });
     const met = Object.fromEntries(targets.map((t) => [t.target, t.met]));
     expect(met).toEqual({
@@ -48,6 +53,74 @@ describe("the targets", () => {
       "throughput, concurrency 32: wrapper no slower than the official SDK": false,
       "cold start: wrapper no slower than the official SDK": false,
     });
+  });
+
+  test("a timing whose rounds straddle the line is within noise, not met or missed", () => {
+    // Medians on the good side of both lines, but rounds spread 8 % either way.
+    const targets = evaluateTargets({
+      throughput: [throughput(1, 0.91, 0.9, 0.08)],
+      coldStart: [
+        cold("wrapper", [100, 90, 110, 95, 105, 98, 102]),
+        cold("official", [101, 92, 108, 96, 104, 99, 103]),
+      ],
+    });
+    expect(targets.map((t) => t.met)).toEqual([null, null, null]);
+    expect(targets[0]?.measured).toMatch(/^91 % of bare fetch's ops\/s \(95 % interval \d+-\d+ %\)/);
+  });
+
+  test("the same spread far from the line is met", () => {
+    const targets = evaluateTargets({ throughput: [throughput(1, 1.1, 0.9, 0.05)] });
+    expect(targets.map((t) => t.met)).toEqual([true, true]);
+  });
+
+  test("too few rounds for an interval is within noise, and says so", () => {
+    const [row] = evaluateTargets({ throughput: [throughput(1, 0.99, 0.9, 0, 5)] });
+    expect(row?.met).toBeNull();
+    expect(row?.measured).toContain("too few rounds for an interval");
+  });
+});
+
+describe("the interval for a median", () => {
+  test("with 15 samples it runs from the 4th smallest to the 4th largest (96.5 %)", () => {
+    const values = [15, 3, 9, 1, 12, 7, 5, 14, 2, 10, 8, 4, 13, 6, 11];
+    const interval = medianInterval(values);
+    expect(interval).toMatchObject({ low: 4, high: 12 });
+    expect(interval?.confidence).toBeCloseTo(1 - (2 * (1 + 15 + 105 + 455)) / 2 ** 15, 10);
+  });
+
+  test("6 samples are the fewest that reach 95 %, and then the interval is min to max", () => {
+    expect(medianInterval([1, 2, 3, 4, 5])).toBeUndefined();
+    expect(medianInterval([6, 1, 5, 2, 4, 3])).toMatchObject({ low: 1, high: 6 });
+  });
+
+  test("covers the true median at least 95 % of the time", () => {
+    // A seeded generator (mulberry32), so the test is deterministic: samples from an
+    // exponential distribution, whose median is ln 2.
+    let seed = 42;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 2 ** 32;
+    };
+    let covered = 0;
+    const trials = 2000;
+    for (let t = 0; t < trials; t++) {
+      const sample = Array.from({ length: 15 }, () => -Math.log(random()));
+      const interval = medianInterval(sample);
+      if (interval && interval.low <= Math.LN2 && Math.LN2 <= interval.high) covered++;
+    }
+    expect(covered / trials).toBeGreaterThanOrEqual(0.95);
+    expect(covered / trials).toBeLessThan(0.99);
+  });
+
+  test("verdicts: all on the good side, all on the bad side, or straddling", () => {
+    expect(verdict({ low: 0.9, high: 0.95 }, 0.9)).toBe(true);
+    expect(verdict({ low: 0.8, high: 0.89 }, 0.9)).toBe(false);
+    expect(verdict({ low: 0.88, high: 0.92 }, 0.9)).toBeNull();
+    expect(verdict({ low: 0.7, high: 1 }, 1, false)).toBe(true);
+    expect(verdict({ low: 1.01, high: 1.2 }, 1, false)).toBe(false);
+    expect(verdict(undefined, 1)).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 // Per-call throughput: every contestant pauses the same key against one loopback server
 // in another process. Rounds interleave the contestants (in a rotating order) so that a
 // burst of load from elsewhere on the machine hits all of them, not just one.
-import { median } from "./stats.mjs";
+import { median, medianInterval } from "./stats.mjs";
 
 /**
  * Calls `call` `ops` times with at most `concurrency` calls in flight; resolves with ops/s.
@@ -59,7 +59,7 @@ export async function checkEquivalence(server, list) {
 /**
  * @param {import("./clients.mjs").Contestant[]} list
  * @param {{ concurrency: number, ops: number, warmupOps: number, rounds: number }} plan
- * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratio: number }[] }>}
+ * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratios: number[], ratio: number, ratioInterval: { low: number, high: number, confidence: number } | undefined }[] }>}
  */
 export async function measureThroughput(list, plan) {
   const { concurrency, ops, warmupOps, rounds } = plan;
@@ -79,14 +79,19 @@ export async function measureThroughput(list, plan) {
   const baseline = samples.fetch;
   return {
     concurrency,
-    results: list.map(({ id, label }) => ({
-      id,
-      label,
-      rounds: samples[id],
-      median: median(samples[id]),
-      cpuMicros: median(cpu[id]),
+    results: list.map(({ id, label }) => {
       // Each round's ratio is taken against bare fetch in the same round, then the median.
-      ratio: baseline ? median(samples[id].map((value, round) => value / baseline[round])) : Number.NaN,
-    })),
+      const ratios = baseline ? samples[id].map((value, round) => value / baseline[round]) : [];
+      return {
+        id,
+        label,
+        rounds: samples[id],
+        median: median(samples[id]),
+        cpuMicros: median(cpu[id]),
+        ratios,
+        ratio: baseline ? median(ratios) : Number.NaN,
+        ratioInterval: medianInterval(ratios),
+      };
+    }),
   };
 }
