@@ -103,10 +103,10 @@ function throughputSection(throughput, equivalence) {
   for (const { concurrency, ops, results } of throughput) {
     lines.push(
       "",
-      `### Concurrency ${concurrency} (${whole(ops)} calls per round)`,
+      `### Concurrency ${concurrency} (${results[0]?.rounds.length ?? 0} rounds of ${whole(ops)} calls each)`,
       "",
       table(
-        ["client", "median ops/s", "vs bare fetch", "client CPU per call", "rounds (ops/s)"],
+        ["client", "median ops/s", "vs bare fetch", "client CPU per call", "slowest-fastest round (ops/s)"],
         results.map((r) => [
           r.label,
           whole(r.median),
@@ -114,7 +114,7 @@ function throughputSection(throughput, equivalence) {
             ? `${Math.round(r.ratio * 100)} % (${Math.round(r.ratioInterval.low * 100)}-${Math.round(r.ratioInterval.high * 100)})`
             : `${Math.round(r.ratio * 100)} %`,
           `${whole(r.cpuMicros)} µs`,
-          r.rounds.map(whole).join(", "),
+          `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
         ]),
         ["", "r", "r", "r", ""],
       ),

@@ -56,10 +56,11 @@ const PLAN = quick
     }
   : {
       throughput: [
-        // Many short rounds: on a shared machine the median of many interleaved rounds moves
-        // far less than a few long ones.
-        { concurrency: 1, ops: 1500, warmupOps: 1500, rounds: 15 },
-        { concurrency: 32, ops: 3000, warmupOps: 3000, rounds: 15 },
+        // Many short rounds: load from elsewhere on a shared machine changes over seconds, so
+        // contestants that run back to back in a short round see the same load and their
+        // ratio holds; 75 of them give the median a tight confidence interval.
+        { concurrency: 1, ops: 300, warmupOps: 1500, rounds: 75 },
+        { concurrency: 32, ops: 600, warmupOps: 3000, rounds: 75 },
       ],
       overhead: { ops: 1500, warmupOps: 500, rounds: 11 },
       coldRuns: 15,
