@@ -2,8 +2,9 @@ import type { paths } from "@qstash-flow/types";
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { safePathSerializer } from "./key.js";
+import { mentionsSecret } from "./internal/redact.js";
 import { type Reply, redactHeaders } from "./internal/transport.js";
-import { connect, type QStashClientOptions, type RequestPolicy } from "./transport.js";
+import { checkCall, connect, type QStashClientOptions, type RequestPolicy, searchOf } from "./transport.js";
 
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
 
@@ -67,6 +68,10 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       // openapi-fetch skips the path serializer when no path parameters are given, which
       // would send "{flowControlKey}" literally: always run it, so a missing key is refused.
       const params = (rest.params ?? {}) as Record<string, unknown>;
+      // openapi-fetch would send NaN or an object as text, and hand a bad signal to
+      // `Request`, which throws a TypeError: refuse them as the transport does.
+      searchOf(params.query);
+      checkCall({ signal: rest.signal as AbortSignal | undefined });
       return call(url, {
         ...rest,
         params: { ...params, path: params.path ?? {} },
@@ -82,8 +87,15 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   function toResponse(reply: Reply): Response {
     const received = reply.response;
     const headers = redactHeaders(reply.headers, token);
-    // A declared-empty body was not read: the response can go on as it came.
-    if (headers === reply.headers && received.headers.get("content-length") === "0") return received;
+    // A declared-empty body was not read: the response can go on as it came, unless its
+    // URL carries the token (`authScheme: "query"`).
+    if (
+      headers === reply.headers &&
+      received.headers.get("content-length") === "0" &&
+      !mentionsSecret(received.url, token)
+    ) {
+      return received;
+    }
     const copy = new Headers(headers);
     const length = new TextEncoder().encode(reply.text).byteLength;
     copy.set("content-length", String(length));

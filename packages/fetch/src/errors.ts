@@ -56,7 +56,8 @@ export class QStashError extends Error {
 export function withContext<E>(error: E, context: ErrorContext): E {
   if (error instanceof QStashError && !error.operation) {
     const message = describe(context, error.detail);
-    if (error.stack) error.stack = error.stack.replace(error.message, message);
+    // A function, so that `$&` and the like in a key are not read as replacement patterns.
+    if (error.stack) error.stack = error.stack.replace(error.message, () => message);
     const key = typeof context.key === "string" ? context.key : undefined;
     Object.assign(error, { message, operation: context.operation, key });
   }

@@ -58,7 +58,9 @@ export function resolveBaseUrl(options: Pick<QStashClientOptions, "baseUrl" | "r
   try {
     url = new URL(baseUrl);
   } catch {}
-  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+  // `href`, not `search` and `hash`: those are empty for a bare trailing "?" or "#", which
+  // would still swallow the path appended to the base URL.
+  if (!url || !/^https?:$/.test(url.protocol) || /[?#]/.test(url.href) || url.username || url.password) {
     throw new ValidationError("baseUrl must be an absolute http(s) URL without query, fragment or credentials");
   }
   return url.href.replace(/\/+$/, "");
@@ -174,6 +176,32 @@ export interface QStashTransport {
   ): Promise<Body<Operation<P, M>>>;
 }
 
+/** Checks a call's options (not their policy, which `send` checks); throws `ValidationError`. */
+export function checkCall(options: CallOptions): void {
+  checkOptions(options, ["signal", "maxRetries", "timeout"]);
+  const { signal } = options;
+  if (signal != null && typeof signal.addEventListener !== "function") {
+    throw new ValidationError("signal must be an AbortSignal");
+  }
+}
+
+/**
+ * `?name=value&...` for a query whose values are strings, finite numbers or booleans
+ * (undefined ones left out), `""` when none are left; throws `ValidationError` for others.
+ */
+export function searchOf(query: unknown = {}): string {
+  if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
+  const pairs: string[][] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (!(typeof value === "string" || typeof value === "boolean" || Number.isFinite(value))) {
+      throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean`);
+    }
+    pairs.push([name, String(value)]);
+  }
+  return pairs.length ? `?${new URLSearchParams(pairs)}` : "";
+}
+
 /** A body as JSON when it is JSON, else its text; `undefined` when empty. */
 export function parseBody(text: string): unknown {
   try {
@@ -194,24 +222,9 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
     baseUrl,
     async request(method: string, path: string, params: RequestParams<unknown> = {}, options: CallOptions = {}) {
       checkOptions(params, ["path", "query"], "params");
-      checkOptions(options, ["signal", "maxRetries", "timeout"]);
-      const { signal } = options;
-      if (signal !== undefined && typeof signal?.addEventListener !== "function") {
-        throw new ValidationError("signal must be an AbortSignal");
-      }
-      const { query = {} } = params;
-      if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
-      const pairs: string[][] = [];
-      for (const [name, value] of Object.entries(query)) {
-        if (value === undefined) continue;
-        if (!(typeof value === "string" || typeof value === "boolean" || Number.isFinite(value))) {
-          throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean`);
-        }
-        pairs.push([name, String(value)]);
-      }
-      const search = pairs.length ? `?${new URLSearchParams(pairs)}` : "";
-      const url = baseUrl + safePathSerializer(path, params.path ?? {}) + search;
-      const reply = await connection.send(url, { method: method.toUpperCase(), headers, signal }, options);
+      checkCall(options);
+      const url = baseUrl + safePathSerializer(path, params.path ?? {}) + searchOf(params.query);
+      const reply = await connection.send(url, { method: method.toUpperCase(), headers, signal: options.signal }, options);
       const body = parseBody(reply.text);
       if (!reply.ok) throw makeAPIError({ ...reply, headers: redactHeaders(reply.headers, token) }, body);
       return body;

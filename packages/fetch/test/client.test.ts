@@ -131,6 +131,29 @@ describe("createQStashClient: results", () => {
     expect(requests).toHaveLength(0);
   });
 
+  test.each([
+    ["NaN", { parallelism: Number.NaN }, /query parameter parallelism must be a string, a finite number or a boolean/],
+    ["Infinity", { rate: Number.POSITIVE_INFINITY }, /query parameter rate must be/],
+    ["an object", { period: { seconds: 5 } }, /query parameter period must be/],
+    ["a query that is not an object", "rate=5", /query must be an object/],
+  ])("a query value that is %s is refused before anything is sent", async (_, query, message) => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pin", {
+      params: { path: { flowControlKey: "k" }, query: query as never },
+    });
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(message);
+    expect(requests).toHaveLength(0);
+  });
+
+  test("a signal that is not an AbortSignal is refused before anything is sent", async () => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), signal: "soon" as never });
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(/signal must be an AbortSignal/);
+    expect(requests).toHaveLength(0);
+  });
+
   test("a bad per-call policy is refused before anything is sent", async () => {
     const { client, requests } = setup();
     await expect(
@@ -153,6 +176,22 @@ describe("createQStashClient: results", () => {
       path("k"),
     );
     expect(fast.response.headers.get("x-id")).toBe("abc");
+  });
+
+  test("with the query auth scheme, the response handed back has no token in its URL", async () => {
+    // A real fetch's response keeps the request URL, query (and so the token) included.
+    const { fetch } = handlerFetch((request) =>
+      Object.defineProperty(new Response(null, { headers: { "content-length": "0" } }), "url", {
+        value: request.url.href,
+      }),
+    );
+    const client = createQStashClient({ token: TOKEN, fetch, authScheme: "query" });
+    const { response } = await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+    expect(response.status).toBe(200);
+    expect(response.url).not.toContain(TOKEN);
+    const withHeader = createQStashClient({ token: TOKEN, fetch });
+    const kept = await withHeader.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+    expect(kept.response.url).toBe(`${DEFAULT_BASE_URL}/v2/flowControl/k/pause`);
   });
 
   test("an empty body without a length (chunked) still parses as no data", async () => {

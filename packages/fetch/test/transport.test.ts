@@ -210,6 +210,10 @@ describe("createQStashTransport: options", () => {
     ["baseUrl and region", { token: "t", baseUrl: "http://x", region: "us-east-1" }, /not both/],
     ["an unknown region", { token: "t", region: "mars-1" }, /region must be one of eu-central-1, us-east-1/],
     ["a baseUrl with a query", { token: "t", baseUrl: "http://x/?a=1" }, /baseUrl must be an absolute http\(s\) URL/],
+    // URL reports an empty query and fragment for these, yet the path would land behind them.
+    ["a baseUrl ending in ?", { token: "t", baseUrl: "http://x/?" }, /without query, fragment/],
+    ["a baseUrl ending in #", { token: "t", baseUrl: "http://x/api#" }, /without query, fragment/],
+    ["a baseUrl with a fragment", { token: "t", baseUrl: "http://x/#top" }, /without query, fragment/],
   ])("%s is refused", (_, options, message) => {
     expect(() => createQStashTransport({ fetch, ...options } as never)).toThrow(ValidationError);
     expect(() => createQStashTransport({ fetch, ...options } as never)).toThrow(message);

@@ -1,37 +1,50 @@
 const REDACTED = "[redacted]";
 const MAX_DEPTH = 5;
-// Every response is checked against one client's token: remember the last one's spellings.
-let cache: { secret: string; spellings: string[] } | undefined;
+// Every response is checked against one client's token: remember the last one's pattern.
+let cache: { secret: string; pattern: RegExp } | undefined;
 
 /**
- * Every spelling in which the secret can reach a message: as is, and as a URL, a form
- * (`URLSearchParams`, which is how the `qstash_token` query is written) or JSON would
- * escape it. Longest first, so that no spelling is cut in half by a shorter one.
+ * Matches the secret in every spelling it can reach a message in: each character as is,
+ * percent-encoded (as URLs, forms and servers write it, hex digits in either case, every
+ * character or only some), or backslash-escaped as JSON writes it (`\"`, `\/`, `\u002f`).
+ * Case-insensitive, which also cuts a case-changed copy of the secret: harmless. Not
+ * global, so `test` keeps no state; `split` still cuts every match.
  */
-export function secretSpellings(secret: string): string[] {
-  if (cache?.secret === secret) return cache.spellings;
-  const spellings = new Set([
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-  ]);
-  const sorted = [...spellings].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  cache = { secret, spellings: sorted };
-  return sorted;
+export function secretPattern(secret: string): RegExp {
+  if (cache?.secret !== secret) {
+    let source = "";
+    for (let i = 0; i < secret.length; i++) {
+      const hex = secret.charCodeAt(i).toString(16).padStart(4, "0");
+      // Tokens are ASCII, so one `%XX` byte spells a character.
+      source += `(?:\\\\?\\u${hex}|%${hex.slice(2)}|\\\\u${hex})`;
+    }
+    cache = { secret, pattern: new RegExp(source, "i") };
+  }
+  return cache.pattern;
 }
 
+/** `secret` must not be empty, as a client's token never is. */
 export function mentionsSecret(text: string, secret: string): boolean {
-  return secretSpellings(secret).some((spelling) => text.includes(spelling));
+  return secretPattern(secret).test(text);
 }
 
 export function redactText(text: string, secret: string): string {
-  let out = text;
-  for (const spelling of secretSpellings(secret)) out = out.split(spelling).join(REDACTED);
-  return out;
+  return text.split(secretPattern(secret)).join(REDACTED);
 }
 
-/** Whether any string reachable from `value` (own properties, causes, nested errors) holds the secret. */
+/**
+ * Whether `value` may keep its contents where walking own properties cannot see them:
+ * `Headers`, `URL`, `Request`, `Map` and other class instances (and objects without a
+ * prototype), but not plain objects, arrays and errors. A fetch that fails may attach
+ * any of them to its error.
+ */
+const opaque = (value: object) =>
+  !(Array.isArray(value) || value instanceof Error || Object.getPrototypeOf(value) === Object.prototype);
+
+/**
+ * Whether any string reachable from `value` (own properties, causes, nested errors) may
+ * hold the secret; an opaque object always may.
+ */
 function mentions(value: unknown, secret: string, depth = 0): boolean {
   if (typeof value === "string") return mentionsSecret(value, secret);
   // Own names, not just enumerable ones: `message`, `stack` and `cause` are not enumerable.
@@ -40,9 +53,10 @@ function mentions(value: unknown, secret: string, depth = 0): boolean {
     typeof value === "object" &&
     value !== null &&
     depth <= MAX_DEPTH &&
-    Object.getOwnPropertyNames(value).some((name) =>
-      mentions(Object.getOwnPropertyDescriptor(value, name)?.value, secret, depth + 1),
-    )
+    (opaque(value) ||
+      Object.getOwnPropertyNames(value).some((name) =>
+        mentions(Object.getOwnPropertyDescriptor(value, name)?.value, secret, depth + 1),
+      ))
   );
 }
 
@@ -50,13 +64,14 @@ function mentions(value: unknown, secret: string, depth = 0): boolean {
  * `value` itself when nothing in it mentions `secret`; otherwise a copy with the secret
  * cut out of every string in it: an error's message, stack, causes and other own
  * properties (an `Error` copy of the same name), arrays and plain objects alike. Some
- * fetch implementations put the request URL (and so a `qstash_token` query) into their
- * errors. Past the depth limit, whatever still mentions it becomes `[redacted]`.
+ * fetch implementations put the request URL (and so a `qstash_token` query) or the
+ * request itself into their errors. An opaque object (`Headers`, `URL`, `Request`, ...)
+ * becomes `[redacted]`, as does whatever still mentions the secret past the depth limit.
  */
 export function redactError(value: unknown, secret: string | undefined, depth = 0): unknown {
   if (!secret || !mentions(value, secret)) return value;
   if (typeof value !== "object" || value === null) return redactText(String(value), secret);
-  if (depth >= MAX_DEPTH) return REDACTED;
+  if (depth >= MAX_DEPTH || opaque(value)) return REDACTED;
   const copy: object =
     value instanceof Error
       ? Object.assign(new Error(), { name: redactText(value.name, secret) })
