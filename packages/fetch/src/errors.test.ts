@@ -195,11 +195,14 @@ describe("withContext", () => {
     ]);
   });
 
-  test.each(["a$&b", "$`", "price$'s", "$1$$"])("a key with replacement patterns (%s) leaves the stack intact", (key) => {
-    const error = withContext(new ValidationError("the key is odd"), { operation: "pause", key });
-    expect(error.message).toBe(`QStash pause for key ${JSON.stringify(key)} failed: the key is odd`);
-    expect(error.stack?.split("\n")[0]).toBe(`ValidationError: ${error.message}`);
-  });
+  test.each(["a$&b", "$`", "price$'s", "$1$$"])(
+    "a key with replacement patterns (%s) leaves the stack intact",
+    (key) => {
+      const error = withContext(new ValidationError("the key is odd"), { operation: "pause", key });
+      expect(error.message).toBe(`QStash pause for key ${JSON.stringify(key)} failed: the key is odd`);
+      expect(error.stack?.split("\n")[0]).toBe(`ValidationError: ${error.message}`);
+    },
+  );
 
   test("keeps an API error's fields", () => {
     const error = makeAPIError(response(429, { "Burst-RateLimit-Remaining": "0", "Burst-RateLimit-Reset": "9" }), {

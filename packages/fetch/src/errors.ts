@@ -111,7 +111,7 @@ export class APIError extends QStashError {
   constructor(serverMessage: string, init: APIErrorInit) {
     super(`${init.status} ${serverMessage}`, init);
     const { status, headers, body } = init;
-    const requestId = REQUEST_ID_HEADERS.map((h) => headers.get(h)).find((v) => v) ?? undefined;
+    const requestId = REQUEST_ID_HEADERS.map((h) => headers.get(h)).find(Boolean) ?? undefined;
     Object.assign(this, { status, headers, body, serverMessage, requestId });
   }
 }
@@ -162,14 +162,10 @@ const BY_STATUS: Record<number, typeof APIError> = {
 
 /** The message a server put in a body: `{"error": "..."}`, else the text itself. */
 function messageOf(body: unknown, status: number, statusText: string): string {
-  if (body && typeof body === "object" && "error" in body) {
-    const error = (body as { error: unknown }).error;
-    if (typeof error === "string" && error) return error;
-  }
-  if (typeof body === "string" && body.trim()) {
-    const text = body.trim();
-    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
-  }
+  const error = (body as { error?: unknown } | undefined)?.error;
+  if (typeof error === "string" && error) return error;
+  const text = typeof body === "string" && body.trim();
+  if (text) return text.length > 500 ? `${text.slice(0, 500)}…` : text;
   return statusText || `HTTP ${status}`;
 }
 

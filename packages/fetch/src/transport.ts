@@ -3,7 +3,8 @@ import { makeAPIError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import {
   checkPolicy,
-  DEFAULT_POLICY,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT,
   type FetchLike,
   type Reply,
   redactHeaders,
@@ -117,8 +118,8 @@ export function connect(options: QStashClientOptions): Connection {
     headers.authorization = `Bearer ${token}`;
   }
   const base = {
-    maxRetries: options.maxRetries ?? DEFAULT_POLICY.maxRetries,
-    timeout: options.timeout ?? DEFAULT_POLICY.timeout,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    timeout: options.timeout ?? DEFAULT_TIMEOUT,
     // The global fetch is looked up per call, so that instrumentation installed later applies.
     fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),
     guard: !!fetch,
@@ -224,7 +225,11 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
       checkOptions(params, ["path", "query"], "params");
       checkCall(options);
       const url = baseUrl + safePathSerializer(path, params.path ?? {}) + searchOf(params.query);
-      const reply = await connection.send(url, { method: method.toUpperCase(), headers, signal: options.signal }, options);
+      const reply = await connection.send(
+        url,
+        { method: method.toUpperCase(), headers, signal: options.signal },
+        options,
+      );
       const body = parseBody(reply.text);
       if (!reply.ok) throw makeAPIError({ ...reply, headers: redactHeaders(reply.headers, token) }, body);
       return body;

@@ -13,9 +13,10 @@ export interface RateLimitHeaders {
 export function rateLimitHeaders(headers: Headers): RateLimitHeaders {
   const names = ["limit", "remaining", "reset"] as const;
   const prefix = names.some((name) => headers.has(`burst-ratelimit-${name}`)) ? "burst-ratelimit-" : "ratelimit-";
-  const numbers = names.map((name) => {
-    const raw = headers.get(prefix + name)?.trim();
-    return raw && Number.isFinite(+raw) ? +raw : undefined;
-  });
-  return { limit: numbers[0], remaining: numbers[1], reset: numbers[2] };
+  return Object.fromEntries(
+    names.map((name) => {
+      const raw = headers.get(prefix + name)?.trim();
+      return [name, raw && Number.isFinite(+raw) ? +raw : undefined];
+    }),
+  ) as unknown as RateLimitHeaders;
 }

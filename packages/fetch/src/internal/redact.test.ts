@@ -15,7 +15,7 @@ function spellings(secret: string): Record<string, string> {
   const uri = encodeURIComponent(secret);
   return {
     raw: secret,
-    "encodeURIComponent": uri,
+    encodeURIComponent: uri,
     "lower-case hex": uri.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
     "every character encoded": [...secret].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(""),
     "only some characters encoded (slash left raw)": uri.replace(/%2F/g, "/"),

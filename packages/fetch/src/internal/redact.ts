@@ -1,7 +1,8 @@
 const REDACTED = "[redacted]";
 const MAX_DEPTH = 5;
 // Every response is checked against one client's token: remember the last one's pattern.
-let cache: { secret: string; pattern: RegExp } | undefined;
+let cachedSecret: string | undefined;
+let cachedPattern: RegExp;
 
 /**
  * Matches the secret in every spelling it can reach a message in: each character as is,
@@ -11,16 +12,16 @@ let cache: { secret: string; pattern: RegExp } | undefined;
  * global, so `test` keeps no state; `split` still cuts every match.
  */
 export function secretPattern(secret: string): RegExp {
-  if (cache?.secret !== secret) {
-    let source = "";
-    for (let i = 0; i < secret.length; i++) {
-      const hex = secret.charCodeAt(i).toString(16).padStart(4, "0");
-      // Tokens are ASCII, so one `%XX` byte spells a character.
-      source += `(?:\\\\?\\u${hex}|%${hex.slice(2)}|\\\\u${hex})`;
-    }
-    cache = { secret, pattern: new RegExp(source, "i") };
+  if (cachedSecret !== secret) {
+    cachedSecret = secret;
+    // Tokens are ASCII, so one `%XX` byte spells a character.
+    const source = secret.replace(/[^]/g, (char) => {
+      const hex = char.charCodeAt(0).toString(16).padStart(4, "0");
+      return `(?:\\\\?\\u${hex}|%${hex.slice(2)}|\\\\u${hex})`;
+    });
+    cachedPattern = new RegExp(source, "i");
   }
-  return cache.pattern;
+  return cachedPattern;
 }
 
 /** `secret` must not be empty, as a client's token never is. */

@@ -19,7 +19,10 @@ export interface RetryPolicy {
  */
 declare const __SHARED_DEADLINES__: boolean;
 
-export const DEFAULT_POLICY: RetryPolicy = { maxRetries: 2, timeout: 30_000 };
+/** Retries after the first attempt, unless the client or the call says otherwise. */
+export const DEFAULT_MAX_RETRIES = 2;
+/** Milliseconds per attempt, unless the client or the call says otherwise. */
+export const DEFAULT_TIMEOUT = 30_000;
 export const MAX_RETRY_DELAY_MS = 60_000;
 
 export function checkPolicy(policy: { maxRetries?: number | undefined; timeout?: number | undefined }): void {
@@ -181,7 +184,7 @@ async function receive(pending: Promise<Response>, signal: AbortSignal, secret: 
     throw signal.reason;
   }
   let text = response.headers.get("content-length") === "0" ? "" : await response.text();
-  if (secret && text && mentionsSecret(text, secret)) text = redactText(text, secret);
+  if (secret && text) text = redactText(text, secret);
   const { status, statusText, ok, headers } = response;
   return { status, statusText, ok, headers, text, response };
 }
@@ -196,7 +199,7 @@ function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort);
   });
 }
 
