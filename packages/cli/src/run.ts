@@ -2,6 +2,7 @@ import { QStashError } from "@qstash-flow/flow-control";
 import { CommanderError } from "commander";
 import type { Context } from "./internal/context.js";
 import { CommandFailure, EXIT, failureText, isInterruption } from "./internal/errors.js";
+import { printable } from "./internal/format.js";
 import { type CliIO, redacting } from "./internal/io.js";
 import { buildProgram } from "./program.js";
 
@@ -35,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return EXIT.interrupted;
     }
     if (error instanceof CommandFailure) {
-      stderr.write(`error: ${error.message}\n`);
+      stderr.write(`error: ${printable(error.message)}\n`);
       return EXIT.failed;
     }
     if (error instanceof QStashError) {
@@ -43,7 +44,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return EXIT.failed;
     }
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    stderr.write(`error: unexpected failure: ${text}\n`);
+    // A stack spans lines: keep its newlines, escape every other control character.
+    stderr.write(`error: unexpected failure: ${text.split("\n").map(printable).join("\n")}\n`);
     return EXIT.failed;
   }
 }

@@ -43,6 +43,24 @@ describe.concurrent("exit 1: the API or the network failed", () => {
     expect(result.stderr).toContain('QStash get for key "no-such-key" failed: 404 no flow-control key "no-such-key"');
   });
 
+  it("escapes control characters in what the server said, so they cannot drive the terminal", async () => {
+    const hostile = await startLoopbackServer((_, response) => {
+      response.statusCode = 404;
+      response.setHeader("content-type", "application/json");
+      response.end(
+        JSON.stringify({ error: "no such key\u001b[2J\u001b[H\u001b[31mFAKE: all keys deleted\u001b[0m\u0007" }),
+      );
+    });
+    try {
+      const result = await cli(["pause", "k", "--url", hostile.url]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("404 no such key\\u001b[2J\\u001b[H\\u001b[31mFAKE");
+      expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it("says the token was refused, without showing it", async () => {
     const result = await cli(["pause", "exists"], { QSTASH_TOKEN: "wrong-token-abcdefgh" });
     expect(result.code).toBe(1);

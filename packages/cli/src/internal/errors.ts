@@ -7,6 +7,7 @@ import {
   TimeoutError,
 } from "@qstash-flow/flow-control";
 import type { Command } from "commander";
+import { printable } from "./format.js";
 
 /** The exit codes are public API: scripts branch on them. */
 export const EXIT = {
@@ -55,7 +56,8 @@ function hint(error: QStashError): string | undefined {
 /** The stderr text for a failed call: the wrapper's message names the operation and the key. */
 export function failureText(error: QStashError): string {
   const extra = hint(error);
-  return `error: ${withCauses(error)}\n${extra ? `hint: ${extra}\n` : ""}`;
+  // The message carries what the server said: escape it as the tables and watch do.
+  return `error: ${printable(withCauses(error))}\n${extra ? `hint: ${extra}\n` : ""}`;
 }
 
 export function isInterruption(error: unknown, signal: AbortSignal | undefined): boolean {

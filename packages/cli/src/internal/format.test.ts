@@ -51,6 +51,10 @@ describe("format", () => {
     expect(keysTable([])).toBe("No flow-control keys.\n");
   });
 
+  it("shows a period start no date can hold as the number it came as", () => {
+    expect(keyDetails(info({ ratePeriodStart: 1e13 }))).toMatch(/^period start {2}10000000000000$/m);
+  });
+
   it("shows the period start only when there is one", () => {
     expect(keyDetails(info({}))).not.toContain("period start");
     expect(keyDetails(info({ ratePeriodStart: 1_700_000_000 }))).toMatch(

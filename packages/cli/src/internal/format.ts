@@ -78,7 +78,9 @@ export function keyFields(info: FlowControlInfo): [string, string][] {
     ["rate", `${rateText(info)} (started/max)`],
   ];
   if (info.ratePeriodStart > 0) {
-    fields.push(["period start", new Date(info.ratePeriodStart * 1000).toISOString()]);
+    // A server may send a number no date can hold: show it as it came.
+    const start = new Date(info.ratePeriodStart * 1000);
+    fields.push(["period start", Number.isNaN(start.getTime()) ? String(info.ratePeriodStart) : start.toISOString()]);
   }
   return fields;
 }

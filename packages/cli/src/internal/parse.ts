@@ -29,12 +29,15 @@ export function period(value: string): number {
   }
 }
 
-/** At least `min` milliseconds. */
+/** The longest delay a timer takes (about 24.8 days). */
+const MAX_MS = 2_147_483_647;
+
+/** At least `min` milliseconds, and no more than a timer can wait. */
 export function milliseconds(min: number): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < min) {
-      throw new InvalidArgumentError(`expected a whole number of milliseconds, at least ${min}.`);
+    if (!/^\d+$/.test(value) || number < min || number > MAX_MS) {
+      throw new InvalidArgumentError(`expected a whole number of milliseconds, from ${min} to ${MAX_MS}.`);
     }
     return number;
   };
