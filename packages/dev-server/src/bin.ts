@@ -15,6 +15,8 @@ Options:
       --token <token>            token clients must send (default: the documented dev token)
       --allow-destination <host> also deliver to this host (repeatable; "*.example.com", "*")
       --max-waiting <n>          waiting messages before publish answers 429 (default 10000)
+      --max-keys <n>             keys before a new one is refused with 429 (default 10000)
+      --max-body-bytes <n>       largest message body in bytes; larger is 413 (default 1048576)
       --global-parallelism <n>   account-wide limit on deliveries in flight (default 0: none)
       --delivery-timeout <ms>    time a delivery may take (default 30000)
   -q, --quiet                    print no line per message
@@ -38,6 +40,8 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
       token: { type: "string" },
       "allow-destination": { type: "string", multiple: true },
       "max-waiting": { type: "string" },
+      "max-keys": { type: "string" },
+      "max-body-bytes": { type: "string" },
       "global-parallelism": { type: "string" },
       "delivery-timeout": { type: "string" },
       quiet: { type: "boolean", short: "q" },
@@ -52,6 +56,8 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
     token: values.token,
     allowedDestinations: values["allow-destination"],
     maxWaitingMessages: count("--max-waiting", values["max-waiting"]),
+    maxKeys: count("--max-keys", values["max-keys"]),
+    maxBodyBytes: count("--max-body-bytes", values["max-body-bytes"]),
     globalParallelism: count("--global-parallelism", values["global-parallelism"]),
     deliveryTimeout: count("--delivery-timeout", values["delivery-timeout"]),
   };

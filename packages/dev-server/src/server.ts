@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { DevServerEvent } from "./events.js";
 import { createHandler } from "./internal/handler.js";
 import { Scheduler } from "./internal/scheduler.js";
@@ -19,6 +20,38 @@ export interface DevServer {
    * waiting messages (each reported to `log`), and clears every timer. Safe to call twice.
    */
   close(): Promise<void>;
+}
+
+/** Node's own statuses for the parser errors that are not plain bad syntax; every other one is 400. */
+const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "Request Header Fields Too Large"],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "Payload Too Large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request Timeout"],
+};
+
+/**
+ * The answer to a request Node's HTTP parser refused (a malformed request line or header,
+ * say): the usual JSON `{error}` instead of Node's bare status line, then the connection
+ * closes, as nothing after the bad bytes can be read as a request. `busy` says whether a
+ * response on the socket is still being written; then, or when the socket can no longer
+ * be written, an answer would land inside it, so the socket is only destroyed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex, busy: boolean): void {
+  if (busy || !socket.writable || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ""] ?? [400, "Bad Request"];
+  const text = JSON.stringify({ error: `malformed HTTP request (${error.code ?? error.message})` });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      "content-type: application/json\r\n" +
+      `content-length: ${Buffer.byteLength(text)}\r\n` +
+      "connection: close\r\n\r\n" +
+      text,
+  );
+  // Whatever else the client sends is not read; the socket goes once the answer is out.
+  socket.once("finish", () => socket.destroy());
 }
 
 function baseUrl(host: string, port: number): string {
@@ -48,7 +81,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const scheduler = new Scheduler({ ...resolved, emit });
   const handler = createHandler({ ...resolved, scheduler, emit });
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => void handler(req, res));
+  // Responses being written per socket, so a parser error never writes into one of them.
+  const writing = new WeakMap<Duplex, number>();
+  const server = createServer((req, res) => {
+    const socket = req.socket;
+    writing.set(socket, (writing.get(socket) ?? 0) + 1);
+    res.once("close", () => writing.set(socket, (writing.get(socket) ?? 1) - 1));
+    void handler(req, res);
+  });
+  server.on("clientError", (error: Error, socket: Duplex) =>
+    answerClientError(error, socket, (writing.get(socket) ?? 0) > 0),
+  );
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));

@@ -1,9 +1,10 @@
 // The HTTP surface byte for byte, without a client in between: auth in both schemes,
 // the 400s, 404s and 405s, and how keys and destinations are decoded.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEFAULT_DEV_TOKEN, type DevServer, type DevServerEvent, startDevServer } from "../src/index.ts";
-import { eventually, flowControl, publish, publishOk, publishUrl, type Sink, startSink } from "./helpers.ts";
+import { barrier, eventually, flowControl, publish, publishOk, publishUrl, type Sink, startSink } from "./helpers.ts";
 
 let server: DevServer;
 let sink: Sink;
@@ -82,6 +83,33 @@ describe("auth", () => {
     expect(rawDelivery?.rawUrl).toBe("/hook?keep=1");
   });
 
+  test("a repeated qstash_token is 400 {error}, on operations and on publish in both forms", async () => {
+    const twice = new URLSearchParams([
+      ["qstash_token", server.token],
+      ["qstash_token", "another"],
+    ]);
+    for (const [method, path] of [
+      ["GET", "/v2/flowControl"],
+      ["GET", "/v2/globalParallelism"],
+      ["GET", "/v2/flowControl/tok2"],
+      ["POST", "/v2/flowControl/tok2/pause"],
+    ] as const) {
+      await expectError(await call(method, `${path}?${twice}`, "none"), 400, /qstash_token is given twice/);
+      // Refused even when the header alone would have been enough.
+      await expectError(await call(method, `${path}?${twice}`), 400, /qstash_token is given twice/);
+    }
+
+    const encoded = publishUrl(server, sink.url);
+    encoded.search = twice.toString();
+    const raw = publishUrl(server, `${sink.url}?keep=1&${twice}`, true);
+    for (const url of [encoded, raw]) {
+      await expectError(await fetch(url, { method: "POST", body: "twice" }), 400, /qstash_token is given twice/);
+    }
+    await barrier(server, sink);
+    expect(sink.bodies()).not.toContain("twice");
+    expect((await flowControl(server).list()).map((info) => info.flowControlKey)).not.toContain("tok2");
+  });
+
   test.each([
     ["no token", "none"],
     ["a wrong token", "Bearer not-the-token"],
@@ -113,7 +141,8 @@ describe("400: bad input is refused and changes nothing", () => {
     ["/v2/flowControl/k400/pin?burst=2", /unknown query parameter "burst"/],
     ["/v2/flowControl/k400/pin?rate=1&rate=2", /given twice/],
     ["/v2/flowControl/k400/unpin?parallelism=yes", /parallelism must be true or false/],
-    ["/v2/flowControl/k400/unpin?parallelism=false", /unpin needs/],
+    ["/v2/flowControl/k400/unpin?rate=1", /rate must be true or false/],
+    ["/v2/flowControl/k400/unpin?rate=true&rate=false", /given twice/],
     ["/v2/flowControl/k400/pause?now=1", /pause takes no query parameters/],
     ["/v2/flowControl//pause", /key is missing/],
     ["/v2/flowControl/%E0%A4%A/resetRate", /percent-encoding/],
@@ -164,6 +193,18 @@ describe("400: bad input is refused and changes nothing", () => {
     url.pathname = `/v2/publish/${encodeURIComponent(destination)}`;
     const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
     await expectError(response, 400, message);
+  });
+
+  test("publish does not check its query: percent-encoded, unknown parameters are ignored", async () => {
+    const url = publishUrl(server, sink.url);
+    url.search = "anything=1&anything=2";
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.token}` },
+      body: "unchecked",
+    });
+    expect(response.status).toBe(201);
+    await eventually(() => expect(sink.bodies()).toContain("unchecked"));
   });
 
   test("publish with no destination", async () => {
@@ -228,7 +269,7 @@ describe("keys", () => {
   });
 
   test("resume, unpin and resetRate of an unknown key answer 200 and create nothing", async () => {
-    for (const path of ["ghost/resume", "ghost/unpin?rate=true", "ghost/resetRate"]) {
+    for (const path of ["ghost/resume", "ghost/unpin?rate=true", "ghost/unpin", "ghost/resetRate"]) {
       const response = await call("POST", `/v2/flowControl/${path}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe("");
@@ -241,5 +282,78 @@ describe("keys", () => {
     const key = "hdr/key?x";
     await publishOk(server, sink.url, { key, value: "parallelism=4" });
     expect(await fc.get(key)).toMatchObject({ flowControlKey: key, parallelismMax: 4 });
+  });
+});
+
+describe("requests the HTTP parser rejects", () => {
+  /** Writes `text` on a fresh connection and reads until the server closes it. */
+  function rawExchange(text: string): Promise<string> {
+    const { hostname, port } = new URL(server.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let received = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk) => (received += chunk));
+      socket.on("end", () => resolve(received));
+      socket.on("error", reject);
+      socket.end(text);
+    });
+  }
+
+  function parse(response: string) {
+    const [head = "", body = ""] = response.split("\r\n\r\n");
+    const [statusLine, ...lines] = head.split("\r\n");
+    const headers = Object.fromEntries(
+      lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+    );
+    return { statusLine, headers, body };
+  }
+
+  test.each([
+    ["a header line without a colon", "GET /v2/flowControl HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n"],
+    ["a space in the header name", "GET /v2/flowControl HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n"],
+    ["a request line that is not HTTP", "HELLO\r\n\r\n"],
+  ])("%s is a JSON 400 {error} and the connection closes", async (_, text) => {
+    const { statusLine, headers, body } = parse(await rawExchange(text));
+    expect(statusLine).toBe("HTTP/1.1 400 Bad Request");
+    expect(headers["content-type"]).toBe("application/json");
+    expect(headers.connection).toBe("close");
+    expect(Number(headers["content-length"])).toBe(Buffer.byteLength(body));
+    expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/malformed HTTP request/) });
+    // The server is unharmed.
+    expect((await call("GET", "/v2/flowControl")).status).toBe(200);
+  });
+
+  test("headers past Node's size limit keep Node's 431, with a JSON body", async () => {
+    const text = `GET /v2/flowControl HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`;
+    const { statusLine, headers, body } = parse(await rawExchange(text));
+    expect(statusLine).toBe("HTTP/1.1 431 Request Header Fields Too Large");
+    expect(headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/HPE_HEADER_OVERFLOW/) });
+  });
+
+  test("on a kept-alive connection, after an answered request, a malformed one is still a JSON 400", async () => {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    try {
+      let received = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk) => (received += chunk));
+      const ended = new Promise((resolve, reject) => {
+        socket.on("end", resolve);
+        socket.on("error", reject);
+      });
+      socket.write(`GET /v2/flowControl HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.token}\r\n\r\n`);
+      await eventually(() => expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n\[[\s\S]*\]$/));
+      const first = received.length;
+      socket.write("GET /v2/flowControl HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n");
+      await ended;
+      const { statusLine, headers, body } = parse(received.slice(first));
+      expect(statusLine).toBe("HTTP/1.1 400 Bad Request");
+      expect(headers.connection).toBe("close");
+      expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/malformed HTTP request/) });
+    } finally {
+      socket.destroy();
+    }
   });
 });

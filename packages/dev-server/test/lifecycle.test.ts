@@ -87,18 +87,27 @@ describe("close", () => {
   });
 });
 
+/** Starts the bin with `args`, waits for its banner and returns its URL with the child and its output. */
+async function startBin(args: string[]) {
+  const child = spawn(process.execPath, [`${DIST}bin.js`, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const output = collect(child);
+  try {
+    const url = await eventually(() => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout());
+      if (!match) throw new Error(`no banner yet: ${output.stdout()}${output.stderr()}`);
+      return match[1] as string;
+    });
+    return { child, output, url };
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+}
+
 describe("the bin", () => {
   test("prints its URL and token, serves, and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, [`${DIST}bin.js`, "--port", "0", "--quiet"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const output = collect(child);
+    const { child, output, url } = await startBin(["--port", "0", "--quiet"]);
     try {
-      const url = await eventually(() => {
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout());
-        if (!match) throw new Error(`no banner yet: ${output.stdout()}${output.stderr()}`);
-        return match[1] as string;
-      });
       expect(output.stdout()).toContain(`QSTASH_TOKEN=${DEFAULT_DEV_TOKEN}`);
       const response = await fetch(new URL("/v2/flowControl", url), {
         headers: { authorization: `Bearer ${DEFAULT_DEV_TOKEN}` },
@@ -119,6 +128,9 @@ describe("the bin", () => {
     [["--port", "70000"], /port: must be an integer/],
     [["--allow-destination", "https://x.test/"], /allowedDestinations/],
     [["--frobnicate"], /Unknown option/],
+    [["--max-keys", "many"], /--max-keys: must be a whole number/],
+    [["--max-keys", "0"], /maxKeys: must be an integer/],
+    [["--max-body-bytes=1.5"], /--max-body-bytes: must be a whole number/],
   ])("refuses %j with exit code 2 and the usage", async (args, message) => {
     const result = await run([`${DIST}bin.js`, ...args]);
     expect(result.code).toBe(2);
@@ -130,5 +142,35 @@ describe("the bin", () => {
     const result = await run([`${DIST}bin.js`, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("--allow-destination");
+    expect(result.stdout).toMatch(/--max-keys <n> +\S/);
+    expect(result.stdout).toMatch(/--max-body-bytes <n> +\S/);
+  });
+
+  test("--max-keys and --max-body-bytes set the server's limits", async () => {
+    const { child, url } = await startBin(["--port", "0", "--quiet", "--max-keys", "1", "--max-body-bytes", "4"]);
+    const sink = await startSink();
+    try {
+      const headers = { authorization: `Bearer ${DEFAULT_DEV_TOKEN}` };
+      const pause = (key: string) => fetch(new URL(`/v2/flowControl/${key}/pause`, url), { method: "POST", headers });
+      expect((await pause("first")).status).toBe(200);
+      const refused = await pause("second");
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: string }).error).toContain("maxKeys");
+
+      const publish = new URL(url);
+      publish.pathname = `/v2/publish/${encodeURIComponent(sink.url)}`;
+      const large = await fetch(publish, { method: "POST", headers, body: "12345" });
+      expect(large.status).toBe(413);
+      expect(((await large.json()) as { error: string }).error).toContain("maxBodyBytes");
+      expect((await fetch(publish, { method: "POST", headers, body: "1234" })).status).toBe(201);
+      await eventually(() => expect(sink.bodies()).toEqual(["1234"]));
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, "exit");
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await sink.close();
+    }
   });
 });

@@ -47,6 +47,15 @@ test("globalParallelism caps deliveries in flight across keys and reports its us
   );
 });
 
+/**
+ * The capacity 429s are not rate limits: no time clears them, so they carry none of the
+ * headers a client would read as "retry after" (Retry-After, Burst-RateLimit-*, RateLimit-*).
+ */
+function expectNoRateLimitHeaders(response: Response): void {
+  const names = [...response.headers.keys()];
+  expect(names.filter((name) => name === "retry-after" || /ratelimit/.test(name))).toEqual([]);
+}
+
 describe("memory bounds", () => {
   test("past maxWaitingMessages publish answers 429 {error} and nothing changes", async () => {
     const dev = await server({ maxWaitingMessages: 2 });
@@ -59,6 +68,7 @@ describe("memory bounds", () => {
       const refused = await publish(dev, s.url, options);
       expect(refused.status).toBe(429);
       expect(((await refused.json()) as { error: string }).error).toContain("maxWaitingMessages");
+      expectNoRateLimitHeaders(refused);
     }
     expect(await fc.get("cap")).toMatchObject({ waitListSize: 2, parallelismMax: 1 });
     expect((await fc.list()).map((info) => info.flowControlKey)).toEqual(["cap"]);
@@ -75,11 +85,13 @@ describe("memory bounds", () => {
     const refused = await publish(dev, s.url, { key: "second", value: "rate=100" });
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: string }).error).toContain("maxKeys");
+    expectNoRateLimitHeaders(refused);
     const pause = await fetch(new URL("/v2/flowControl/third/pause", dev.url), {
       method: "POST",
       headers: { authorization: `Bearer ${dev.token}` },
     });
     expect(pause.status).toBe(429);
+    expectNoRateLimitHeaders(pause);
     await publishOk(dev, s.url, { key: "only", value: "rate=100" });
   });
 

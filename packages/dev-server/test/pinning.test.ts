@@ -91,6 +91,22 @@ describe("pin and unpin", () => {
     expect(s.bodies()).toEqual(["m0", "m1", "m2"]);
   });
 
+  test("unpin with neither flag answers 200 with no body and changes nothing", async () => {
+    await fc.pin("noop", { parallelism: 2, rate: 4, period: 3600 });
+    const before = await fc.get("noop");
+    expect(before).toMatchObject({ isPinnedParallelism: true, isPinnedRate: true });
+    // Both flags are optional and default to false (openapi/workflow.yaml): no flag unpins nothing.
+    for (const query of ["", "?parallelism=false", "?rate=false", "?parallelism=false&rate=false"]) {
+      const response = await fetch(new URL(`/v2/flowControl/noop/unpin${query}`, server.url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${server.token}` },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe("");
+    }
+    expect(await fc.get("noop")).toEqual(before);
+  });
+
   test("unpinning one part keeps the other pinned", async () => {
     const s = await sink();
     await fc.pin("half", { parallelism: 2, rate: 4 });

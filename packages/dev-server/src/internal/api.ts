@@ -48,13 +48,13 @@ function pinValues(values: Map<string, string>): FlowConfig | string {
   return config;
 }
 
+/** Both flags are optional and default to false, as in the spec: with neither, unpin changes nothing. */
 function unpinFlags(values: Map<string, string>): { parallelism: boolean; rate: boolean } | string {
   const flags = { parallelism: false, rate: false };
   for (const [name, text] of values) {
     if (text !== "true" && text !== "false") return `${name} must be true or false, got ${JSON.stringify(text)}`;
     flags[name as keyof typeof flags] = text === "true";
   }
-  if (!flags.parallelism && !flags.rate) return "unpin needs parallelism=true and/or rate=true";
   return flags;
 }
 

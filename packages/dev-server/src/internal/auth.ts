@@ -13,3 +13,13 @@ export function isAuthorized(req: IncomingMessage, queryToken: string | undefine
   const header = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
   return [header, queryToken].some((given) => given !== undefined && timingSafeEqual(digest(given), expected));
 }
+
+/**
+ * The `qstash_token` query parameter, or the reason it is refused: given twice, neither
+ * value can be taken as the one meant, so the request is 400 like any repeated parameter.
+ */
+export function queryToken(query: URLSearchParams): string | undefined | { error: string } {
+  const tokens = query.getAll("qstash_token");
+  if (tokens.length > 1) return { error: "the query parameter qstash_token is given twice" };
+  return tokens[0];
+}

@@ -1,6 +1,8 @@
 // Where a published message may go. The default is loopback only, so a test that
 // publishes to a typo'd or production URL fails loudly instead of sending real traffic.
 
+import { queryToken } from "./auth.js";
+
 export type HostRule = { any: true } | { exact: string } | { suffix: string };
 
 const PLACEHOLDER = "placeholder.invalid";
@@ -60,7 +62,9 @@ export function parseDestination(rest: string): ParsedDestination {
   if (/^https?%3a/i.test(rest)) {
     const mark = rest.indexOf("?");
     const encoded = mark === -1 ? rest : rest.slice(0, mark);
-    token = mark === -1 ? undefined : (new URLSearchParams(rest.slice(mark + 1)).get("qstash_token") ?? undefined);
+    const given = mark === -1 ? undefined : queryToken(new URLSearchParams(rest.slice(mark + 1)));
+    if (typeof given === "object") return given;
+    token = given;
     try {
       text = decodeURIComponent(encoded);
     } catch {
@@ -79,7 +83,9 @@ export function parseDestination(rest: string): ParsedDestination {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return { error: USAGE };
   if (token === undefined && url.searchParams.has("qstash_token")) {
-    token = url.searchParams.get("qstash_token") ?? undefined;
+    const given = queryToken(url.searchParams);
+    if (typeof given === "object") return given;
+    token = given;
     url.searchParams.delete("qstash_token");
   }
   return { url, token };

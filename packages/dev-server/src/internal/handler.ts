@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as api from "./api.js";
-import { isAuthorized } from "./auth.js";
+import { isAuthorized, queryToken } from "./auth.js";
 import { parseDestination } from "./destination.js";
 import { sendEmpty, sendJson } from "./http.js";
 import { type PublishContext, publish } from "./publish.js";
@@ -23,16 +23,17 @@ async function answer(context: HandlerContext, req: IncomingMessage, route: Rout
   if (route.operation === "publish") {
     const parsed = parseDestination(route.rest);
     // An unparsable destination still has to pass auth before its error is shown.
-    const token =
-      "error" in parsed ? new URLSearchParams(route.rest.split("?")[1] ?? "").get("qstash_token") : parsed.token;
-    if (!isAuthorized(req, token ?? undefined, context.token)) return UNAUTHORIZED_REPLY;
+    const token = "error" in parsed ? queryToken(new URLSearchParams(route.rest.split("?")[1] ?? "")) : parsed.token;
+    // A repeated qstash_token names no one token to check: 400, whatever else the request carries.
+    if (typeof token === "object") return { status: 400, body: token };
+    if (!isAuthorized(req, token, context.token)) return UNAUTHORIZED_REPLY;
     if ("error" in parsed) return { status: 400, body: { error: parsed.error } };
     return publish(context, req, parsed.url);
   }
   req.resume();
-  if (!isAuthorized(req, route.query.get("qstash_token") ?? undefined, context.token)) {
-    return UNAUTHORIZED_REPLY;
-  }
+  const token = queryToken(route.query);
+  if (typeof token === "object") return { status: 400, body: token };
+  if (!isAuthorized(req, token, context.token)) return UNAUTHORIZED_REPLY;
   const { scheduler } = context;
   if (route.operation === "list") return api.list(scheduler, route.query);
   if (route.operation === "globalParallelism") {
