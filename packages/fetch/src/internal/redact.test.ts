@@ -16,7 +16,7 @@ function spellings(secret: string): Record<string, string> {
   return {
     raw: secret,
     encodeURIComponent: uri,
-    "lower-case hex": uri.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    "lower-case hex": uri.replace(/%[0-9A-F]{2}/g, (encoded) => encoded.toLowerCase()),
     "every character encoded": [...secret].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(""),
     "only some characters encoded (slash left raw)": uri.replace(/%2F/g, "/"),
     form: new URLSearchParams({ qstash_token: secret }).toString().replace("qstash_token=", ""),
