@@ -15,7 +15,7 @@ export function secretPattern(secret: string): RegExp {
   if (cachedSecret !== secret) {
     cachedSecret = secret;
     // Tokens are ASCII, so one `%XX` byte spells a character.
-    const source = secret.replace(/[\s\S]/g, (char) => {
+    const source = secret.replace(/./gs, (char) => {
       const hex = char.charCodeAt(0).toString(16).padStart(4, "0");
       return `(?:\\\\?\\u${hex}|%${hex.slice(2)}|\\\\u${hex})`;
     });
