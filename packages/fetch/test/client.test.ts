@@ -213,3 +213,107 @@ describe("createQStashClient: results", () => {
     expect(error).toBeUndefined();
   });
 });
+
+describe("createQStashClient: what a call may change", () => {
+  test.each([
+    [404, "Not Found", { error: "Not Found" }],
+    [500, "", { error: "HTTP 500" }],
+  ])("an empty %i still resolves with error set, in the API's error shape", async (status, statusText, expected) => {
+    const { fetch } = handlerFetch(() => new Response(null, { status, statusText }));
+    const client = createQStashClient({ token: TOKEN, fetch, maxRetries: 0 });
+    const { data, error, response } = await client.GET("/v2/flowControl/{flowControlKey}", path("k"));
+    expect(response.status).toBe(status);
+    expect(data).toBeUndefined();
+    expect(error).toEqual(expected);
+  });
+
+  test("a success whose body is not JSON resolves with its text as data, not a SyntaxError", async () => {
+    const { fetch } = handlerFetch(() => new Response("OK", { headers: { "content-type": "text/plain" } }));
+    const client = createQStashClient({ token: TOKEN, fetch });
+    const { data, error } = await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+    expect(data).toBe("OK");
+    expect(error).toBeUndefined();
+    const asText = await client.GET("/v2/globalParallelism", { parseAs: "text" });
+    expect(asText.data).toBe("OK");
+    const jsonBody = handlerFetch(() => json({ parallelismMax: 5 }));
+    const parsed = await createQStashClient({ token: TOKEN, fetch: jsonBody.fetch }).GET("/v2/globalParallelism");
+    expect(parsed.data).toEqual({ parallelismMax: 5 });
+  });
+
+  test.each([
+    ["a query", "https://qstash.test/?"],
+    ["a fragment", "https://qstash.test/#"],
+    ["another protocol", "ftp://qstash.test"],
+    ["credentials", "https://user:pw@qstash.test"],
+    ["a relative URL", "/v2"],
+  ])("a call's own baseUrl with %s is refused before anything is sent", async (_, baseUrl) => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), baseUrl });
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(/baseUrl must be/);
+    expect(requests).toHaveLength(0);
+  });
+
+  test("a call's own valid baseUrl is used, trailing slashes dropped", async () => {
+    const { client, requests } = setup();
+    await client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), baseUrl: "http://127.0.0.1:9/q//" });
+    expect(requests[0]?.url.href).toBe("http://127.0.0.1:9/q/v2/flowControl/k/pause");
+  });
+
+  test.each([
+    ["another token", { headers: { Authorization: "Bearer OTHER" } }],
+    ["no token at all", { headers: { authorization: null } }],
+    [
+      "another token as a header parameter",
+      { params: { path: { flowControlKey: "k" }, header: { AUTHORIZATION: "x" } } },
+    ],
+    ["a Headers object", { headers: new Headers({ authorization: "Bearer OTHER" }) }],
+  ])("a call's headers may not set Authorization with the header scheme: %s", async (_, init) => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), ...(init as object) });
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(/must not set Authorization/);
+    expect(requests).toHaveLength(0);
+  });
+
+  test("a call's headers are checked, and sent when valid; with the query scheme Authorization is the caller's", async () => {
+    const { client, requests } = setup();
+    const bad = client.POST("/v2/flowControl/{flowControlKey}/pause", {
+      ...path("k"),
+      headers: { "x-a": "line\nbreak" },
+    });
+    await expect(bad).rejects.toThrow(/headers must hold valid header names and values/);
+    expect(requests).toHaveLength(0);
+    await client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), headers: { "x-trace": "abc" } });
+    expect(requests[0]?.headers.get("x-trace")).toBe("abc");
+    expect(requests[0]?.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+    const query = setup({ authScheme: "query" });
+    await query.client.GET("/v2/flowControl", { headers: { Authorization: "Basic proxy" } });
+    expect(query.requests[0]?.headers.get("authorization")).toBe("Basic proxy");
+  });
+
+  test("a call's own pathSerializer cannot skip the key checks", async () => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pause", {
+      ...path(".."),
+      pathSerializer: (template: string, values: Record<string, string>) =>
+        template.replace("{flowControlKey}", values.flowControlKey ?? ""),
+    } as never);
+    await expect(call).rejects.toThrow(ValidationError);
+    expect(requests).toHaveLength(0);
+  });
+
+  test("request() with a method HTTP has no route for rejects with ValidationError", async () => {
+    const { client, requests } = setup();
+    const call = (client.request as (m: string, u: string) => Promise<unknown>)("connect", "/v2/flowControl");
+    expect(call).toBeInstanceOf(Promise);
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(/method must be one of GET, PUT, POST/);
+    await expect((client.request as (m: unknown, u: string) => Promise<unknown>)(5, "/")).rejects.toThrow(
+      ValidationError,
+    );
+    const { response } = await client.request("get", "/v2/flowControl");
+    expect(response.status).toBe(200);
+    expect(requests).toHaveLength(1);
+  });
+});
