@@ -99,6 +99,27 @@ describe("FlowControl: each operation's request", () => {
     expect(await empty.flow.list()).toEqual([]);
   });
 
+  test.each([
+    ["null", null],
+    ["a number", 5],
+    ["an entry whose key is not a string", { flowControlKey: 12345, waitListSize: 9 }],
+    ["an entry without a key", { waitListSize: 9 }],
+  ])("list refuses a reply with %s for an entry instead of inventing the empty key", async (_, entry) => {
+    const { flow } = setup(() => json([{ flowControlKey: "a" }, entry]));
+    const error = await flow.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(QStashError);
+    expect(error).toMatchObject({ operation: "list" });
+    expect((error as Error).message).toMatch(/not a list of keys: an entry has no flowControlKey/);
+  });
+
+  test("numbers sent as decimal strings are read; other strings are not counts", async () => {
+    const { flow } = setup(() =>
+      json({ flowControlKey: "k", waitListSize: " 12 ", rateMax: "0x10", rateCount: "1e3", parallelismMax: "7.5" }),
+    );
+    const info = await flow.get("k");
+    expect([info.waitListSize, info.rateMax, info.rateCount, info.parallelismMax]).toEqual([12, 0, 0, 7.5]);
+  });
+
   test("getGlobalParallelism returns numbers, 0 when omitted", async () => {
     const { flow, requests } = setup(() => json({ parallelismMax: 100 }));
     expect(await flow.getGlobalParallelism()).toEqual({ parallelismMax: 100, parallelismCount: 0 });

@@ -36,8 +36,9 @@ type Wire = components["schemas"]["FlowControlKey"] & { waitlistSize?: unknown }
 
 function count(value: unknown): number {
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  // Some deployments send numbers as strings; anything else means "not reported".
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  // Some deployments send numbers as strings: decimal ones ("0x10" is not a count);
+  // anything else means "not reported".
+  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
   return 0;
 }
 

@@ -104,7 +104,12 @@ export function get(transport: QStashTransport, key: string, options?: CallOptio
 export function list(transport: QStashTransport, options?: CallOptions): Promise<FlowControlInfo[]> {
   return named("list", undefined, async () => {
     const body = await transport.request("get", "/v2/flowControl", {}, options);
-    return (expectJson(body, "a list of keys", true) ?? []).map((item: unknown) => toFlowControlInfo(item as never));
+    const items: unknown[] = expectJson(body, "a list of keys", true) ?? [];
+    // An entry without a key would come back with the empty key, which no call accepts.
+    if (!items.every((item) => typeof (item as { flowControlKey?: unknown } | null)?.flowControlKey === "string")) {
+      throw new QStashError("the response body is not a list of keys: an entry has no flowControlKey");
+    }
+    return items.map((item) => toFlowControlInfo(item as never));
   });
 }
 
