@@ -5,6 +5,7 @@
 // only added (an operation, an optional parameter, a response field, a server) is minor;
 // descriptions and summaries alone are a patch; no difference at all is no release.
 import { diffDocKeys, diffOperation } from "./internal/operation-diff.mjs";
+import { inheritParameters, resolver } from "./internal/parameters.mjs";
 import { DOC_KEYS, diffSchema, maxLevel } from "./internal/schema-diff.mjs";
 import { canonical } from "./merge.mjs";
 
@@ -28,14 +29,14 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 /** Every operation of a document, path-level parameters pushed down into it. */
 function operationsOf(doc) {
   const ops = new Map();
+  const resolve = resolver(doc);
   for (const [path, item] of Object.entries(doc?.paths ?? {})) {
     for (const method of METHODS) {
       const op = item?.[method];
       if (!op) continue;
-      const own = op.parameters ?? [];
-      const shared = (item.parameters ?? []).filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
+      const parameters = inheritParameters(item.parameters, op.parameters, resolve);
       const id = `${method.toUpperCase()} ${path}`;
-      ops.set(id, { id, method: method.toUpperCase(), path, op: { ...op, parameters: [...shared, ...own] } });
+      ops.set(id, { id, method: method.toUpperCase(), path, op: { ...op, parameters } });
     }
   }
   return ops;
@@ -43,16 +44,6 @@ function operationsOf(doc) {
 
 /** "METHOD /path" of every operation of a document. */
 export const operationIds = (doc) => [...operationsOf(doc).keys()];
-
-/** Looks up a local `#/...` JSON pointer. */
-const resolver = (doc) => (ref) => {
-  if (typeof ref !== "string" || !ref.startsWith("#/")) return undefined;
-  return ref
-    .slice(2)
-    .split("/")
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce((node, part) => node?.[part], doc);
-};
 
 /** Which components each operation reaches, and whether as input or output. */
 function usage(doc) {

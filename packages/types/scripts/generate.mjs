@@ -24,11 +24,51 @@ export const CONFIG_FILES = ["merge.yaml", "sources.yaml"];
 // "QStash" is spelled one way everywhere, generated namespace names included.
 const pascal = (name) =>
   name.replace(/(^|[-_.\s]+)([a-z0-9])/gi, (_, __, c) => c.toUpperCase()).replace(/Qstash/g, "QStash");
+/** The files generation writes besides one `<spec>.ts` per spec. */
+export const MERGED_FILES = ["combined.ts", "combined.openapi.json", "index.ts"];
+
+/**
+ * Fails when two specs, or a spec and the merged output, would generate the same file (on
+ * a case-insensitive file system too) or the same `<Name>Spec` namespace: one would
+ * silently overwrite the other.
+ */
+export function checkSpecNames(names) {
+  const problems = [];
+  const files = new Map(MERGED_FILES.map((f) => [f.toLowerCase(), null]));
+  const namespaces = new Map();
+  for (const file of names) {
+    const out = `${specName(file)}.ts`;
+    const key = out.toLowerCase();
+    if (files.has(key)) {
+      const other = files.get(key);
+      problems.push(
+        other === null
+          ? `openapi/${file} would generate src/generated/${out}, which generation writes for the merged specs; rename the spec`
+          : `openapi/${other} and openapi/${file} would both generate src/generated/${out} (file names differing only in case); rename one`,
+      );
+      continue;
+    }
+    files.set(key, file);
+    const namespace = `${pascal(specName(file))}Spec`;
+    const other = namespaces.get(namespace);
+    if (other) {
+      problems.push(`openapi/${other} and openapi/${file} would both be exported as ${namespace}; rename one`);
+    } else namespaces.set(namespace, file);
+  }
+  if (problems.length) {
+    throw new Error(`Spec file names clash in generated output:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Line endings do not count: a Windows checkout (core.autocrlf) has CRLF files. */
+export const sameText = (current, text) =>
+  current !== null && current !== undefined && current.replace(/\r\n/g, "\n") === text.replace(/\r\n/g, "\n");
 
 /** Everything generation writes, as { relative file name: contents }. */
 export async function render({ specDir = defaults.specDir } = {}) {
   const names = (await readdir(specDir)).filter((f) => f.endsWith(".yaml") && !CONFIG_FILES.includes(f)).sort();
   if (names.length === 0) throw new Error(`No OpenAPI specs (*.yaml) in ${specDir}`);
+  checkSpecNames(names);
   const specs = [];
   for (const file of names) {
     specs.push({ file, doc: parse(await readFile(join(specDir, file), "utf8")) });
@@ -66,7 +106,7 @@ export async function generate({ specDir, outDir = defaults.outDir, check = fals
   const stale = [];
   for (const [name, text] of Object.entries(files)) {
     const current = await readFile(join(outDir, name), "utf8").catch(() => null);
-    if (current !== text) stale.push(name);
+    if (!sameText(current, text)) stale.push(name);
     existing.delete(name);
   }
   stale.push(...[...existing].map((f) => `${f} (no longer generated)`));

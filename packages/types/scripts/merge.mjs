@@ -1,5 +1,6 @@
 // Merges several OpenAPI documents into one surface. Kept free of I/O so tests can
 // feed it fixture documents directly.
+import { inheritParameters, resolver } from "./internal/parameters.mjs";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -11,11 +12,18 @@ export class MergeConflictError extends Error {
   }
 }
 
+/**
+ * Orders strings by UTF-16 code units, like `Array#sort()` without a comparator. Never
+ * `localeCompare`: its order depends on the machine's locale (under Czech collation "ch"
+ * sorts after "h", "securitySchemes" before "schemas"), and the output must not.
+ */
+export const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Stable serialisation, so key order in YAML never decides whether two definitions differ. */
 export function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
-    const keys = Object.keys(value).sort();
+    const keys = Object.keys(value).sort(byCodeUnits);
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -23,15 +31,13 @@ export function canonical(value) {
 
 // Path-level parameters apply to every operation of the path; pushing them down lets
 // two files that spell the same operation differently (path-level or not) compare equal.
-function operationsOf(pathItem) {
-  const shared = pathItem.parameters ?? [];
+// A parameter written as a `$ref` is matched by what it points to (see parameterKey).
+function operationsOf(pathItem, resolve) {
   const ops = {};
   for (const method of METHODS) {
     const op = pathItem[method];
     if (!op) continue;
-    const own = op.parameters ?? [];
-    const inherited = shared.filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
-    const parameters = [...inherited, ...own];
+    const parameters = inheritParameters(pathItem.parameters, op.parameters, resolve);
     ops[method] = parameters.length ? { ...op, parameters } : { ...op };
   }
   return ops;
@@ -73,8 +79,16 @@ export function mergeSpecs(specs, config = {}, options = {}) {
   };
 
   for (const { file, doc } of specs) {
+    const resolve = resolver(doc);
     for (const [path, item] of Object.entries(doc.paths ?? {})) {
-      for (const [method, op] of Object.entries(operationsOf(item))) {
+      if (item && typeof item.$ref === "string") {
+        // Its operations would otherwise vanish from the merged surface without a word.
+        throw new Error(
+          `unsupported: path item $ref in ${file} ${path} ($ref: ${item.$ref}); ` +
+            "write the path item's operations under paths instead",
+        );
+      }
+      for (const [method, op] of Object.entries(operationsOf(item ?? {}, resolve))) {
         const id = `${method.toUpperCase()} ${path}`;
         consider("paths", id, file, op, id);
       }
@@ -105,7 +119,7 @@ export function mergeSpecs(specs, config = {}, options = {}) {
 
   /** @type {Record<string, Record<string, any>>} */
   const paths = {};
-  for (const [id, { value }] of [...seen.paths].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, { value }] of [...seen.paths].sort(([a], [b]) => byCodeUnits(a, b))) {
     const space = id.indexOf(" ");
     const method = id.slice(0, space).toLowerCase();
     const path = id.slice(space + 1);
@@ -114,7 +128,7 @@ export function mergeSpecs(specs, config = {}, options = {}) {
   }
   /** @type {Record<string, Record<string, any>>} */
   const components = {};
-  for (const [id, { value }] of [...seen.components].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, { value }] of [...seen.components].sort(([a], [b]) => byCodeUnits(a, b))) {
     const [kind, name] = id.split("/");
     components[kind] ??= {};
     components[kind][name] = value;

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { diffSurfaces, operationIds } from "./diff.mjs";
-import { generate, render } from "./generate.mjs";
+import { generate, render, sameText } from "./generate.mjs";
 import { affectedPackages, changesetFor, formatReport } from "./internal/report.mjs";
 import { fetchSpecs, loadSources, resolveLocation, SpecSourceError } from "./internal/sources.mjs";
 import { formatBreakage, verifyBuild } from "./internal/verify.mjs";
@@ -103,7 +103,7 @@ export async function specUpdate(options = {}) {
     const specFiles = changed.map((name) => join(o.openapiDir, name));
     const generated = [];
     for (const [name, text] of Object.entries(files)) {
-      if ((await readFile(join(o.outDir, name), "utf8").catch(() => null)) !== text)
+      if (!sameText(await readFile(join(o.outDir, name), "utf8").catch(() => null), text))
         generated.push(join(o.outDir, name));
     }
     const planned = [...specFiles, ...generated, ...(changeset ? [changeset.file] : [])];

@@ -87,6 +87,23 @@ describe("diffSurfaces", () => {
     ]);
   });
 
+  test("a path-level $ref parameter is compared, beside an operation-level $ref one", () => {
+    const withRefs = (keyType: string) => {
+      const doc = surface();
+      doc.components.parameters = {
+        Key: { name: "flowControlKey", in: "path", required: true, schema: { type: keyType } },
+        DryRun: { name: "dryRun", in: "query", schema: { type: "boolean" } },
+      };
+      const item = doc.paths["/v2/flowControl/{flowControlKey}"];
+      item.parameters = [{ $ref: "#/components/parameters/Key" }];
+      item.get.parameters = [{ $ref: "#/components/parameters/DryRun" }];
+      return doc;
+    };
+    const report = diffSurfaces(withRefs("string"), withRefs("integer"));
+    expect(all(report)).toEqual(["major: path parameter `flowControlKey`: type string → integer"]);
+    expect(report.bump).toBe("major");
+  });
+
   test("a renamed parameter is one major change", () => {
     const report = after((doc) => {
       doc.paths["/v2/flowControl/{flowControlKey}"].get.parameters[0].name = "key";

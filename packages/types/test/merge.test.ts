@@ -79,6 +79,89 @@ describe("merging specs", () => {
     ]);
     expect(merged.paths["/k/{flowControlKey}"]?.post.parameters).toEqual([param]);
   });
+
+  test("a path item written as a $ref is an error, not operations silently dropped", async () => {
+    const op = { responses: { "200": { description: "ok" } } };
+    const doc = {
+      paths: { "/v2/globalParallelism": { $ref: "#/components/pathItems/Global" } },
+      components: { pathItems: { Global: { get: op } } },
+    };
+    expect(() => mergeSpecs([{ file: "a.yaml", doc }])).toThrow(
+      "unsupported: path item $ref in a.yaml /v2/globalParallelism",
+    );
+    const dir = await specDir("agree");
+    await writeFile(
+      join(dir, "c.yaml"),
+      [
+        "openapi: 3.1.0",
+        "info: { title: c, version: '1' }",
+        "paths:",
+        "  /v2/globalParallelism:",
+        '    $ref: "#/components/pathItems/Global"',
+        "components:",
+        "  pathItems:",
+        "    Global:",
+        "      get:",
+        "        responses:",
+        '          "200": { description: ok }',
+        "",
+      ].join("\n"),
+    );
+    await expect(render({ specDir: dir })).rejects.toThrow(
+      "unsupported: path item $ref in c.yaml /v2/globalParallelism",
+    );
+  });
+
+  describe("$ref parameters", () => {
+    const key = { name: "flowControlKey", in: "path", required: true, schema: { type: "string" } };
+    const dryRun = { name: "dryRun", in: "query", schema: { type: "boolean" } };
+    const ref = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+    const op = { responses: { "200": { description: "ok" } } };
+    const doc = (path: object) => ({
+      openapi: "3.1.0",
+      info: { title: "a", version: "1" },
+      paths: { "/k/{flowControlKey}": path },
+      components: { parameters: { Key: key, DryRun: dryRun } },
+    });
+
+    test("a path-level $ref and a different operation-level $ref both survive", () => {
+      const merged = mergeSpecs([
+        { file: "a.yaml", doc: doc({ parameters: [ref("Key")], post: { ...op, parameters: [ref("DryRun")] } }) },
+      ]);
+      expect(merged.paths["/k/{flowControlKey}"]?.post.parameters).toEqual([ref("Key"), ref("DryRun")]);
+    });
+
+    test("references that cannot be resolved are told apart by the reference", () => {
+      const other = (name: string) => ({ $ref: `other.yaml#/components/parameters/${name}` });
+      const merged = mergeSpecs([
+        { file: "a.yaml", doc: doc({ parameters: [other("Key")], post: { ...op, parameters: [other("DryRun")] } }) },
+      ]);
+      expect(merged.paths["/k/{flowControlKey}"]?.post.parameters).toEqual([other("Key"), other("DryRun")]);
+    });
+
+    test("an operation-level parameter still overrides a path-level $ref to the same name and location", () => {
+      const own = { ...key, description: "the operation's own" };
+      const merged = mergeSpecs([
+        { file: "a.yaml", doc: doc({ parameters: [ref("Key"), ref("DryRun")], post: { ...op, parameters: [own] } }) },
+      ]);
+      expect(merged.paths["/k/{flowControlKey}"]?.post.parameters).toEqual([ref("DryRun"), own]);
+    });
+
+    test("both reach the combined types", async () => {
+      const dir = await specDir("agree");
+      await rm(join(dir, "b.yaml"));
+      await writeFile(
+        join(dir, "a.yaml"),
+        JSON.stringify(doc({ parameters: [ref("Key")], post: { ...op, parameters: [ref("DryRun")] } })),
+      );
+      const files = await render({ specDir: dir });
+      const post = JSON.parse(files["combined.openapi.json"] as string).paths["/k/{flowControlKey}"].post;
+      expect(post.parameters).toEqual([ref("Key"), ref("DryRun")]);
+      const combined = files["combined.ts"] as string;
+      expect(combined).toContain('flowControlKey: components["parameters"]["Key"]');
+      expect(combined).toContain('dryRun?: components["parameters"]["DryRun"]');
+    });
+  });
 });
 
 describe("the committed generated files", () => {
