@@ -54,10 +54,10 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   // With the header scheme the client's token is the only Authorization there is.
   const headerScheme = connection.headers.authorization !== undefined;
   const sendWith =
-    (policy: RequestPolicy, json: boolean) =>
+    (policy: RequestPolicy, json: boolean, extras: RequestInit) =>
     async (request: Request): Promise<Response> => {
       const body = request.body ? await request.arrayBuffer() : null;
-      const init = { method: request.method, headers: request.headers, body, signal: request.signal };
+      const init = { ...extras, method: request.method, headers: request.headers, body, signal: request.signal };
       return toResponse(await connection.send(request.url, init, policy), json);
     };
   const client = createClient<paths>({
@@ -91,7 +91,7 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
         // refused. And always ours: a call's own serializer would skip the key checks.
         params: { ...params, path: params.path ?? {} },
         pathSerializer: safePathSerializer,
-        fetch: sendWith({ maxRetries, timeout }, rest.parseAs === undefined || rest.parseAs === "json"),
+        fetch: sendWith({ maxRetries, timeout }, rest.parseAs === undefined || rest.parseAs === "json", extrasOf(rest)),
       });
     };
   }
@@ -140,6 +140,28 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       headers: copy,
     });
   }
+}
+
+/** `RequestInit` fields the transport passes on to `fetch` as they are. */
+const EXTRAS = [
+  "cache",
+  "credentials",
+  "integrity",
+  "keepalive",
+  "mode",
+  "priority",
+  "redirect",
+  "referrer",
+  "referrerPolicy",
+];
+
+/**
+ * The `RequestInit` fields a call set itself, to pass on to `fetch`. Only those: the
+ * `Request` openapi-fetch builds has a default for each, and some runtimes (Cloudflare
+ * Workers) refuse fields such as `credentials` and `mode` outright.
+ */
+function extrasOf(init: Record<string, unknown>): RequestInit {
+  return Object.fromEntries(EXTRAS.filter((name) => init[name] !== undefined).map((name) => [name, init[name]]));
 }
 
 /**

@@ -317,3 +317,18 @@ describe("createQStashClient: what a call may change", () => {
     expect(requests).toHaveLength(1);
   });
 });
+
+test("RequestInit fields a call sets (redirect, cache, ...) reach fetch; unset ones are not invented", async () => {
+  const inits: RequestInit[] = [];
+  const fetch = async (_: string | URL | Request, init?: RequestInit) => {
+    inits.push(init ?? {});
+    return new Response(null, { headers: { "content-length": "0" } });
+  };
+  const client = createQStashClient({ token: TOKEN, fetch });
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), redirect: "error", cache: "no-store" });
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+  expect(inits[0]).toMatchObject({ redirect: "error", cache: "no-store" });
+  for (const name of ["credentials", "mode", "keepalive", "referrer"]) expect(inits[0]).not.toHaveProperty(name);
+  expect(inits[1]).not.toHaveProperty("redirect");
+  expect(inits[1]).not.toHaveProperty("cache");
+});

@@ -85,7 +85,8 @@ export function redactHeaders(headers: Headers, secret: string | undefined): Hea
   return copy ?? headers;
 }
 
-export interface SendInit {
+/** What `fetch` is given on every attempt: the request, plus any other `RequestInit` field a caller set. */
+export interface SendInit extends Omit<RequestInit, "method" | "headers" | "body" | "signal"> {
   method: string;
   headers: Record<string, string> | Headers;
   /** Sent on every attempt, so it must be a string or bytes, never a stream. */
