@@ -32,30 +32,60 @@ export function canonical(value) {
 // Path-level parameters apply to every operation of the path; pushing them down lets
 // two files that spell the same operation differently (path-level or not) compare equal.
 // A parameter written as a `$ref` is matched by what it points to (see parameterKey).
+// Path-level `servers` are pushed down the same way (an operation's own `servers`
+// replace them, as in OpenAPI), so they reach the merged document instead of vanishing.
 function operationsOf(pathItem, resolve) {
   const ops = {};
   for (const method of METHODS) {
     const op = pathItem[method];
     if (!op) continue;
     const parameters = inheritParameters(pathItem.parameters, op.parameters, resolve);
-    ops[method] = parameters.length ? { ...op, parameters } : { ...op };
+    const out = parameters.length ? { ...op, parameters } : { ...op };
+    if (pathItem.servers !== undefined && op.servers === undefined) out.servers = pathItem.servers;
+    ops[method] = out;
   }
   return ops;
 }
 
 /**
+ * A path with every `{parameter}` written `{}`: `/v2/flowControl/{flowControlKey}` and
+ * `/v2/flowControl/{key}` are one route (OpenAPI forbids both in one document).
+ */
+export const routeOf = (path) => path.replace(/\{[^}]*\}/g, "{}");
+
+/**
  * @param {{ file: string, doc: any }[]} specs in a stable order
- * @param {{ paths?: Record<string,string>, components?: Record<string,string> }} config
+ * @param {{ paths?: Record<string,string>, components?: Record<string,string>, servers?: Record<string,string> }} config
+ *   `paths` keys are "<METHOD> <path>" (an operation) or a route with every parameter
+ *   written `{}` ("/v2/flowControl/{}": whose spelling of the path wins)
  * @param {{ title?: string }} [options]
  */
 export function mergeSpecs(specs, config = {}, options = {}) {
-  const wins = { paths: { ...(config.paths ?? {}) }, components: { ...(config.components ?? {}) } };
+  const wins = {
+    paths: { ...(config.paths ?? {}) },
+    components: { ...(config.components ?? {}) },
+    servers: { ...(config.servers ?? {}) },
+  };
   const problems = [];
   const used = new Set();
   const files = new Set(specs.map((s) => s.file));
 
   // entry -> { file, value } chosen so far, and every file that defined it
-  const seen = { paths: new Map(), components: new Map() };
+  const seen = { paths: new Map(), components: new Map(), servers: new Map() };
+  // route ("/v2/flowControl/{}") -> every file that has an operation on it, and per
+  // spelling of the path, the files and methods that use that spelling
+  /** @type {Map<string, { files: string[], spellings: Map<string, { files: string[], methods: string[] }> }>} */
+  const routes = new Map();
+  const noteRoute = (path, file, method) => {
+    const route = routeOf(path);
+    const entry = routes.get(route) ?? { files: [], spellings: new Map() };
+    routes.set(route, entry);
+    if (!entry.files.includes(file)) entry.files.push(file);
+    const spelling = entry.spellings.get(path) ?? { files: [], methods: [] };
+    entry.spellings.set(path, spelling);
+    if (!spelling.files.includes(file)) spelling.files.push(file);
+    if (!spelling.methods.includes(method)) spelling.methods.push(method);
+  };
 
   const consider = (kind, id, file, value, describe) => {
     const table = seen[kind];
@@ -91,7 +121,12 @@ export function mergeSpecs(specs, config = {}, options = {}) {
       for (const [method, op] of Object.entries(operationsOf(item ?? {}, resolve))) {
         const id = `${method.toUpperCase()} ${path}`;
         consider("paths", id, file, op, id);
+        noteRoute(path, file, method.toUpperCase());
       }
+    }
+    for (const server of doc.servers ?? []) {
+      const url = String(server?.url);
+      consider("servers", url, file, server, `server ${url}`);
     }
     for (const [kind, entries] of Object.entries(doc.components ?? {})) {
       for (const [name, value] of Object.entries(entries ?? {})) {
@@ -101,17 +136,52 @@ export function mergeSpecs(specs, config = {}, options = {}) {
     }
   }
 
-  for (const kind of ["paths", "components"]) {
+  // The same route spelled with different parameter names: both spellings would end up in
+  // `paths`. The file named in merge.yaml keeps its spelling; the other spellings' operations
+  // are left out.
+  const dropped = new Set();
+  for (const [route, { spellings }] of routes) {
+    if (spellings.size < 2) continue;
+    const winner = wins.paths[route];
+    if (winner === undefined) {
+      const list = [...spellings].map(([path, s]) => `${path} (${s.methods.join(", ")}) in ${s.files.join(", ")}`);
+      problems.push(
+        `route ${route} is spelled with different parameter names: ${list.join(" and ")}; ` +
+          `name the file whose spelling wins in openapi/merge.yaml under paths: "${route}": <file>`,
+      );
+      continue;
+    }
+    const kept = [...spellings].filter(([, s]) => s.files.includes(winner)).map(([path]) => path);
+    if (kept.length !== 1) continue; // the winner has no spelling of it, or several: reported below
+    used.add(`paths:${route}`);
+    for (const path of spellings.keys()) if (path !== kept[0]) dropped.add(path);
+  }
+
+  for (const kind of ["paths", "components", "servers"]) {
     for (const [id, file] of Object.entries(wins[kind])) {
-      const entry = seen[kind].get(id);
+      const isRoute = kind === "paths" && id.startsWith("/");
+      if (isRoute && routeOf(id) !== id) {
+        problems.push(
+          `openapi/merge.yaml names paths "${id}"; write a route with every parameter as {}: "${routeOf(id)}"`,
+        );
+        continue;
+      }
+      const entry = isRoute ? routes.get(id) : seen[kind].get(id);
+      const own = isRoute && entry ? [...entry.spellings].filter(([, s]) => s.files.includes(file)) : [];
       if (!files.has(file)) {
         problems.push(`openapi/merge.yaml names ${file} for ${kind} "${id}", but no spec file has that name`);
       } else if (!entry) {
         problems.push(`openapi/merge.yaml names ${kind} "${id}", which no spec defines; remove the entry`);
       } else if (!entry.files.includes(file)) {
         problems.push(`openapi/merge.yaml names ${file} for ${kind} "${id}", but ${file} does not define it`);
+      } else if (own.length > 1) {
+        problems.push(
+          `openapi/merge.yaml names ${file} for ${kind} "${id}", but ${file} itself spells it ` +
+            `${own.map(([path]) => path).join(" and ")}; use one spelling in ${file}`,
+        );
       } else if (!used.has(`${kind}:${id}`)) {
-        problems.push(`openapi/merge.yaml resolves ${kind} "${id}", but the specs agree on it; remove the entry`);
+        const agree = isRoute ? `every spec spells it ${[...entry.spellings.keys()][0]}` : "the specs agree on it";
+        problems.push(`openapi/merge.yaml resolves ${kind} "${id}", but ${agree}; remove the entry`);
       }
     }
   }
@@ -123,6 +193,7 @@ export function mergeSpecs(specs, config = {}, options = {}) {
     const space = id.indexOf(" ");
     const method = id.slice(0, space).toLowerCase();
     const path = id.slice(space + 1);
+    if (dropped.has(path)) continue;
     paths[path] ??= {};
     paths[path][method] = value;
   }
@@ -147,10 +218,8 @@ export function mergeSpecs(specs, config = {}, options = {}) {
       version: first.info?.version ?? "0.0.0",
       description: `Merged from ${specs.map((s) => s.file).join(", ")}.`,
     },
-    servers: unique(
-      specs.flatMap((s) => s.doc.servers ?? []),
-      (s) => s.url,
-    ),
+    // One per URL, in the order the specs first mention them (conflicts resolved above).
+    servers: [...seen.servers.values()].map(({ value }) => value),
     security: unique(
       specs.flatMap((s) => s.doc.security ?? []),
       canonical,

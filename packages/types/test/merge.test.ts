@@ -164,6 +164,181 @@ describe("merging specs", () => {
   });
 });
 
+describe("the same route with different parameter names", () => {
+  const op = { responses: { "200": { description: "ok" } } };
+  const spec = (paths: object) => ({ openapi: "3.1.0", info: { title: "t", version: "1" }, paths });
+  const param = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
+  const at = (name: string) => ({ ...op, parameters: [param(name)] });
+
+  test("fails, naming both files and both spellings", async () => {
+    const error = await render({ specDir: await specDir("conflict-route") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MergeConflictError);
+    expect((error as Error).message).toContain(
+      "route /v2/flowControl/{} is spelled with different parameter names: " +
+        "/v2/flowControl/{flowControlKey} (GET) in qstash.yaml and /v2/flowControl/{key} (GET) in workflow.yaml",
+    );
+    expect((error as Error).message).toContain('openapi/merge.yaml under paths: "/v2/flowControl/{}": <file>');
+  });
+
+  test("fails for different methods on the two spellings too (one path item in OpenAPI)", () => {
+    const specs = [
+      { file: "a.yaml", doc: spec({ "/k/{a}/pin": { get: at("a") } }) },
+      { file: "b.yaml", doc: spec({ "/k/{b}/pin": { post: at("b") } }) },
+    ];
+    expect(() => mergeSpecs(specs)).toThrow("route /k/{}/pin is spelled with different parameter names");
+  });
+
+  test.each([
+    ["qstash.yaml", "/v2/flowControl/{flowControlKey}", "/v2/flowControl/{key}"],
+    ["workflow.yaml", "/v2/flowControl/{key}", "/v2/flowControl/{flowControlKey}"],
+  ])("merge.yaml decides whose spelling wins (%s)", async (winner, kept, lost) => {
+    const dir = await specDir("conflict-route", `paths:\n  "/v2/flowControl/{}": ${winner}\n`);
+    const files = await render({ specDir: dir });
+    const combined = JSON.parse(files["combined.openapi.json"] as string);
+    expect(Object.keys(combined.paths)).toEqual([kept]);
+    expect(files["combined.ts"]).toContain(`"${kept}"`);
+    expect(files["combined.ts"]).not.toContain(`"${lost}"`);
+  });
+
+  test("the loser's other operations on its spelling are left out; other routes stay", () => {
+    const specs = [
+      { file: "a.yaml", doc: spec({ "/k/{a}": { get: at("a"), delete: at("a") }, "/other": { get: op } }) },
+      { file: "b.yaml", doc: spec({ "/k/{b}": { get: at("b") } }) },
+    ];
+    const merged = mergeSpecs(specs, { paths: { "/k/{}": "b.yaml" } });
+    expect(Object.keys(merged.paths)).toEqual(["/k/{b}", "/other"]);
+  });
+
+  test("stale or wrong merge.yaml entries for a route are errors", async () => {
+    const agree = await specDir("agree", `paths:\n  "/v2/flowControl/{}": a.yaml\n`);
+    await expect(render({ specDir: agree })).rejects.toThrow(
+      'openapi/merge.yaml resolves paths "/v2/flowControl/{}", but every spec spells it /v2/flowControl/{flowControlKey}; remove the entry',
+    );
+    const specs = [
+      { file: "a.yaml", doc: spec({ "/k/{a}": { get: at("a") } }) },
+      { file: "b.yaml", doc: spec({ "/k/{b}": { get: at("b") } }) },
+      { file: "c.yaml", doc: spec({ "/other": { get: op } }) },
+    ];
+    expect(() => mergeSpecs(specs, { paths: { "/nope/{}": "a.yaml" } })).toThrow(
+      'openapi/merge.yaml names paths "/nope/{}", which no spec defines; remove the entry',
+    );
+    expect(() => mergeSpecs(specs, { paths: { "/k/{}": "c.yaml" } })).toThrow(
+      'openapi/merge.yaml names c.yaml for paths "/k/{}", but c.yaml does not define it',
+    );
+    expect(() => mergeSpecs(specs, { paths: { "/k/{}": "d.yaml" } })).toThrow(/no spec file has that name/);
+    expect(() => mergeSpecs(specs, { paths: { "/k/{a}": "a.yaml" } })).toThrow(
+      'openapi/merge.yaml names paths "/k/{a}"; write a route with every parameter as {}: "/k/{}"',
+    );
+    const twice = [
+      { file: "a.yaml", doc: spec({ "/k/{a}": { get: at("a") }, "/k/{x}": { post: at("x") } }) },
+      { file: "b.yaml", doc: spec({ "/k/{b}": { get: at("b") } }) },
+    ];
+    expect(() => mergeSpecs(twice, { paths: { "/k/{}": "a.yaml" } })).toThrow(
+      "but a.yaml itself spells it /k/{a} and /k/{x}",
+    );
+  });
+});
+
+describe("servers", () => {
+  const url = "https://{region}.qstash.upstash.io";
+  const op = { responses: { "200": { description: "ok" } } };
+  const spec = (servers: object[], paths: object = {}) => ({
+    openapi: "3.1.0",
+    info: { title: "t", version: "1" },
+    servers,
+    paths,
+  });
+
+  test("a server URL defined differently fails, naming both files and the URL", async () => {
+    const error = await render({ specDir: await specDir("conflict-server") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MergeConflictError);
+    expect((error as Error).message).toContain(
+      `server ${url} is defined differently in qstash.yaml and workflow.yaml; ` +
+        `name the file that wins in openapi/merge.yaml under servers: "${url}": <file>`,
+    );
+  });
+
+  test("a different description or enum is a conflict too; identical servers merge silently", () => {
+    const base = { url: "https://qstash.upstash.io", description: "EU" };
+    const region = { url, variables: { region: { default: "eu", enum: ["eu", "us"] } } };
+    const narrower = { url, variables: { region: { default: "eu", enum: ["eu"] } } };
+    expect(() =>
+      mergeSpecs([
+        { file: "a.yaml", doc: spec([base]) },
+        { file: "b.yaml", doc: spec([{ ...base, description: "US" }]) },
+      ]),
+    ).toThrow("server https://qstash.upstash.io is defined differently in a.yaml and b.yaml");
+    expect(() =>
+      mergeSpecs([
+        { file: "a.yaml", doc: spec([region]) },
+        { file: "b.yaml", doc: spec([narrower]) },
+      ]),
+    ).toThrow(`server ${url} is defined differently in a.yaml and b.yaml`);
+    const merged = mergeSpecs([
+      { file: "a.yaml", doc: spec([base, region]) },
+      { file: "b.yaml", doc: spec([structuredClone(region), { url: "https://other.example" }, { ...base }]) },
+    ]);
+    expect(merged.servers).toEqual([base, region, { url: "https://other.example" }]);
+  });
+
+  test.each([
+    ["qstash.yaml", "eu-central-1"],
+    ["workflow.yaml", "us-east-1"],
+  ])("merge.yaml decides which file wins (%s)", async (winner, region) => {
+    const dir = await specDir("conflict-server", `servers:\n  "${url}": ${winner}\n`);
+    const combined = JSON.parse((await render({ specDir: dir }))["combined.openapi.json"] as string);
+    expect(combined.servers).toEqual([{ url, variables: { region: { default: region, enum: expect.any(Array) } } }]);
+  });
+
+  test("merge.yaml entries for servers that resolve nothing are errors", async () => {
+    const agree = await specDir("agree", `servers:\n  "https://qstash.upstash.io": a.yaml\n`);
+    await expect(render({ specDir: agree })).rejects.toThrow(
+      'openapi/merge.yaml resolves servers "https://qstash.upstash.io", but the specs agree on it; remove the entry',
+    );
+    const specs = [
+      { file: "a.yaml", doc: spec([{ url: "https://a.example" }]) },
+      { file: "b.yaml", doc: spec([{ url: "https://b.example" }]) },
+    ];
+    expect(() => mergeSpecs(specs, { servers: { "https://nope.example": "a.yaml" } })).toThrow(
+      'openapi/merge.yaml names servers "https://nope.example", which no spec defines; remove the entry',
+    );
+    expect(() => mergeSpecs(specs, { servers: { "https://a.example": "b.yaml" } })).toThrow(
+      'openapi/merge.yaml names b.yaml for servers "https://a.example", but b.yaml does not define it',
+    );
+  });
+
+  test("path-level servers are carried into each operation unless it has its own", async () => {
+    const eu = [{ url: "https://eu.qstash.upstash.io" }];
+    const us = [{ url: "https://us.qstash.upstash.io" }];
+    const merged = mergeSpecs([
+      {
+        file: "a.yaml",
+        doc: spec([], { "/v2/globalParallelism": { servers: eu, get: op, post: { ...op, servers: us } } }),
+      },
+    ]);
+    expect(merged.paths["/v2/globalParallelism"]?.get.servers).toEqual(eu);
+    expect(merged.paths["/v2/globalParallelism"]?.post.servers).toEqual(us);
+    // written at path level in one file and on the operation in the other: the same operation
+    const same = mergeSpecs([
+      { file: "a.yaml", doc: spec([], { "/g": { servers: eu, get: op } }) },
+      { file: "b.yaml", doc: spec([], { "/g": { get: { ...op, servers: eu } } }) },
+    ]);
+    expect(same.paths["/g"]?.get.servers).toEqual(eu);
+    // different path-level servers make the operations differ
+    expect(() =>
+      mergeSpecs([
+        { file: "a.yaml", doc: spec([], { "/g": { servers: eu, get: op } }) },
+        { file: "b.yaml", doc: spec([], { "/g": { servers: us, get: op } }) },
+      ]),
+    ).toThrow("GET /g is defined differently in a.yaml and b.yaml");
+    const dir = await specDir("agree");
+    await rm(join(dir, "b.yaml"));
+    await writeFile(join(dir, "a.yaml"), JSON.stringify(spec([], { "/g": { servers: eu, get: op } })));
+    const combined = JSON.parse((await render({ specDir: dir }))["combined.openapi.json"] as string);
+    expect(combined.paths["/g"].get.servers).toEqual(eu);
+  });
+});
+
 describe("the committed generated files", () => {
   test("are exactly what generation writes now (run `pnpm generate` if this fails)", async () => {
     const { stale } = await generate({ check: true });
