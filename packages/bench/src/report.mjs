@@ -1,5 +1,5 @@
 // Renders a benchmark run as Markdown: printed to the terminal and written to BENCHMARKS.md.
-import { ms, whole } from "./stats.mjs";
+import { medianInterval, ms, whole } from "./stats.mjs";
 
 /** A Markdown table; `align` has "r" for right-aligned columns. */
 export function table(header, rows, align = []) {
@@ -107,15 +107,18 @@ function throughputSection(throughput, equivalence) {
       "",
       table(
         ["client", "median ops/s", "vs bare fetch", "client CPU per call", "slowest-fastest round (ops/s)"],
-        results.map((r) => [
-          r.label,
-          whole(r.median),
-          r.ratioInterval
-            ? `${Math.round(r.ratio * 100)} % (${Math.round(r.ratioInterval.low * 100)}-${Math.round(r.ratioInterval.high * 100)})`
-            : `${Math.round(r.ratio * 100)} %`,
-          `${whole(r.cpuMicros)} µs`,
-          `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
-        ]),
+        results.map((r) => {
+          const interval = medianInterval(r.ratios);
+          return [
+            r.label,
+            whole(r.median),
+            interval
+              ? `${Math.round(r.ratio * 100)} % (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})`
+              : `${Math.round(r.ratio * 100)} %`,
+            `${whole(r.cpuMicros)} µs`,
+            `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
+          ];
+        }),
         ["", "r", "r", "r", ""],
       ),
     );

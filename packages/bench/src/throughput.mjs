@@ -1,7 +1,7 @@
 // Per-call throughput: every contestant pauses the same key against one loopback server
 // in another process. Rounds interleave the contestants (in a rotating order) so that a
 // burst of load from elsewhere on the machine hits all of them, not just one.
-import { median, medianInterval } from "./stats.mjs";
+import { median } from "./stats.mjs";
 
 /**
  * Calls `call` `ops` times with at most `concurrency` calls in flight; resolves with ops/s.
@@ -59,7 +59,7 @@ export async function checkEquivalence(server, list) {
 /**
  * @param {import("./clients.mjs").Contestant[]} list
  * @param {{ concurrency: number, ops: number, warmupOps: number, rounds: number }} plan
- * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratios: number[], ratio: number, ratioInterval: { low: number, high: number, confidence: number } | undefined }[] }>}
+ * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratios: number[], ratio: number }[] }>}
  */
 export async function measureThroughput(list, plan) {
   const { concurrency, ops, warmupOps, rounds } = plan;
@@ -90,7 +90,6 @@ export async function measureThroughput(list, plan) {
         cpuMicros: median(cpu[id]),
         ratios,
         ratio: baseline ? median(ratios) : Number.NaN,
-        ratioInterval: medianInterval(ratios),
       };
     }),
   };
