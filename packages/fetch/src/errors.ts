@@ -4,6 +4,7 @@
  */
 
 import { rateLimitHeaders } from "./internal/rate-limit.js";
+import { redactText } from "./internal/redact.js";
 
 /** Which call failed: shown in every message so a log line is enough to act on. */
 export interface ErrorContext {
@@ -42,9 +43,13 @@ export class QStashError extends Error {
     Object.assign(this, { detail, operation: init.operation, key: init.key });
   }
 
-  /** `name`, `message` and every field but `headers`, for structured logs. */
+  /**
+   * `name`, `message` and every field but `headers` and `body`, for structured logs: the
+   * body is kept as the server sent it, so it may echo the token; the message, which
+   * quotes it, is redacted.
+   */
   toJSON(): Record<string, unknown> {
-    const { headers: _headers, detail: _detail, ...fields } = this as Record<string, unknown>;
+    const { headers: _headers, body: _body, detail: _detail, ...fields } = this as Record<string, unknown>;
     return { name: this.name, code: this.code, message: this.message, ...fields };
   }
 }
@@ -171,15 +176,19 @@ function messageOf(body: unknown, status: number, statusText: string): string {
 
 /**
  * The one place that turns a failed response into an error: picks the class from the
- * status. `body` is what the client parsed (JSON, text or undefined).
+ * status. `body` is what the client parsed (JSON, text or undefined): kept as it came.
+ * With `secret`, the token is cut out of the message composed from it (a server or proxy
+ * may echo the request).
  */
 export function makeAPIError(
   response: Pick<Response, "status" | "statusText" | "headers">,
   body: unknown,
   context: ErrorContext = {},
+  secret?: string,
 ): APIError {
   const Class = BY_STATUS[response.status] ?? (response.status >= 500 ? InternalServerError : APIError);
-  return new Class(messageOf(body, response.status, response.statusText), {
+  const message = messageOf(body, response.status, response.statusText);
+  return new Class(secret ? redactText(message, secret) : message, {
     ...context,
     status: response.status,
     headers: response.headers,

@@ -231,7 +231,7 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
         options,
       );
       const body = parseBody(reply.text);
-      if (!reply.ok) throw makeAPIError({ ...reply, headers: redactHeaders(reply.headers, token) }, body);
+      if (!reply.ok) throw makeAPIError({ ...reply, headers: redactHeaders(reply.headers, token) }, body, {}, token);
       return body;
     },
   } as QStashTransport;

@@ -6,6 +6,7 @@ import {
   BadRequestError,
   FlowControl,
   InternalServerError,
+  MAX_PERIOD_SECONDS,
   NotFoundError,
   QStashError,
   ValidationError,
@@ -47,12 +48,16 @@ describe("FlowControl: each operation's request", () => {
     await flow.pin("k", { rate: 1, period: "1d" });
     await flow.pin("k", { period: "1h" });
     await flow.pin("k", { period: "45s" });
+    await flow.pin("k", { period: "7d" });
+    await flow.pin("k", { period: MAX_PERIOD_SECONDS });
     expect(wire(requests)).toEqual([
       "POST /v2/flowControl/k/pin?parallelism=4&rate=100&period=300",
       "POST /v2/flowControl/k/pin?period=30",
       "POST /v2/flowControl/k/pin?rate=1&period=86400",
       "POST /v2/flowControl/k/pin?period=3600",
       "POST /v2/flowControl/k/pin?period=45",
+      "POST /v2/flowControl/k/pin?period=604800",
+      "POST /v2/flowControl/k/pin?period=604800",
     ]);
   });
 
@@ -139,6 +144,8 @@ describe("FlowControl: bad input throws ValidationError and sends nothing", () =
     ["pin string number", (f) => f.pin("k", { parallelism: "3" as never })],
     ["pin bad duration", (f) => f.pin("k", { period: "5 minutes" })],
     ["pin zero duration", (f) => f.pin("k", { period: "0s" })],
+    ["pin period over a week", (f) => f.pin("k", { rate: 1, period: "8d" })],
+    ["pin period over a week in seconds", (f) => f.pin("k", { rate: 1, period: MAX_PERIOD_SECONDS + 1 })],
     ["pin unknown option", (f) => f.pin("k", { parallelism: 1, paralelism: 2 } as never)],
     ["unpin nothing", (f) => f.unpin("k", {})],
     ["unpin all false", (f) => f.unpin("k", { parallelism: false, rate: false })],

@@ -11,7 +11,7 @@ export {
   resume,
   unpin,
 } from "./operations.js";
-export { type PinOptions, periodSeconds, type UnpinOptions } from "./options.js";
+export { MAX_PERIOD_SECONDS, type PinOptions, periodSeconds, type UnpinOptions } from "./options.js";
 export {
   AbortError,
   APIError,

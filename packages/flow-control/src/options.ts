@@ -18,6 +18,9 @@ export interface UnpinOptions {
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
+/** The longest rate period the API takes: one week, in seconds (upstream's documented maximum). */
+export const MAX_PERIOD_SECONDS = 7 * 86_400;
+
 function positiveInteger(name: string, value: unknown): number {
   if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
     throw new ValidationError(`${name} must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
@@ -25,16 +28,23 @@ function positiveInteger(name: string, value: unknown): number {
   return value as number;
 }
 
-/** A period in whole seconds, from seconds or a duration string. */
+/** A period in whole seconds, from seconds or a duration string; at most `MAX_PERIOD_SECONDS`. */
 export function periodSeconds(value: unknown): number {
-  if (typeof value !== "string") return positiveInteger("period", value);
-  const match = /^(\d+)([smhd])$/.exec(value.trim());
-  if (!match) {
-    throw new ValidationError(
-      `period must be seconds or a duration like "30s", "5m", "1h", "1d", got ${JSON.stringify(value)}`,
-    );
+  let seconds: number;
+  if (typeof value !== "string") seconds = positiveInteger("period", value);
+  else {
+    const match = /^(\d+)([smhd])$/.exec(value.trim());
+    if (!match) {
+      throw new ValidationError(
+        `period must be seconds or a duration like "30s", "5m", "1h", "1d", got ${JSON.stringify(value)}`,
+      );
+    }
+    seconds = positiveInteger("period", Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number));
   }
-  return positiveInteger("period", Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number));
+  if (seconds > MAX_PERIOD_SECONDS) {
+    throw new ValidationError(`period must be at most one week (${MAX_PERIOD_SECONDS} s), got ${seconds} s`);
+  }
+  return seconds;
 }
 
 /** The query of a pin call, or a `ValidationError`. */

@@ -49,8 +49,24 @@ describe("redactText", () => {
     expect(redactText("", SECRET)).toBe("");
   });
 
-  test("ignores case, so a case-changed copy is cut too", () => {
-    expect(redactText(`a ${SECRET.toUpperCase()} b`, SECRET)).toBe("a [redacted] b");
+  test("tokens are case-sensitive: a case-changed copy is another string and stays", () => {
+    const text = `a ${SECRET.toUpperCase()} b ${SECRET.toLowerCase()}`;
+    expect(mentionsSecret(text, SECRET)).toBe(false);
+    expect(redactText(text, SECRET)).toBe(text);
+  });
+
+  test("a short token is not cut from free text, only where a request carries it", () => {
+    const text = "fetch failed (bad port) for t";
+    expect(redactText(text, "t")).toBe(text);
+    expect(redactText("GET /v2/flowControl?qstash_token=t&x=1 failed", "t")).toBe(
+      "GET /v2/flowControl?qstash_token=[redacted]&x=1 failed",
+    );
+    expect(redactText("sent authorization: Bearer t, refused", "t")).toBe(
+      "sent authorization: Bearer [redacted], refused",
+    );
+    // Another token after the same words is not this client's: left alone.
+    expect(redactText("?qstash_token=tt Bearer tt", "t")).toBe("?qstash_token=tt Bearer tt");
+    expect(redactText(`?qstash_token=${encodeURIComponent("a/b")}`, "a/b")).toBe("?qstash_token=[redacted]");
   });
 
   test("the pattern keeps no state between calls", () => {

@@ -1,37 +1,56 @@
 const REDACTED = "[redacted]";
 const MAX_DEPTH = 5;
-// Every response is checked against one client's token: remember the last one's pattern.
+/**
+ * Below this length a token is not searched for in free text: a short token can be part
+ * of any word ("t" is in "fetch failed"), so cutting it would shred messages. Such a
+ * token is still cut where a request carries it: after `qstash_token=` and `Bearer `.
+ */
+export const MIN_FREE_TEXT_SECRET = 8;
+// Composed texts are checked against one client's token: remember the last one's pattern.
 let cachedSecret: string | undefined;
 let cachedPattern: RegExp;
 
+/** Where a request carries the token: the query parameter and the Authorization header. */
+const CARRIED = /(qstash_token=|Bearer\s+)([^\s&#"'<>,;]+)/gi;
+
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+const anyCaseHex = (hex: string) => hex.replace(/[a-f]/g, (digit) => `[${digit}${digit.toUpperCase()}]`);
+
 /**
- * Matches the secret in every spelling it can reach a message in: each character as is,
- * percent-encoded (as URLs, forms and servers write it, hex digits in either case, every
+ * Matches the secret in every spelling a request can put it in: each character as is
+ * (case-sensitive: tokens are), percent-encoded (hex digits in either case, every
  * character or only some), or backslash-escaped as JSON writes it (`\"`, `\/`, `\u002f`).
- * Case-insensitive, which also cuts a case-changed copy of the secret: harmless. Not
- * global, so `test` keeps no state; `split` still cuts every match.
+ * Global; used only with `split` and `replace`, which reset it.
  */
-export function secretPattern(secret: string): RegExp {
+function secretPattern(secret: string): RegExp {
   if (cachedSecret !== secret) {
     cachedSecret = secret;
     // Tokens are ASCII, so one `%XX` byte spells a character.
     const source = secret.replace(/./gs, (char) => {
       const hex = char.charCodeAt(0).toString(16).padStart(4, "0");
-      return `(?:\\\\?\\u${hex}|%${hex.slice(2)}|\\\\u${hex})`;
+      return `(?:\\\\?\\u${hex}|%${anyCaseHex(hex.slice(2))}|\\\\u${anyCaseHex(hex)})`;
     });
-    cachedPattern = new RegExp(source, "i");
+    cachedPattern = new RegExp(source, "g");
   }
   return cachedPattern;
 }
 
-/** `secret` must not be empty, as a client's token never is. */
-export function mentionsSecret(text: string, secret: string): boolean {
-  return secretPattern(secret).test(text);
+/** `text` with the token cut out; `secret` must not be empty, as a client's token never is. */
+export function redactText(text: string, secret: string): string {
+  const carried = text.replace(CARRIED, (match, before: string, value: string) =>
+    decoded(value) === secret ? before + REDACTED : match,
+  );
+  return secret.length < MIN_FREE_TEXT_SECRET ? carried : carried.split(secretPattern(secret)).join(REDACTED);
 }
 
-export function redactText(text: string, secret: string): string {
-  return text.split(secretPattern(secret)).join(REDACTED);
-}
+export const mentionsSecret = (text: string, secret: string): boolean => redactText(text, secret) !== text;
 
 /**
  * Whether `value` may keep its contents where walking own properties cannot see them:

@@ -59,14 +59,14 @@ export function serverDelay(headers: Headers, status: number, now = Date.now()):
   return undefined;
 }
 
-/** A response read in full within the attempt's timeout, its body redacted. */
+/** A response read in full within the attempt's timeout, its body as the server sent it. */
 export interface Reply {
   status: number;
   statusText: string;
   ok: boolean;
   /** As received: redact them (`redactHeaders`) before they leave the client. */
   headers: Headers;
-  /** The body's text, with the secret cut out; `""` when empty. */
+  /** The body's text as received (never redacted: it is the caller's data); `""` when empty. */
   text: string;
   /** The response as received; its body has been read unless it was declared empty. */
   response: Response;
@@ -101,7 +101,7 @@ export interface SendOptions extends RetryPolicy {
    * global fetch honours it, so only an injected one needs this.
    */
   guard?: boolean;
-  /** Never let this string out in a response body or an error. */
+  /** Never let this string out in an error this package composes. */
   secret?: string | undefined;
 }
 
@@ -139,7 +139,7 @@ export async function send(url: string, init: SendInit, options: SendOptions): P
     let reply: Reply | undefined;
     let failure: unknown;
     try {
-      const work = receive(options.fetch(url, { ...init, signal }), signal, secret);
+      const work = receive(options.fetch(url, { ...init, signal }), signal);
       reply = await (guard
         ? new Promise<Reply>((resolve, reject) => {
             stop = reject;
@@ -178,14 +178,13 @@ export async function send(url: string, init: SendInit, options: SendOptions): P
  * once. A declared-empty body is not read at all. A response that arrives after its
  * attempt was given up is cancelled, so nothing leaks.
  */
-async function receive(pending: Promise<Response>, signal: AbortSignal, secret: string | undefined): Promise<Reply> {
+async function receive(pending: Promise<Response>, signal: AbortSignal): Promise<Reply> {
   const response = await pending;
   if (signal.aborted) {
     response.body?.cancel().catch(() => {});
     throw signal.reason;
   }
-  let text = response.headers.get("content-length") === "0" ? "" : await response.text();
-  if (secret && text) text = redactText(text, secret);
+  const text = response.headers.get("content-length") === "0" ? "" : await response.text();
   const { status, statusText, ok, headers } = response;
   return { status, statusText, ok, headers, text, response };
 }
