@@ -23,7 +23,8 @@ export {
   withContext,
 } from "./errors.js";
 export { assertValidKey, encodeKey, keyProblem } from "./key.js";
-export type { FetchLike } from "./internal/transport.js";
+export { MAX_TIMER_MS } from "./internal/deadline.js";
+export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, type FetchLike } from "./internal/transport.js";
 export {
   createQStashTransport,
   DEFAULT_BASE_URL,

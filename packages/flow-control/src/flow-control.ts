@@ -4,14 +4,13 @@ import {
   type QStashTransport,
   ValidationError,
 } from "@qstash-flow/fetch";
+import { credentialsFromEnv, type Env } from "./env.js";
 import type { FlowControlInfo, GlobalParallelism } from "./info.js";
 import * as ops from "./operations.js";
 import type { CallOptions } from "./operations.js";
 import type { PinOptions, UnpinOptions } from "./options.js";
 
 export type FlowControlOptions = QStashClientOptions;
-
-type Env = Record<string, string | undefined>;
 
 /**
  * Pause, resume, pin, unpin and inspect QStash flow-control keys. Method names follow
@@ -26,17 +25,27 @@ export class FlowControl {
   }
 
   /**
-   * A client from `QSTASH_TOKEN` (required) and `QSTASH_URL` (optional) in `env`,
-   * which defaults to `process.env` where there is one.
+   * A client from the environment (`env`, default `process.env` where there is one), in
+   * the official SDK's order: `options.token` / `baseUrl` / `region` first; then, when
+   * `QSTASH_REGION` is `EU_CENTRAL_1` or `US_EAST_1`, `<REGION>_QSTASH_URL` and
+   * `<REGION>_QSTASH_TOKEN`; then `QSTASH_URL` and `QSTASH_TOKEN`. It never prints: to
+   * see where the credentials came from, or that an incomplete region fell back to the
+   * plain variables, call `credentialsFromEnv(env)`, which is what this reads.
    */
-  static fromEnv(env?: Env, options: Omit<FlowControlOptions, "token" | "baseUrl"> = {}): FlowControl {
+  static fromEnv(env?: Env, options: Partial<FlowControlOptions> = {}): FlowControl {
     const source: Env = env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
-    const token = source.QSTASH_TOKEN;
-    if (!token?.trim()) {
-      throw new ValidationError("the environment variable QSTASH_TOKEN is not set");
+    const { token, baseUrl, region, ...rest } = options;
+    const found = credentialsFromEnv(source, { token, baseUrl, region });
+    if (found.token === undefined) {
+      const why = found.warning ? ` (${found.warning})` : "";
+      throw new ValidationError(`the environment variable QSTASH_TOKEN is not set${why}`);
     }
-    const baseUrl = source.QSTASH_URL?.trim();
-    return new FlowControl({ ...options, token, ...(baseUrl ? { baseUrl } : {}) });
+    return new FlowControl({
+      ...rest,
+      token: found.token,
+      ...(found.baseUrl !== undefined && { baseUrl: found.baseUrl }),
+      ...(found.region !== undefined && { region: found.region }),
+    });
   }
 
   /** The transport this wrapper sends through; the function forms (`pause(transport, key)`) take it too. */

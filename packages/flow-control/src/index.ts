@@ -1,3 +1,12 @@
+export {
+  type Credentials,
+  credentialsFromEnv,
+  ENV_REGIONS,
+  type Env,
+  type EnvRegion,
+  type ExplicitCredentials,
+  envRegion,
+} from "./env.js";
 export { FlowControl, type FlowControlOptions } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export {
@@ -19,8 +28,11 @@ export {
   BadRequestError,
   ConnectionError,
   createQStashTransport,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT,
   type ErrorContext,
   InternalServerError,
+  MAX_TIMER_MS,
   makeAPIError,
   NotFoundError,
   PermissionDeniedError,
