@@ -1,14 +1,22 @@
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT } from "@qstash-flow/flow-control";
 import { Command } from "commander";
 import { addDevCommand } from "./commands/dev.js";
 import { addReadCommands } from "./commands/read.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
+import { ENV_RETRIES, ENV_TIMEOUT, timeoutText } from "./internal/connection.js";
 import type { Context } from "./internal/context.js";
 import { VERSION } from "./internal/version.js";
 
 const FOOTER = `
-Every API command takes --token, --url or --region, and --json for scripts;
-QSTASH_TOKEN and QSTASH_URL are read from the environment, flags win.
+Every API command takes --token, --url or --region, --timeout, --retries, and --json
+for scripts. Flags win over the environment: QSTASH_TOKEN and QSTASH_URL, or, when
+QSTASH_REGION is EU_CENTRAL_1 or US_EAST_1, <REGION>_QSTASH_TOKEN and <REGION>_QSTASH_URL
+(as in the official SDK); ${ENV_TIMEOUT} and ${ENV_RETRIES} (defaults ${timeoutText(DEFAULT_TIMEOUT)} and ${DEFAULT_MAX_RETRIES}).
+In "2/5" the first number is running (parallelism) or started this period (rate), the
+second the limit; "-" means no limit is set.
+Under --json, a failure is one JSON object on stderr:
+  {"error": {"name", "message", "status", "operation", "key"}}
 Exit codes: 0 success, 1 API or network error, 2 usage error, 130 interrupted.`;
 
 /** The command tree. Settings made here before `command()` are inherited by every subcommand. */
@@ -25,8 +33,12 @@ export function buildProgram(context: Context): Command {
       getErrHelpWidth: () => stderr.columns ?? 80,
       getOutHasColors: () => false,
       getErrHasColors: () => false,
+      // Under --json, run() reports the failure as one JSON object instead.
+      outputError: (text, write) => {
+        if (!context.json) write(text);
+      },
     })
-    .showHelpAfterError()
+    .showHelpAfterError(!context.json)
     .addHelpText("after", FOOTER);
   addReadCommands(program, context);
   addWriteCommands(program, context);

@@ -9,7 +9,9 @@ export function addReadCommands(program: Command, { io }: Context): void {
     guarded(async function (this: Command) {
       const options = this.opts<ConnectionOptions>();
       const keys = await flowControlFrom(options, io).list(callOptions(io));
-      io.stdout.write(options.json ? json(keys) : keysTable(keys));
+      // On a terminal wide cells are clipped so that no row wraps; --json and pipes keep everything.
+      const width = io.stdout.isTTY ? io.stdout.columns : undefined;
+      io.stdout.write(options.json ? json(keys) : keysTable(keys, width));
     }),
   );
 

@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
-import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
+import { type ConnectionOptions, flowControlFrom, policyFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { isInterruption } from "../internal/errors.js";
 import { duration, keyFields, printable, stateText } from "../internal/format.js";
@@ -44,11 +44,15 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-async function sample(client: FlowControl, key: string, io: CliIO, interval: number): Promise<Sample> {
+type Policy = ReturnType<typeof policyFrom>;
+
+async function sample(client: FlowControl, key: string, io: CliIO, interval: number, policy: Policy): Promise<Sample> {
   const at = new Date();
   try {
-    // One attempt per refresh: the next refresh is the retry, and a slow one must not pile up.
-    const info = await client.get(key, callOptions(io, { maxRetries: 0, timeout: Math.max(interval, MIN_TIMEOUT_MS) }));
+    // One attempt per refresh unless --retries says otherwise: the next refresh is the
+    // retry, and a slow one must not pile up.
+    const defaults = { maxRetries: 0, timeout: Math.max(interval, MIN_TIMEOUT_MS) };
+    const info = await client.get(key, callOptions(io, { ...defaults, ...policy }));
     return { at, info };
   } catch (error) {
     const fatal =
@@ -102,15 +106,17 @@ export function addWatchCommand(program: Command, { io }: Context): void {
           .default(1000)
           .argParser(milliseconds(MIN_INTERVAL_MS)),
       ),
+    { timeout: "the interval, min 5s", retries: "0" },
   ).action(
     guarded(async function (this: Command, key: string) {
       const options = this.opts<WatchFlags>();
       const client = flowControlFrom(options, io);
+      const policy = policyFrom(options, io);
       const live = io.stdout.isTTY === true && !options.json;
       const screen = live ? new Screen(io.stdout) : undefined;
       try {
         while (!io.signal?.aborted) {
-          const current = await sample(client, key, io, options.interval).catch((error: unknown) => {
+          const current = await sample(client, key, io, options.interval, policy).catch((error: unknown) => {
             if (isInterruption(error, io.signal)) return undefined;
             throw error;
           });

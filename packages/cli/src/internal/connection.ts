@@ -1,19 +1,51 @@
-import { FlowControl, type Region, ValidationError } from "@qstash-flow/flow-control";
-import { type Command, Option } from "commander";
+import {
+  credentialsFromEnv,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT,
+  ENV_REGIONS,
+  FlowControl,
+  type Region,
+  ValidationError,
+} from "@qstash-flow/flow-control";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { duration, printable } from "./format.js";
 import type { CliIO } from "./io.js";
+import { once, timeout, wholeNumber } from "./parse.js";
 
 export interface ConnectionOptions {
   token?: string;
   url?: string;
   region?: Region;
   json?: boolean;
+  /** Milliseconds per attempt, from `--timeout` (the environment is read by `policyFrom`). */
+  timeout?: number;
+  /** Retries after the first attempt, from `--retries`. */
+  retries?: number;
 }
+
+/** The environment variables that bound every call, beside the flags. */
+export const ENV_TIMEOUT = "QSTASH_FLOW_TIMEOUT";
+export const ENV_RETRIES = "QSTASH_FLOW_RETRIES";
+
+/** Every variable that may hold a token: all of them are scrubbed from output. */
+export const TOKEN_VARIABLES = ["QSTASH_TOKEN", ...ENV_REGIONS.map((region) => `${region}_QSTASH_TOKEN`)];
+
+/** What a command says its defaults are when they differ from the client's (e.g. `watch`). */
+export interface PolicyDefaults {
+  timeout?: string;
+  retries?: string;
+}
+
+/** `30s` for 30 000 ms, `1500ms` for 1 500. */
+export const timeoutText = (ms: number) => (ms % 1000 === 0 ? duration(ms / 1000) : `${ms}ms`);
 
 /**
  * The options every API command takes. Defaults are named, never shown: the help must
  * not print a token that happens to be in the environment.
  */
-export function withConnection(command: Command): Command {
+export function withConnection(command: Command, defaults: PolicyDefaults = {}): Command {
+  const timeoutDefault = defaults.timeout ?? timeoutText(DEFAULT_TIMEOUT);
+  const retriesDefault = defaults.retries ?? String(DEFAULT_MAX_RETRIES);
   return (
     command
       .addOption(new Option("--token <token>", "QStash token (default: $QSTASH_TOKEN)"))
@@ -25,23 +57,69 @@ export function withConnection(command: Command): Command {
       )
       // The wrapper validates the region, so the list of regions lives in one place.
       .addOption(new Option("--region <region>", "QStash region instead of --url: eu-central-1 or us-east-1"))
+      .addOption(
+        new Option(
+          "--timeout <duration>",
+          `per attempt: seconds, or 500ms, 10s, 2m (default: $${ENV_TIMEOUT}, else ${timeoutDefault})`,
+        ).argParser(once(timeout)),
+      )
+      .addOption(
+        new Option(
+          "--retries <n>",
+          `retries on network errors, 408, 429, 5xx (default: $${ENV_RETRIES}, else ${retriesDefault})`,
+        ).argParser(once(wholeNumber)),
+      )
       .option("--json", "print JSON for scripts instead of a table")
   );
 }
 
-/** The token this invocation will send, so every output can be scrubbed of it. */
-export function tokenOf(options: ConnectionOptions, io: CliIO): string | undefined {
-  return options.token ?? io.env?.QSTASH_TOKEN;
+/** A flag's value, else the variable's (blank means unset), parsed by the flag's own rule. */
+function fromFlagOrEnv<T>(flag: T | undefined, io: CliIO, name: string, parse: (value: string) => T): T | undefined {
+  if (flag !== undefined) return flag;
+  const value = io.env?.[name];
+  if (!value?.trim()) return undefined;
+  try {
+    return parse(value.trim());
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new ValidationError(`${name}=${value}: ${error.message}`);
+    throw error;
+  }
 }
 
-/** A client from the flags, falling back to `QSTASH_TOKEN` / `QSTASH_URL`; a flag always wins. */
+/** `--timeout` / `--retries`, else their environment variables; `undefined` leaves the default. */
+export function policyFrom(options: ConnectionOptions, io: CliIO): { timeout?: number; maxRetries?: number } {
+  const ms = fromFlagOrEnv(options.timeout, io, ENV_TIMEOUT, timeout);
+  const retries = fromFlagOrEnv(options.retries, io, ENV_RETRIES, wholeNumber);
+  return { ...(ms !== undefined && { timeout: ms }), ...(retries !== undefined && { maxRetries: retries }) };
+}
+
+/**
+ * A client from the flags, then the environment in the official SDK's order (see
+ * `credentialsFromEnv`); a flag always wins. When `QSTASH_REGION` could not be followed
+ * the library says why and this prints it: the user must know which account is used.
+ */
 export function flowControlFrom(options: ConnectionOptions, io: CliIO): FlowControl {
-  const token = tokenOf(options, io);
+  const policy = policyFrom(options, io);
+  const found = credentialsFromEnv(io.env ?? {}, {
+    token: options.token,
+    baseUrl: options.url,
+    region: options.region,
+  });
+  if (found.warning) {
+    io.stderr.write(
+      options.json
+        ? `${JSON.stringify({ warning: { message: found.warning } })}\n`
+        : `warning: ${printable(found.warning)}\n`,
+    );
+  }
+  const token = found.token;
   if (!token?.trim()) {
     throw new ValidationError("no QStash token: pass --token or set QSTASH_TOKEN");
   }
-  if (options.region) return new FlowControl({ token, region: options.region });
-  // An empty --url is a mistake to report; an empty QSTASH_URL just means "not set".
-  const url = options.url ?? (io.env?.QSTASH_URL?.trim() || undefined);
-  return new FlowControl({ token, ...(url !== undefined ? { baseUrl: url } : {}) });
+  return new FlowControl({
+    token,
+    ...policy,
+    ...(found.baseUrl !== undefined && { baseUrl: found.baseUrl }),
+    ...(found.region !== undefined && { region: found.region }),
+  });
 }

@@ -8,6 +8,8 @@ export interface Context {
   io: CliIO;
   /** Tokens seen on this invocation; the streams cut them out of everything written. */
   secrets: string[];
+  /** `--json` is on the command line: failures are reported as one JSON object, without help. */
+  json: boolean;
 }
 
 type Action = (this: Command, ...args: any[]) => Promise<void>;
@@ -15,14 +17,15 @@ type Action = (this: Command, ...args: any[]) => Promise<void>;
 /**
  * An action whose input errors become usage errors (exit 2, with the command's help):
  * the wrapper validates keys and values before sending, and that is the user's mistake,
- * not the API's.
+ * not the API's. Under `--json` the error itself goes on, so its operation and key reach
+ * the JSON report.
  */
 export function guarded(action: Action): Action {
   return async function (this: Command, ...args: any[]) {
     try {
       await action.apply(this, args);
     } catch (error) {
-      if (error instanceof ValidationError) usageError(this, error.message);
+      if (error instanceof ValidationError && this.opts().json !== true) usageError(this, error.message);
       throw error;
     }
   };

@@ -1,12 +1,13 @@
 import {
   AbortError,
+  APIError,
   AuthenticationError,
   ConnectionError,
   PermissionDeniedError,
-  type QStashError,
+  QStashError,
   TimeoutError,
 } from "@qstash-flow/flow-control";
-import type { Command } from "commander";
+import { type Command, CommanderError } from "commander";
 import { printable } from "./format.js";
 
 /** The exit codes are public API: scripts branch on them. */
@@ -62,4 +63,29 @@ export function failureText(error: QStashError): string {
 
 export function isInterruption(error: unknown, signal: AbortSignal | undefined): boolean {
   return error instanceof AbortError && signal?.aborted === true;
+}
+
+/**
+ * The one JSON object a failure under `--json` writes to stderr, so scripts can branch on
+ * it: `name` is the error class (or `UsageError` for a wrong command line), `status` the
+ * HTTP status when the API answered, `operation` and `key` what was being done. Nothing is
+ * escaped: JSON carries the text as it is.
+ */
+export function failureJson(error: unknown): string {
+  const qstash = error instanceof QStashError ? error : undefined;
+  const usage = error instanceof CommanderError;
+  const name = usage ? "UsageError" : error instanceof Error ? error.name : "Error";
+  const message = usage
+    ? error.message.replace(/^error: /, "")
+    : error instanceof Error
+      ? withCauses(error)
+      : String(error);
+  const fields = {
+    name,
+    message,
+    status: error instanceof APIError ? error.status : null,
+    operation: qstash?.operation ?? null,
+    key: qstash?.key ?? null,
+  };
+  return `${JSON.stringify({ error: fields })}\n`;
 }

@@ -1,12 +1,19 @@
 import type { FlowControlInfo, GlobalParallelism } from "@qstash-flow/flow-control";
+import stringWidth from "string-width";
 
-// Keys and server messages come from the network: a control character in them must not
-// move the cursor or recolour the operator's terminal.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// Keys and server messages come from the network. A control character in them must not
+// move the cursor or recolour the operator's terminal; an invisible or direction-changing
+// one (U+200B, U+202E, U+2028, ...) must not hide text or reverse the rest of the line.
+// So: controls, format characters (bidi controls and zero-width ones included), lone
+// surrogates, line and paragraph separators, and every space but the ASCII one.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu;
 
-/** `text` with control characters shown as `\u001b`-style escapes. */
+/** `text` with those characters shown as `\u001b`-style escapes (`\u{e0001}` beyond the BMP). */
 export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.codePointAt(0) as number;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** A period in the largest unit that divides it: `30s`, `5m`, `1h`, `1d`, `90s`. */
@@ -26,6 +33,9 @@ function usage(count: number, max: number): string {
   return `${count}/${max > 0 ? max : "-"}`;
 }
 
+/** What `-` means, said wherever it is shown. */
+export const NO_LIMIT = '"-" means no limit is set';
+
 export function parallelismText(info: FlowControlInfo): string {
   return `${usage(info.parallelismCount, info.parallelismMax)}${info.isPinnedParallelism ? " pinned" : ""}`;
 }
@@ -39,14 +49,54 @@ export function stateText(info: FlowControlInfo): string {
   return info.isPaused ? "paused" : "active";
 }
 
-/** Left-aligned columns separated by two spaces; the last column is not padded. */
-export function table(header: string[], rows: string[][]): string {
+const graphemes = new Intl.Segmenter();
+
+/** `cell` cut to `width` terminal columns, its last one an ellipsis when anything was cut. */
+function clip(cell: string, width: number): string {
+  if (stringWidth(cell) <= width) return cell;
+  let kept = "";
+  let used = 0;
+  for (const { segment } of graphemes.segment(cell)) {
+    const size = stringWidth(segment);
+    if (used + size > width - 1) break;
+    kept += segment;
+    used += size;
+  }
+  return `${kept}…`;
+}
+
+/** Narrows the widest columns, never below their header, until a row fits in `max` columns. */
+function fit(widths: number[], minimums: number[], max: number): void {
+  let total = widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1);
+  while (total > max) {
+    const widest = widths.reduce((best, width, i) => (width > (widths[best] as number) ? i : best), 0);
+    if ((widths[widest] as number) <= (minimums[widest] as number)) return;
+    widths[widest] = (widths[widest] as number) - 1;
+    total--;
+  }
+}
+
+/**
+ * Left-aligned columns separated by two spaces; the last column is not padded. With
+ * `maxWidth` (a terminal's width), wide cells are clipped so that no row wraps.
+ */
+export function table(header: string[], rows: string[][], maxWidth?: number): string {
   const all = [header, ...rows].map((row) => row.map(printable));
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
+  const widths = header.map((_, i) => all.reduce((widest, row) => Math.max(widest, stringWidth(row[i] ?? "")), 0));
+  if (maxWidth !== undefined)
+    fit(
+      widths,
+      header.map((name) => stringWidth(name)),
+      maxWidth,
+    );
   return all
     .map((row) =>
       row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+        .map((cell, i) => {
+          const width = widths[i] as number;
+          const shown = clip(cell, width);
+          return i === row.length - 1 ? shown : shown + " ".repeat(width - stringWidth(shown));
+        })
         .join("  ")
         .trimEnd(),
     )
@@ -54,9 +104,10 @@ export function table(header: string[], rows: string[][]): string {
     .join("");
 }
 
-export function keysTable(keys: FlowControlInfo[]): string {
+/** The keys as a table with a legend; `maxWidth` clips wide cells (a terminal's width). */
+export function keysTable(keys: FlowControlInfo[], maxWidth?: number): string {
   if (keys.length === 0) return "No flow-control keys.\n";
-  return table(
+  const rows = table(
     ["KEY", "STATE", "WAITLIST", "PARALLELISM", "RATE"],
     keys.map((info) => [
       info.flowControlKey,
@@ -65,7 +116,9 @@ export function keysTable(keys: FlowControlInfo[]): string {
       parallelismText(info),
       rateText(info),
     ]),
+    maxWidth,
   );
+  return `${rows}\nPARALLELISM is running/max, RATE is started/max per period; ${NO_LIMIT}.\n`;
 }
 
 /** Field/value lines for one key, in the order an operator reads them. */
@@ -74,8 +127,8 @@ export function keyFields(info: FlowControlInfo): [string, string][] {
     ["key", info.flowControlKey],
     ["state", stateText(info)],
     ["waitlist", String(info.waitListSize)],
-    ["parallelism", `${parallelismText(info)} (running/max)`],
-    ["rate", `${rateText(info)} (started/max)`],
+    ["parallelism", `${parallelismText(info)} (running/max${info.parallelismMax > 0 ? "" : `; ${NO_LIMIT}`})`],
+    ["rate", `${rateText(info)} (started/max${info.rateMax > 0 ? "" : `; ${NO_LIMIT}`})`],
   ];
   if (info.ratePeriodStart > 0) {
     // A server may send a number no date can hold: show it as it came.
@@ -92,7 +145,8 @@ export function keyDetails(info: FlowControlInfo): string {
 }
 
 export function globalDetails(global: GlobalParallelism): string {
-  return `parallelism  ${usage(global.parallelismCount, global.parallelismMax)} (running/max, all keys)\n`;
+  const legend = global.parallelismMax > 0 ? "" : `; ${NO_LIMIT}`;
+  return `parallelism  ${usage(global.parallelismCount, global.parallelismMax)} (running/max, all keys${legend})\n`;
 }
 
 /** Stable, indented JSON with a final newline. */

@@ -1,4 +1,4 @@
-import { periodSeconds } from "@qstash-flow/flow-control";
+import { MAX_TIMER_MS, periodSeconds, ValidationError } from "@qstash-flow/flow-control";
 import { InvalidArgumentError } from "commander";
 
 /** A strictly written positive whole number: `"3"`, not `"3.0"`, `"3x"`, `"0x3"` or `" 3"`. */
@@ -6,6 +6,15 @@ export function positiveInteger(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
     throw new InvalidArgumentError("expected a positive whole number.");
+  }
+  return number;
+}
+
+/** A whole number from 0: `--retries 0` sends once. */
+export function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) {
+    throw new InvalidArgumentError("expected a whole number from 0.");
   }
   return number;
 }
@@ -19,25 +28,38 @@ export function port(value: string): number {
   return number;
 }
 
-/** A period: seconds (`"30"`) or a duration (`"30s"`, `"5m"`, `"1h"`, `"1d"`), as seconds. */
+/** A period: seconds (`"30"`) or a duration (`"30s"`, `"5m"`, `"1h"`, `"1d"`), as seconds; at most one week. */
 export function period(value: string): number {
   try {
     // The wrapper's own rule, so the CLI and the library accept the same durations.
     return periodSeconds(/^\d+$/.test(value) ? Number(value) : value);
-  } catch {
-    throw new InvalidArgumentError('expected seconds or a duration such as "30s", "5m", "1h", "1d".');
+  } catch (error) {
+    // The wrapper's message names the rule broken, the one-week limit included.
+    if (error instanceof ValidationError) throw new InvalidArgumentError(`${error.message}.`);
+    throw error;
   }
 }
 
-/** The longest delay a timer takes (about 24.8 days). */
-const MAX_MS = 2_147_483_647;
+const TIMEOUT_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A timeout: seconds (`"10"`) or a duration (`"500ms"`, `"10s"`, `"2m"`, `"1h"`), as milliseconds. */
+export function timeout(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value);
+  const ms = match ? Number(match[1]) * (TIMEOUT_UNITS[match[2] ?? "s"] as number) : Number.NaN;
+  if (!(ms >= 1 && ms <= MAX_TIMER_MS)) {
+    throw new InvalidArgumentError(
+      `expected seconds or a duration such as "500ms", "10s", "2m", from 1ms to ${MAX_TIMER_MS}ms (about 24 days).`,
+    );
+  }
+  return ms;
+}
 
 /** At least `min` milliseconds, and no more than a timer can wait. */
 export function milliseconds(min: number): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!/^\d+$/.test(value) || number < min || number > MAX_MS) {
-      throw new InvalidArgumentError(`expected a whole number of milliseconds, from ${min} to ${MAX_MS}.`);
+    if (!/^\d+$/.test(value) || number < min || number > MAX_TIMER_MS) {
+      throw new InvalidArgumentError(`expected a whole number of milliseconds, from ${min} to ${MAX_TIMER_MS}.`);
     }
     return number;
   };
