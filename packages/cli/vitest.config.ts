@@ -1,3 +1,4 @@
 import { packageTests } from "../../vitest.shared.ts";
 
-export default packageTests("cli", { testTimeout: 30_000 });
+// A hang guard far above any real duration: tests wait for events, never for the clock.
+export default packageTests("cli", { testTimeout: 300_000 });

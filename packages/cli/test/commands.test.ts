@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, runCli } from "./support/cli.js";
+import { type CliResult, runInProcess } from "./support/cli.js";
 import { eventually, type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;
 const outputs: CliResult[] = [];
 
-/** The CLI against the dev server, token and URL from the environment. */
+/** The CLI (in-process) against the dev server, token and URL from the environment. */
 async function cli(...args: string[]): Promise<CliResult> {
-  const result = await runCli(args, { QSTASH_TOKEN: TOKEN, QSTASH_URL: qstash.url });
+  const result = await runInProcess(args, { QSTASH_TOKEN: TOKEN, QSTASH_URL: qstash.url });
   outputs.push(result);
   return result;
 }

@@ -1,6 +1,6 @@
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, runCli } from "./support/cli.js";
+import { type CliResult, runCli, runInProcess } from "./support/cli.js";
 import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;
@@ -10,7 +10,14 @@ let echo: LoopbackServer;
 let quiet: LoopbackServer;
 const outputs: CliResult[] = [];
 
+/** The CLI in-process; `bin` runs the built bin instead, where the process boundary is under test. */
 async function cli(args: string[], env: Record<string, string> = { QSTASH_TOKEN: TOKEN }): Promise<CliResult> {
+  const result = await runInProcess(args, { QSTASH_URL: qstash.url, ...env });
+  outputs.push(result);
+  return result;
+}
+
+async function bin(args: string[], env: Record<string, string>): Promise<CliResult> {
   const result = await runCli(args, { QSTASH_URL: qstash.url, ...env });
   outputs.push(result);
   return result;
@@ -37,6 +44,12 @@ afterAll(async () => {
 });
 
 describe.concurrent("exit 1: the API or the network failed", () => {
+  it("from the bin too, with the message on stderr", async () => {
+    const result = await bin(["get", "no-such-key"], { QSTASH_TOKEN: TOKEN });
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toContain('QStash get for key "no-such-key" failed: 404');
+  });
+
   it("names the operation and the key when the key does not exist", async () => {
     const result = await cli(["get", "no-such-key"]);
     expect(result).toMatchObject({ code: 1, stdout: "" });
@@ -94,7 +107,7 @@ describe.concurrent("exit 2 from the bin: usage errors, with help, nothing sent"
   ];
 
   it.each(cases)("for %s", async (_, args, message) => {
-    const result = await cli(args, { QSTASH_TOKEN: TOKEN, QSTASH_URL: quiet.url });
+    const result = await bin(args, { QSTASH_TOKEN: TOKEN, QSTASH_URL: quiet.url });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
@@ -103,7 +116,7 @@ describe.concurrent("exit 2 from the bin: usage errors, with help, nothing sent"
   });
 
   it("for a missing token", async () => {
-    const result = await cli(["list"], { QSTASH_URL: quiet.url });
+    const result = await bin(["list"], { QSTASH_URL: quiet.url });
     expect(result).toMatchObject({ code: 2, stdout: "" });
     expect(result.stderr).toContain("no QStash token: pass --token or set QSTASH_TOKEN");
     expect(quiet.requests).toEqual([]);

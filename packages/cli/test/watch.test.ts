@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli, startCli } from "./support/cli.js";
+import { BIN, runInProcess as runCli, startCli } from "./support/cli.js";
 import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 import { HAS_TMUX, startTerminal } from "./support/tmux.js";
 

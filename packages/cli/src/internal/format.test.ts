@@ -36,6 +36,30 @@ describe("format", () => {
     expect(keysTable([info({ flowControlKey: "evil\u001b[31m" })])).not.toContain("\u001b");
   });
 
+  it("escapes format, bidi, separator and non-ASCII space characters, and lone surrogates", () => {
+    expect(printable("a\u202Eb\u2066c\u200Bd\u2028e\u2029f\u00ADg\uFEFFh")).toBe(
+      "a\\u202eb\\u2066c\\u200bd\\u2028e\\u2029f\\u00adg\\ufeffh",
+    );
+    expect(printable("x\u3000y\u00A0z w")).toBe("x\\u3000y\\u00a0z w");
+    expect(printable("\u{E0001}\uD800")).toBe("\\u{e0001}\\ud800");
+    // Visible text stays as it is, emoji and other scripts included.
+    expect(printable("日本 😀 عربي é")).toBe("日本 😀 عربي é");
+  });
+
+  it("clips the widest cells to a width, by terminal columns, never below the header", () => {
+    const rows = table(
+      ["KEY", "N"],
+      [
+        ["日本語のとても長いキー", "1"],
+        ["short", "22"],
+      ],
+      16,
+    ).split("\n");
+    expect(rows).toEqual(["KEY           N", "日本語のと…   1", "short         22", ""]);
+    // Too narrow for the headers: the headers stay whole.
+    expect(table(["KEY", "STATE"], [["abcdef", "active"]], 4)).toBe("KEY  STATE\nab…  acti…\n");
+  });
+
   it("aligns columns to the widest cell and does not pad the last one", () => {
     expect(table(["A", "BB"], [["xxx", "y"]])).toBe("A    BB\nxxx  y\n");
   });

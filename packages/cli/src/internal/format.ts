@@ -69,8 +69,11 @@ function clip(cell: string, width: number): string {
 function fit(widths: number[], minimums: number[], max: number): void {
   let total = widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1);
   while (total > max) {
-    const widest = widths.reduce((best, width, i) => (width > (widths[best] as number) ? i : best), 0);
-    if ((widths[widest] as number) <= (minimums[widest] as number)) return;
+    let widest = -1;
+    widths.forEach((width, i) => {
+      if (width > (minimums[i] as number) && (widest === -1 || width > (widths[widest] as number))) widest = i;
+    });
+    if (widest === -1) return;
     widths[widest] = (widths[widest] as number) - 1;
     total--;
   }

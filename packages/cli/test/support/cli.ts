@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { run } from "../../src/run.js";
 
 /** The built bin: the tests run exactly what users install. */
 export const BIN = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -8,6 +9,35 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** Far above any real run, even on a loaded machine: only a hang reaches it. */
+export const HANG_GUARD_MS = 120_000;
+
+/** What the CLI's stdout looks like: a pipe by default, or a terminal of some width. */
+export interface Terminal {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/**
+ * Runs the CLI in this process through `run()`, with only `env` as its environment: the
+ * same code the bin runs, without a process start per call. Use `runCli` only where the
+ * process itself is under test (exit codes, signals, pipes).
+ */
+export async function runInProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  stdoutShape: Terminal = {},
+): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: { ...stdoutShape, write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
+  return { code, stdout, stderr };
 }
 
 /**
@@ -19,7 +49,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
+      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: HANG_GUARD_MS },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
@@ -48,7 +78,7 @@ export function startCli(args: string[], env: Record<string, string> = {}) {
     exited,
     output: () => ({ stdout, stderr }),
     /** Resolves with stdout once it matches `pattern`. */
-    async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    async waitFor(pattern: RegExp, timeoutMs = HANG_GUARD_MS): Promise<RegExpMatchArray> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const match = stdout.match(pattern);

@@ -51,7 +51,8 @@ export async function startLocalQStash(): Promise<LocalQStash> {
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   what: string,
-  timeoutMs = 10_000,
+  // A hang guard, not a speed requirement: deliveries on a loaded machine may take seconds.
+  timeoutMs = 120_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -54,7 +54,7 @@ export async function startTerminal(command: string[], env: Record<string, strin
   return {
     capture,
     /** The screen, once `predicate` holds for it. */
-    async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 120_000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       let screen = "";
       while (Date.now() < deadline) {
@@ -66,7 +66,7 @@ export async function startTerminal(command: string[], env: Record<string, strin
     },
     sendKeys: (...keys: string[]) => tmux(socket, ["send-keys", "-t", target, ...keys]),
     /** The command's exit status once it has exited; rejects if a signal killed it. */
-    async exitStatus(timeoutMs = 10_000): Promise<number> {
+    async exitStatus(timeoutMs = 120_000): Promise<number> {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const recorded = await readFile(statusFile, "utf8").catch(() => "");
