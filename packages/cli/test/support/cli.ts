@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { run } from "../../src/run.js";
 
 /** The built bin: the tests run exactly what users install. */
-export const BIN = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../bin/qstash-flow.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;
