@@ -6,15 +6,16 @@ import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
 import { ENV_RETRIES, ENV_TIMEOUT, timeoutText } from "./internal/connection.js";
 import type { Context } from "./internal/context.js";
+import { USAGE_LEGEND } from "./internal/format.js";
 import { VERSION } from "./internal/version.js";
 
 const FOOTER = `
-Every API command takes --token, --url or --region, --timeout, --retries, and --json
-for scripts. Flags win over the environment: QSTASH_TOKEN and QSTASH_URL, or, when
-QSTASH_REGION is EU_CENTRAL_1 or US_EAST_1, <REGION>_QSTASH_TOKEN and <REGION>_QSTASH_URL
-(as in the official SDK); ${ENV_TIMEOUT} and ${ENV_RETRIES} (defaults ${timeoutText(DEFAULT_TIMEOUT)} and ${DEFAULT_MAX_RETRIES}).
-In "2/5" the first number is running (parallelism) or started this period (rate), the
-second the limit; "-" means no limit is set.
+Every API command takes --token, --url or --region, --timeout, --retries and
+--json. Flags win over the environment: QSTASH_TOKEN and QSTASH_URL, or, when
+QSTASH_REGION is EU_CENTRAL_1 or US_EAST_1, <REGION>_QSTASH_TOKEN and
+<REGION>_QSTASH_URL (as in the official SDK); ${ENV_TIMEOUT} and
+${ENV_RETRIES} (defaults ${timeoutText(DEFAULT_TIMEOUT)} and ${DEFAULT_MAX_RETRIES}).
+${USAGE_LEGEND}
 Under --json, a failure is one JSON object on stderr:
   {"error": {"name", "message", "status", "operation", "key"}}
 Exit codes: 0 success, 1 API or network error, 2 usage error, 130 interrupted.`;

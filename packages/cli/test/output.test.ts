@@ -93,7 +93,11 @@ describe('"-" for no limit', () => {
     const get = (await cli(["get", "unlimited"], qstash.url)).stdout;
     expect(get).toMatch(/^parallelism\s+\d+\/- \(running\/max; "-" means no limit is set\)$/m);
     expect(get).toMatch(/^rate\s+\d+\/5 per 1m \(started\/max\)$/m);
-    expect((await runInProcess(["--help"])).stdout).toContain('"-" means no limit is set');
+    for (const args of [["--help"], ["list", "--help"], ["get", "--help"], ["global", "--help"]]) {
+      expect((await runInProcess(args)).stdout.replace(/\s+/g, " ")).toContain(
+        'In "2/5" the first number is running (parallelism) or started this period (rate), the second the limit; "-" means no limit is set.',
+      );
+    }
   });
 });
 

@@ -1,11 +1,16 @@
 import type { Command } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
-import { globalDetails, json, keyDetails, keysTable } from "../internal/format.js";
+import { globalDetails, json, keyDetails, keysTable, USAGE_LEGEND } from "../internal/format.js";
 
 /** `list`, `get` and `global`: read-only views of the flow-control state. */
 export function addReadCommands(program: Command, { io }: Context): void {
-  withConnection(program.command("list").description("list every flow-control key with its state and limits")).action(
+  withConnection(
+    program
+      .command("list")
+      .description("list every flow-control key with its state and limits")
+      .addHelpText("after", `\n${USAGE_LEGEND}`),
+  ).action(
     guarded(async function (this: Command) {
       const options = this.opts<ConnectionOptions>();
       const keys = await flowControlFrom(options, io).list(callOptions(io));
@@ -19,7 +24,8 @@ export function addReadCommands(program: Command, { io }: Context): void {
     program
       .command("get")
       .description("show one key: state, waitlist, parallelism and rate")
-      .argument("<key>", "the flow-control key"),
+      .argument("<key>", "the flow-control key")
+      .addHelpText("after", `\n${USAGE_LEGEND}`),
   ).action(
     guarded(async function (this: Command, key: string) {
       const options = this.opts<ConnectionOptions>();
@@ -29,7 +35,10 @@ export function addReadCommands(program: Command, { io }: Context): void {
   );
 
   withConnection(
-    program.command("global").description("show the account-wide parallelism limit and how much of it is in use"),
+    program
+      .command("global")
+      .description("show the account-wide parallelism limit and how much of it is in use")
+      .addHelpText("after", `\n${USAGE_LEGEND}`),
   ).action(
     guarded(async function (this: Command) {
       const options = this.opts<ConnectionOptions>();

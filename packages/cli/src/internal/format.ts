@@ -36,6 +36,10 @@ function usage(count: number, max: number): string {
 /** What `-` means, said wherever it is shown. */
 export const NO_LIMIT = '"-" means no limit is set';
 
+/** For `--help`: how to read `2/5` and `0/-`. */
+export const USAGE_LEGEND = `In "2/5" the first number is running (parallelism) or started this period
+(rate), the second the limit; ${NO_LIMIT}.`;
+
 export function parallelismText(info: FlowControlInfo): string {
   return `${usage(info.parallelismCount, info.parallelismMax)}${info.isPinnedParallelism ? " pinned" : ""}`;
 }
