@@ -64,11 +64,19 @@ describe("credentialsFromEnv", () => {
       baseUrlFrom: "US_EAST_1_QSTASH_URL",
     });
     expect(credentialsFromEnv(env, { region: "eu-central-1" })).toMatchObject({
-      token: "us-token",
+      token: "plain-token",
+      tokenFrom: "QSTASH_TOKEN",
       baseUrl: undefined,
       region: "eu-central-1",
       baseUrlFrom: "options",
     });
+    // An explicit region takes its own token, whatever QSTASH_REGION says, and warns of nothing.
+    expect(credentialsFromEnv({ ...env, ...EU }, { region: "eu-central-1" })).toMatchObject({
+      token: "eu-token",
+      tokenFrom: "EU_CENTRAL_1_QSTASH_TOKEN",
+      warning: undefined,
+    });
+    expect(credentialsFromEnv({ ...PLAIN, QSTASH_REGION: "mars" }, { region: "us-east-1" }).warning).toBeUndefined();
     expect(credentialsFromEnv({ QSTASH_REGION: "nowhere" }, { token: "t", baseUrl: "http://x.test" })).toEqual({
       token: "t",
       baseUrl: "http://x.test",

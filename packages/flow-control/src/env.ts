@@ -49,7 +49,8 @@ export function envRegion(value: string): EnvRegion | undefined {
  * then, when `QSTASH_REGION` names a region, `<REGION>_QSTASH_URL` and
  * `<REGION>_QSTASH_TOKEN` (used as a pair, both or neither); then `QSTASH_URL` and
  * `QSTASH_TOKEN`. Where the region's pair is incomplete it falls back to the plain
- * variables, as the SDK does, and says so in `warning`.
+ * variables, as the SDK does, and says so in `warning`. An explicit `region` takes the
+ * place of `QSTASH_REGION` for the token: `<REGION>_QSTASH_TOKEN` if set, else `QSTASH_TOKEN`.
  */
 export function credentialsFromEnv(env: Env, explicit: ExplicitCredentials = {}): Credentials {
   const urlGiven = explicit.baseUrl !== undefined || explicit.region !== undefined;
@@ -66,7 +67,11 @@ export function credentialsFromEnv(env: Env, explicit: ExplicitCredentials = {})
 
   let prefix = "";
   const raw = read(env, "QSTASH_REGION");
-  if (raw !== undefined) {
+  if (explicit.region !== undefined) {
+    // A region given in code picks its own token, where there is one: each region has its own.
+    const region = envRegion(explicit.region);
+    if (region && read(env, `${region}_QSTASH_TOKEN`)) prefix = `${region}_`;
+  } else if (raw !== undefined) {
     const region = envRegion(raw);
     const missing = region ? [`${region}_QSTASH_URL`, `${region}_QSTASH_TOKEN`].filter((n) => !read(env, n)) : [];
     if (!region) {

@@ -64,7 +64,7 @@ export function addWriteCommands(program: Command, context: Context): void {
       .argument("<key>", "the flow-control key")
       .option("--parallelism <n>", "messages delivered at once", once(positiveInteger))
       .option("--rate <n>", "messages started per period", once(positiveInteger))
-      .option("--period <duration>", 'the rate period: seconds or "30s", "5m", "1h", "1d"', once(period)),
+      .option("--period <duration>", 'the rate period: seconds or "30s", "5m", "1h", "1d"; at most 7d', once(period)),
   ).action(
     guarded(async function (this: Command, key: string) {
       const options = this.opts<PinFlags>();
