@@ -23,6 +23,7 @@ export {
   withContext,
 } from "./errors.js";
 export { assertValidKey, encodeKey, keyProblem } from "./key.js";
+export { MAX_TIMER_MS } from "./internal/deadline.js";
 export type { FetchLike } from "./internal/transport.js";
 export {
   createQStashTransport,
@@ -36,5 +37,6 @@ export {
   type RequestParams,
   type RequestPolicy,
   resolveBaseUrl,
+  tokenProblem,
 } from "./transport.js";
 export type { paths, components } from "@qstash-flow/types";

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Message } from "./key-state.js";
+import { signDelivery } from "./signature.js";
 
 export type DeliveryOutcome = { status: number } | { error: string };
 
@@ -29,11 +30,14 @@ export function deliveryHeaders(incoming: IncomingMessage["headers"], messageId:
 }
 
 /**
- * POSTs a message to its destination once. Done when the response has ended, whatever
- * its status; redirects are not followed (a redirect could leave the allowed hosts).
- * Each delivery has its own connection, so closing the server leaves no pooled socket.
+ * POSTs a message to its destination once, signed with `signingKey` at the time it is
+ * sent (a message that waited long still arrives with a fresh signature). Done when the
+ * response has ended, whatever its status; redirects are not followed (a redirect could
+ * leave the allowed hosts). Each delivery has its own connection, so closing the server
+ * leaves no pooled socket.
  */
-export function deliver(message: Message, timeout: number): Delivery {
+export function deliver(message: Message, options: { timeout: number; signingKey: string }): Delivery {
+  const { timeout, signingKey } = options;
   let settle: (outcome: DeliveryOutcome) => void = () => {};
   const done = new Promise<DeliveryOutcome>((resolve) => {
     settle = resolve;
@@ -43,7 +47,11 @@ export function deliver(message: Message, timeout: number): Delivery {
   const req = send(message.destination, {
     method: "POST",
     agent: false,
-    headers: { ...message.headers, "content-length": String(message.body.length) },
+    headers: {
+      ...message.headers,
+      "content-length": String(message.body.length),
+      "upstash-signature": signDelivery(signingKey, message.destination.href, message.body),
+    },
   });
   const finish = (outcome: DeliveryOutcome) => {
     if (finished) return;
