@@ -3,9 +3,9 @@ import { parseArgs } from "node:util";
 import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
 import { DEFAULT_PORT } from "./defaults.js";
-import { isLoopbackHost } from "./internal/destination.js";
+import { banner, exposure } from "./internal/banner.js";
 import type { DevServerOptions } from "./options.js";
-import { type DevServer, startDevServer } from "./server.js";
+import { startDevServer } from "./server.js";
 
 const HELP = `Usage: qstash-flow-dev-server [options]
 
@@ -75,29 +75,6 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
   return { server: server as DevServerOptions, quiet: values.quiet === true, verbose: values.verbose === true };
 }
 
-/** What to paste into an app's environment: the four variables the official SDK reads. */
-function banner(server: DevServer): string {
-  return (
-    `QStash flow-control dev server listening on ${server.url}\n\n` +
-    `  QSTASH_URL=${server.url}\n` +
-    `  QSTASH_TOKEN=${server.token}\n` +
-    `  QSTASH_CURRENT_SIGNING_KEY=${server.currentSigningKey}\n` +
-    `  QSTASH_NEXT_SIGNING_KEY=${server.nextSigningKey}\n\n` +
-    "Deliveries go to loopback destinations only, unless --allow-destination lists the host. Ctrl-C stops.\n"
-  );
-}
-
-/** Said on stderr whenever the server listens beyond loopback. */
-function exposure(server: DevServer, allowed: readonly string[] = []): string {
-  const hosts = allowed.map((host) => (host.trim() === "*" ? "any host" : host));
-  const destinations = hosts.length > 0 ? ` and to ${hosts.join(", ")}` : "";
-  return (
-    `warning: listening on ${server.host}, beyond this machine. Anyone on the network who has the token can ` +
-    "publish, pause, pin and read every flow-control key, and make this server send POST requests to any port " +
-    `of this machine (127.0.0.1, ::1, localhost)${destinations}. Use --host 127.0.0.1 unless you need this.\n`
-  );
-}
-
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof options>;
   try {
@@ -130,7 +107,8 @@ async function main(): Promise<number> {
     return 2;
   }
   process.stdout.write(banner(server));
-  if (!isLoopbackHost(server.host)) process.stderr.write(exposure(server, parsed.server.allowedDestinations));
+  const warning = exposure(server, parsed.server.allowedDestinations);
+  if (warning) process.stderr.write(warning);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
