@@ -1,11 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { DevServerOptionsError } from "./errors.ts";
-import {
-  DEFAULT_CURRENT_SIGNING_KEY,
-  DEFAULT_DEV_TOKEN,
-  DEFAULT_NEXT_SIGNING_KEY,
-  DEFAULT_PORT,
-} from "./defaults.ts";
+import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_DEV_TOKEN, DEFAULT_NEXT_SIGNING_KEY, DEFAULT_PORT } from "./defaults.ts";
 import { type DevServerOptions, resolveOptions } from "./options.ts";
 
 describe("resolveOptions", () => {

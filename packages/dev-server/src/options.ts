@@ -1,10 +1,5 @@
 import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch";
-import {
-  DEFAULT_CURRENT_SIGNING_KEY,
-  DEFAULT_DEV_TOKEN,
-  DEFAULT_NEXT_SIGNING_KEY,
-  DEFAULT_PORT,
-} from "./defaults.js";
+import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_DEV_TOKEN, DEFAULT_NEXT_SIGNING_KEY, DEFAULT_PORT } from "./defaults.js";
 import { DevServerOptionsError } from "./errors.js";
 import type { DevServerEvent } from "./events.js";
 import { type HostRule, isLoopbackHost, parseHostRule } from "./internal/destination.js";

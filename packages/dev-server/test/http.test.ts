@@ -285,7 +285,9 @@ describe("501: QStash routes the dev server does not serve", () => {
     const expected = `${method} ${path} is not served by the local QStash dev server`;
     const response = await call(method, path);
     await expectError(response, 501, expected);
-    expect(await (await call(method, `${path}?qstash_token=secret-in-query`, "none")).json()).toEqual({ error: expected });
+    expect(await (await call(method, `${path}?qstash_token=secret-in-query`, "none")).json()).toEqual({
+      error: expected,
+    });
   });
 
   test("a 501 never touches flow-control state", async () => {

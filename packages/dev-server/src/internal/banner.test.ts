@@ -33,11 +33,14 @@ describe("exposure", () => {
     expect(exposure(server(host))).toBeUndefined();
   });
 
-  test.each(["0.0.0.0", "::", "192.168.0.10", "my-laptop.local"])("beyond loopback (%s) it says what is exposed", (host) => {
-    const warning = exposure(server(host), ["api.test", "*"]);
-    expect(warning).toMatch(/^warning: listening on .+, beyond this machine/);
-    expect(warning).toContain("any port of this machine");
-    expect(warning).toContain("publish, pause, pin and read every flow-control key");
-    expect(warning).toContain("and to api.test, any host");
-  });
+  test.each(["0.0.0.0", "::", "192.168.0.10", "my-laptop.local"])(
+    "beyond loopback (%s) it says what is exposed",
+    (host) => {
+      const warning = exposure(server(host), ["api.test", "*"]);
+      expect(warning).toMatch(/^warning: listening on .+, beyond this machine/);
+      expect(warning).toContain("any port of this machine");
+      expect(warning).toContain("publish, pause, pin and read every flow-control key");
+      expect(warning).toContain("and to api.test, any host");
+    },
+  );
 });
