@@ -1,5 +1,5 @@
 import type { DevServerEvent } from "../events.js";
-import { type Delivery, deliver } from "./delivery.js";
+import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
 import { FlowKey, type Message } from "./key-state.js";
 import { type LongTimer, setLongTimeout } from "./timer.js";
@@ -35,6 +35,7 @@ export class Scheduler {
   readonly #direct: Message[] = [];
   readonly #timers = new Map<FlowKey, { timer: LongTimer; at: number }>();
   readonly #deliveries = new Set<Delivery>();
+  readonly #agents = createAgents();
   #inFlight = 0;
   #waiting = 0;
   #closed = false;
@@ -141,6 +142,7 @@ export class Scheduler {
     const delivery = deliver(message, {
       timeout: this.#options.deliveryTimeout,
       signingKey: this.#options.currentSigningKey,
+      agents: this.#agents,
     });
     this.#deliveries.add(delivery);
     const about = { messageId: message.id, destination: message.destination.href, flowControlKey: message.key };
@@ -178,5 +180,7 @@ export class Scheduler {
     const pending = [...this.#deliveries];
     for (const delivery of pending) delivery.abort("the dev server closed");
     await Promise.all(pending.map((delivery) => delivery.done));
+    // Kept-alive connections to destinations go too, so nothing outlives close().
+    for (const agent of Object.values(this.#agents)) agent.destroy();
   }
 }
