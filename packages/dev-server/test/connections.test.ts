@@ -72,7 +72,9 @@ test("a reused connection the destination resets is replaced once by a new one: 
   const sink = await destination({ resetReused: true });
   try {
     const first = await publishOk(server, sink.url, { body: "first" });
-    await eventually(() => expect(events).toContainEqual(expect.objectContaining({ type: "delivered", messageId: first })));
+    await eventually(() =>
+      expect(events).toContainEqual(expect.objectContaining({ type: "delivered", messageId: first })),
+    );
     const second = await publishOk(server, sink.url, { body: "second" });
     await eventually(() =>
       expect(events).toContainEqual(expect.objectContaining({ type: "delivered", messageId: second, status: 200 })),
