@@ -139,7 +139,7 @@ function devServerSection({ throughput, memory }) {
         "times from the first publish until the sink has received the last one. The ratio is the median over rounds " +
         "of the dev server's deliveries/s divided by the forwarder's with the same limits in the same round, with a " +
         "confidence interval of at least 95 %. Server CPU per delivery is the child process's CPU time (user + system) " +
-        "per message, publish included, median over rounds; it moves far less with load from elsewhere.",
+        "per message, publish included, median over rounds; it moves less with load from elsewhere.",
       "",
       table(
         [

@@ -44,7 +44,8 @@ export function createAgents(): Agents {
  * sent (a message that waited long still arrives with a fresh signature). Done when the
  * response has ended, whatever its status; redirects are not followed (a redirect could
  * leave the allowed hosts). Connections are kept alive between deliveries (a new one per
- * delivery cost a third of the throughput); destroying the agents closes them.
+ * delivery costs a connection setup at both ends every time); destroying the agents
+ * closes them.
  */
 export function deliver(message: Message, options: { timeout: number; signingKey: string; agents: Agents }): Delivery {
   const { timeout, signingKey, agents } = options;
