@@ -6,6 +6,9 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** Round-by-round ratios of two contestants measured in the same rounds (runs). */
+export const paired = (a, b) => a.map((value, i) => value / b[i]);
+
 /** 12345.6 -> "12,346". */
 export const whole = (value) => Math.round(value).toLocaleString("en-US");
 

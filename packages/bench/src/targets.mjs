@@ -2,28 +2,30 @@
 // exact. Timings are not: they carry a confidence interval for the median over rounds
 // (runs), and a target is met or missed only when all of that interval is on one side of
 // the line; otherwise the run cannot tell (`met: null`).
-import { median, medianInterval, verdict } from "./stats.mjs";
+import { median, medianInterval, paired, verdict, whole } from "./stats.mjs";
 
 /** 4 kB = 4,000 bytes, the way size-limit reads "4 kB". */
 export const BUNDLE_TARGET_GZIP = 4000;
 export const THROUGHPUT_TARGET_RATIO = 0.9;
+/** The dev server's publish -> delivery rate without limits, as a share of a minimal forwarder's. */
+export const DEVSERVER_THROUGHPUT_TARGET_RATIO = 0.7;
+/** Bytes a message waiting at the dev server may cost beyond its body. */
+export const DEVSERVER_MEMORY_TARGET_BYTES = 1024;
 
 const pct = (ratio) => `${Math.round(ratio * 100)} %`;
 const range = (interval) =>
   interval
     ? `95 % interval ${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)} %`
     : "too few rounds for an interval";
-/** Round-by-round ratios of two contestants measured in the same rounds (runs). */
-const paired = (a, b) => a.map((value, i) => value / b[i]);
 
 const cpuShare = (row, base) => (base?.cpuMicros ? `${Math.round((row.cpuMicros / base.cpuMicros) * 100)} %` : "?");
 const cpuMs = (row) => (row.cpu === undefined ? "?" : `${row.cpu.toFixed(0)} ms`);
 
 /**
- * @param {{ bundles?: any[], throughput?: any[], coldStart?: any[] }} results
+ * @param {{ bundles?: any[], throughput?: any[], coldStart?: any[], devServer?: { throughput?: any, memory?: any } }} results
  * @returns {{ target: string, measured: string, met: boolean | null }[]}
  */
-export function evaluateTargets({ bundles, throughput, coldStart }) {
+export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
   const rows = [];
   if (bundles) {
     const byId = Object.fromEntries(bundles.map((b) => [b.id, b]));
@@ -77,6 +79,35 @@ export function evaluateTargets({ bundles, throughput, coldStart }) {
         met: verdict(interval, 1, false),
       });
     }
+  }
+  rows.push(...devServerTargets(devServer ?? {}));
+  return rows;
+}
+
+/** The dev server's two targets: deliveries/s against the forwarder in the same rounds, and memory per waiting message. */
+function devServerTargets({ throughput, memory }) {
+  const rows = [];
+  const byId = Object.fromEntries((throughput?.results ?? []).map((r) => [r.id, r]));
+  const { dev, forwarder } = byId;
+  if (dev && forwarder) {
+    const ratios = paired(dev.rounds, forwarder.rounds);
+    const interval = medianInterval(ratios);
+    rows.push({
+      target: `dev server: publish -> delivery without limits at least ${pct(DEVSERVER_THROUGHPUT_TARGET_RATIO)} of a minimal forwarder's deliveries/s`,
+      measured: `${pct(median(ratios))} of the forwarder's deliveries/s in the same round (${range(interval)}); server CPU per delivery ${whole(median(dev.cpuMicros))} vs ${whole(median(forwarder.cpuMicros))} µs`,
+      met: verdict(interval, DEVSERVER_THROUGHPUT_TARGET_RATIO),
+    });
+  }
+  if (memory) {
+    const interval = medianInterval(memory.samples);
+    const spread = interval
+      ? `95 % interval ${whole(interval.low)}-${whole(interval.high)} B`
+      : "too few blocks for an interval";
+    rows.push({
+      target: `dev server: under ${whole(DEVSERVER_MEMORY_TARGET_BYTES)} B per waiting message beyond its body (${whole(memory.messages)} held by a paused key)`,
+      measured: `${whole(memory.perMessage)} B beyond the ${memory.bodyBytes} B body; per block of ${whole(memory.messages / memory.blocks)} messages, median ${whole(median(memory.samples))} B (${spread})`,
+      met: verdict(interval, DEVSERVER_MEMORY_TARGET_BYTES, false),
+    });
   }
   return rows;
 }

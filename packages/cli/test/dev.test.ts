@@ -1,4 +1,10 @@
 import { createServer } from "node:net";
+import {
+  DEFAULT_CURRENT_SIGNING_KEY,
+  DEFAULT_DEV_TOKEN,
+  DEFAULT_NEXT_SIGNING_KEY,
+  DEFAULT_PORT,
+} from "@qstash-flow/dev-server";
 import { startLoopbackServer } from "@qstash-flow/test-utils";
 import { describe, expect, it } from "vitest";
 import { runCli, startCli } from "./support/cli.js";
@@ -11,8 +17,14 @@ describe("dev", () => {
     const dev = startCli(["dev", "--port", "0", "--json"]);
     try {
       const [line] = await dev.waitFor(/^.*\n/);
-      const { url, token } = JSON.parse(line) as { url: string; token: string };
+      const { url, token, ...keys } = JSON.parse(line) as { url: string; token: string };
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // Upstream's documented local credentials, the dev server's defaults.
+      expect(token).toBe(DEFAULT_DEV_TOKEN);
+      expect(keys).toEqual({
+        currentSigningKey: DEFAULT_CURRENT_SIGNING_KEY,
+        nextSigningKey: DEFAULT_NEXT_SIGNING_KEY,
+      });
       const env = { QSTASH_URL: url, QSTASH_TOKEN: token };
 
       expect((await runCli(["pause", "dev-key"], env)).code).toBe(0);
@@ -44,10 +56,18 @@ describe("dev", () => {
     const [, url] = await dev.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
     const { stdout } = dev.output();
     expect(stdout).toMatch(/^token: \S+$/m);
-    expect(stdout).toContain(`export QSTASH_URL=${url} QSTASH_TOKEN=`);
+    expect(stdout).toContain(`export QSTASH_URL=${url} QSTASH_TOKEN=${DEFAULT_DEV_TOKEN}\n`);
+    expect(stdout).toContain(
+      `export QSTASH_CURRENT_SIGNING_KEY=${DEFAULT_CURRENT_SIGNING_KEY} QSTASH_NEXT_SIGNING_KEY=${DEFAULT_NEXT_SIGNING_KEY}\n`,
+    );
     dev.child.kill("SIGINT");
     expect(await dev.exited).toBe(0);
     expect(dev.output().stdout).toMatch(/dev server stopped\n$/);
+  });
+
+  it("--help shows the dev server's default port", async () => {
+    const result = await runCli(["dev", "--help"]);
+    expect(result.stdout).toMatch(new RegExp(`--port <n>.*\\(default: ${DEFAULT_PORT}\\)`));
   });
 
   it("exits 1 with a clear message when the port is taken", async () => {

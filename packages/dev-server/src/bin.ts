@@ -2,7 +2,9 @@
 import { parseArgs } from "node:util";
 import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
-import { DEFAULT_PORT, type DevServerOptions } from "./options.js";
+import { DEFAULT_PORT } from "./defaults.js";
+import { banner, exposure } from "./internal/banner.js";
+import type { DevServerOptions } from "./options.js";
 import { startDevServer } from "./server.js";
 
 const HELP = `Usage: qstash-flow-dev-server [options]
@@ -11,8 +13,12 @@ A local QStash flow-control server for development and tests.
 
 Options:
   -p, --port <n>                 port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-      --host <host>              interface to listen on (default 127.0.0.1)
-      --token <token>            token clients must send (default: the documented dev token)
+      --host <host>              interface to listen on (default 127.0.0.1); any other
+                                 needs --token
+      --token <token>            token clients must send (default: upstream's documented
+                                 local token, which is public)
+      --current-signing-key <k>  key deliveries are signed with (default: the documented one)
+      --next-signing-key <k>     next signing key for receivers (default: the documented one)
       --allow-destination <host> also deliver to this host (repeatable; "*.example.com", "*")
       --max-waiting <n>          waiting messages before publish answers 429 (default 10000)
       --max-keys <n>             keys before a new one is refused with 429 (default 10000)
@@ -38,6 +44,8 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
       port: { type: "string", short: "p" },
       host: { type: "string" },
       token: { type: "string" },
+      "current-signing-key": { type: "string" },
+      "next-signing-key": { type: "string" },
       "allow-destination": { type: "string", multiple: true },
       "max-waiting": { type: "string" },
       "max-keys": { type: "string" },
@@ -54,6 +62,8 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
     port: count("--port", values.port),
     host: values.host,
     token: values.token,
+    currentSigningKey: values["current-signing-key"],
+    nextSigningKey: values["next-signing-key"],
     allowedDestinations: values["allow-destination"],
     maxWaitingMessages: count("--max-waiting", values["max-waiting"]),
     maxKeys: count("--max-keys", values["max-keys"]),
@@ -96,12 +106,9 @@ async function main(): Promise<number> {
     process.stderr.write(`qstash-flow-dev-server: ${message}\n\n${HELP}`);
     return 2;
   }
-  process.stdout.write(
-    `QStash flow-control dev server listening on ${server.url}\n` +
-      `token: ${server.token}\n\n` +
-      `  QSTASH_URL=${server.url}\n  QSTASH_TOKEN=${server.token}\n\n` +
-      "Deliveries go to loopback destinations only, unless --allow-destination lists the host. Ctrl-C stops.\n",
-  );
+  process.stdout.write(banner(server));
+  const warning = exposure(server, parsed.server.allowedDestinations);
+  if (warning) process.stderr.write(warning);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -1,19 +1,26 @@
+import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch";
+import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_DEV_TOKEN, DEFAULT_NEXT_SIGNING_KEY, DEFAULT_PORT } from "./defaults.js";
 import { DevServerOptionsError } from "./errors.js";
 import type { DevServerEvent } from "./events.js";
-import { type HostRule, parseHostRule } from "./internal/destination.js";
-
-/** The token clients send when none is configured. It is not a secret: the server is for local use. */
-export const DEFAULT_DEV_TOKEN = "qstash-flow-dev-token";
-/** The port `startDevServer` and the bin listen on when none is given (the one QStash's own dev server uses). */
-export const DEFAULT_PORT = 8080;
+import { type HostRule, isLoopbackHost, parseHostRule } from "./internal/destination.js";
 
 export interface DevServerOptions {
-  /** TCP port; `0` picks a free one (use it in tests). Default 8080. */
+  /** TCP port; `0` picks a free one (use it in tests). Default 8080 (`DEFAULT_PORT`). */
   port?: number;
-  /** Interface to listen on. Default `127.0.0.1`. */
+  /**
+   * Interface to listen on. Default `127.0.0.1`. Anything but loopback exposes the server
+   * to the network, so it needs a `token` of your own (the default one is public).
+   */
   host?: string;
-  /** The token clients must send, as `Authorization: Bearer <token>` or `?qstash_token=`. Default `DEFAULT_DEV_TOKEN`. */
+  /**
+   * The token clients must send, as `Authorization: Bearer <token>` or `?qstash_token=`:
+   * visible ASCII, as clients can send. Default `DEFAULT_DEV_TOKEN`, upstream's documented local token.
+   */
   token?: string;
+  /** The key every delivery's `Upstash-Signature` is signed with. Default `DEFAULT_CURRENT_SIGNING_KEY`. */
+  currentSigningKey?: string;
+  /** The next signing key, reported for receivers to accept too. Default `DEFAULT_NEXT_SIGNING_KEY`. */
+  nextSigningKey?: string;
   /**
    * Hosts beyond loopback that messages may be delivered to: exact host names or IPs,
    * `*.example.com` for subdomains, or `*` for any host. Loopback (127.0.0.0/8, ::1,
@@ -38,6 +45,8 @@ export interface ResolvedOptions {
   port: number;
   host: string;
   token: string;
+  currentSigningKey: string;
+  nextSigningKey: string;
   allowed: HostRule[];
   maxWaitingMessages: number;
   maxKeys: number;
@@ -51,6 +60,8 @@ const KNOWN = [
   "port",
   "host",
   "token",
+  "currentSigningKey",
+  "nextSigningKey",
   "allowedDestinations",
   "maxWaitingMessages",
   "maxKeys",
@@ -64,6 +75,15 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new DevServerOptionsError(name, `must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A signing key ends up in environment lines and HMAC keys: visible ASCII, like a token. */
+function signingKey(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || tokenProblem(value)) {
+    throw new DevServerOptionsError(name, "must be a non-empty string of visible ASCII characters");
   }
   return value;
 }
@@ -84,9 +104,18 @@ export function resolveOptions(options: DevServerOptions | undefined): ResolvedO
     throw new DevServerOptionsError("host", "must be a non-empty string");
   }
   const token = raw.token ?? DEFAULT_DEV_TOKEN;
-  if (typeof token !== "string" || token === "" || /[\s\u0000-\u001f\u007f]/.test(token)) {
-    throw new DevServerOptionsError("token", "must be a non-empty string without spaces or control characters");
+  // Exactly the tokens a client can send: a server started with another could never be used.
+  const problem = typeof token === "string" ? tokenProblem(token) : "token must be a string";
+  if (problem) throw new DevServerOptionsError("token", problem.replace(/^token /, ""));
+  if (!isLoopbackHost(host) && (raw.token === undefined || token === DEFAULT_DEV_TOKEN)) {
+    throw new DevServerOptionsError(
+      "token",
+      `listening on ${host}, beyond loopback, needs a token of your own: the default token is public, and ` +
+        "whoever reaches the server could make it POST to any port of this machine",
+    );
   }
+  const currentSigningKey = signingKey("currentSigningKey", raw.currentSigningKey, DEFAULT_CURRENT_SIGNING_KEY);
+  const nextSigningKey = signingKey("nextSigningKey", raw.nextSigningKey, DEFAULT_NEXT_SIGNING_KEY);
   const list = raw.allowedDestinations ?? [];
   if (!Array.isArray(list)) {
     throw new DevServerOptionsError("allowedDestinations", "must be an array of host names");
@@ -102,13 +131,14 @@ export function resolveOptions(options: DevServerOptions | undefined): ResolvedO
   return {
     port: integer("port", raw.port, DEFAULT_PORT, 0, 65_535),
     host,
-    token,
+    token: token as string,
+    currentSigningKey,
+    nextSigningKey,
     allowed,
     maxWaitingMessages: integer("maxWaitingMessages", raw.maxWaitingMessages, 10_000, 1),
     maxKeys: integer("maxKeys", raw.maxKeys, 10_000, 1),
     maxBodyBytes: integer("maxBodyBytes", raw.maxBodyBytes, 1024 * 1024, 0),
-    // setTimeout cannot wait longer than 2^31-1 ms.
-    deliveryTimeout: integer("deliveryTimeout", raw.deliveryTimeout, 30_000, 1, 2 ** 31 - 1),
+    deliveryTimeout: integer("deliveryTimeout", raw.deliveryTimeout, 30_000, 1, MAX_TIMER_MS),
     globalParallelism: integer("globalParallelism", raw.globalParallelism, 0, 0),
     log: raw.log as ResolvedOptions["log"],
   };

@@ -10,8 +10,12 @@ import { type DevServerOptions, resolveOptions } from "./options.js";
 export interface DevServer {
   /** The base URL to give clients, e.g. `http://127.0.0.1:8080` (no trailing slash). */
   readonly url: string;
-  /** The token clients must send. */
+  /** The token clients must send (`QSTASH_TOKEN`). */
   readonly token: string;
+  /** The key every delivery's `Upstash-Signature` is signed with (`QSTASH_CURRENT_SIGNING_KEY`). */
+  readonly currentSigningKey: string;
+  /** The next signing key (`QSTASH_NEXT_SIGNING_KEY`); receivers accept signatures made with either. */
+  readonly nextSigningKey: string;
   readonly host: string;
   /** The port it listens on (the one picked when `port: 0`). */
   readonly port: number;
@@ -117,5 +121,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     })();
     return closing;
   };
-  return { url, token: resolved.token, host: resolved.host, port, close };
+  const { token, currentSigningKey, nextSigningKey, host } = resolved;
+  return { url, token, currentSigningKey, nextSigningKey, host, port, close };
 }

@@ -58,7 +58,12 @@ async function expectError(response: Response, status: number, message: string |
 }
 
 describe("auth", () => {
-  test("the default token is the documented one", () => {
+  test("the default credentials are upstream's documented local ones, on the server object", () => {
+    expect(server).toMatchObject({
+      token: "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=",
+      currentSigningKey: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
+      nextSigningKey: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
+    });
     expect(server.token).toBe(DEFAULT_DEV_TOKEN);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
@@ -137,6 +142,8 @@ describe("400: bad input is refused and changes nothing", () => {
     ["/v2/flowControl/k400/pin?rate=abc", /rate must be a positive integer/],
     ["/v2/flowControl/k400/pin?period=-1", /period must be a positive integer/],
     ["/v2/flowControl/k400/pin?rate=1.5", /rate must be a positive integer/],
+    ["/v2/flowControl/k400/pin?rate=1&period=604801", /period must be at most one week \(604800 s\), got 604801 s/],
+    ["/v2/flowControl/k400/pin?period=2592000", /period must be at most one week/],
     ["/v2/flowControl/k400/pin", /at least one of parallelism, rate, period/],
     ["/v2/flowControl/k400/pin?burst=2", /unknown query parameter "burst"/],
     ["/v2/flowControl/k400/pin?rate=1&rate=2", /given twice/],
@@ -165,6 +172,8 @@ describe("400: bad input is refused and changes nothing", () => {
     [{ key: "k", value: "parallelism=0" }, /positive integer/],
     [{ key: "k", value: "speed=2" }, /unknown part/],
     [{ key: "k", value: "period=1m" }, /parallelism and\/or rate/],
+    [{ key: "k", value: "rate=1, period=30d" }, /period must be at most one week \(604800 s\), got 2592000 s/],
+    [{ key: "k", value: "rate=1, period=604801" }, /period must be at most one week/],
     [{ value: "rate=1" }, /needs an Upstash-Flow-Control-Key/],
     [{ key: "..", value: "rate=1" }, /dot-segment/],
   ])("publish with flow-control headers %j", async (options, message) => {
@@ -256,6 +265,34 @@ describe("404 and 405", () => {
     const response = await call(method, path);
     expect(response.headers.get("allow")).toBe(allow);
     await expectError(response, 405, new RegExp(`takes ${allow}`));
+  });
+});
+
+describe("501: QStash routes the dev server does not serve", () => {
+  test.each([
+    ["GET", "/v2/messages/msg_123"],
+    ["DELETE", "/v2/messages"],
+    ["POST", "/v2/batch"],
+    ["POST", `/v2/enqueue/q/${encodeURIComponent("http://127.0.0.1:9/x")}`],
+    ["GET", "/v2/schedules"],
+    ["POST", "/v2/schedules/http://127.0.0.1:9/x"],
+    ["GET", "/v2/queues"],
+    ["GET", "/v2/dlq"],
+    ["GET", "/v2/topics"],
+    ["GET", "/v2/events"],
+    ["GET", "/v2/keys"],
+  ])("%s %s says so, with or without a token", async (method, path) => {
+    const expected = `${method} ${path} is not served by the local QStash dev server`;
+    const response = await call(method, path);
+    await expectError(response, 501, expected);
+    expect(await (await call(method, `${path}?qstash_token=secret-in-query`, "none")).json()).toEqual({
+      error: expected,
+    });
+  });
+
+  test("a 501 never touches flow-control state", async () => {
+    await call("POST", "/v2/queues/k501/pause");
+    expect((await flowControl(server).list()).map((info) => info.flowControlKey)).not.toContain("k501");
   });
 });
 

@@ -5,7 +5,13 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
-import { DEFAULT_DEV_TOKEN, type DevServerEvent, startDevServer } from "../src/index.ts";
+import {
+  DEFAULT_CURRENT_SIGNING_KEY,
+  DEFAULT_DEV_TOKEN,
+  DEFAULT_NEXT_SIGNING_KEY,
+  type DevServerEvent,
+  startDevServer,
+} from "../src/index.ts";
 import { eventually, flowControl, publishOk, startSink } from "./helpers.ts";
 
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
@@ -105,10 +111,14 @@ async function startBin(args: string[]) {
 }
 
 describe("the bin", () => {
-  test("prints its URL and token, serves, and exits 0 on SIGTERM", async () => {
+  test("prints the four environment lines, serves, and exits 0 on SIGTERM", async () => {
     const { child, output, url } = await startBin(["--port", "0", "--quiet"]);
     try {
-      expect(output.stdout()).toContain(`QSTASH_TOKEN=${DEFAULT_DEV_TOKEN}`);
+      expect(output.stdout()).toContain(`QSTASH_URL=${url}\n`);
+      expect(output.stdout()).toContain(`QSTASH_TOKEN=${DEFAULT_DEV_TOKEN}\n`);
+      expect(output.stdout()).toContain(`QSTASH_CURRENT_SIGNING_KEY=${DEFAULT_CURRENT_SIGNING_KEY}\n`);
+      expect(output.stdout()).toContain(`QSTASH_NEXT_SIGNING_KEY=${DEFAULT_NEXT_SIGNING_KEY}\n`);
+      expect(output.stderr()).toBe("");
       const response = await fetch(new URL("/v2/flowControl", url), {
         headers: { authorization: `Bearer ${DEFAULT_DEV_TOKEN}` },
       });
@@ -131,6 +141,11 @@ describe("the bin", () => {
     [["--max-keys", "many"], /--max-keys: must be a whole number/],
     [["--max-keys", "0"], /maxKeys: must be an integer/],
     [["--max-body-bytes=1.5"], /--max-body-bytes: must be a whole number/],
+    [["--token", "tök€n"], /token: must be a non-empty string of visible ASCII/],
+    [["--current-signing-key", "sig key"], /currentSigningKey: must be a non-empty string of visible ASCII/],
+    // Refused before anything listens: nothing binds beyond loopback in this test.
+    [["--host", "0.0.0.0"], /0\.0\.0\.0, beyond loopback, needs a token of your own/],
+    [["--host", "::", "--token", DEFAULT_DEV_TOKEN], /needs a token of your own/],
   ])("refuses %j with exit code 2 and the usage", async (args, message) => {
     const result = await run([`${DIST}bin.js`, ...args]);
     expect(result.code).toBe(2);
@@ -144,6 +159,33 @@ describe("the bin", () => {
     expect(result.stdout).toContain("--allow-destination");
     expect(result.stdout).toMatch(/--max-keys <n> +\S/);
     expect(result.stdout).toMatch(/--max-body-bytes <n> +\S/);
+  });
+
+  test("--token and the signing-key flags override the defaults", async () => {
+    const { child, output, url } = await startBin([
+      "--port",
+      "0",
+      "--quiet",
+      "--token",
+      "my-token",
+      "--current-signing-key",
+      "sig_current",
+      "--next-signing-key",
+      "sig_next",
+    ]);
+    try {
+      expect(output.stdout()).toMatch(
+        /QSTASH_TOKEN=my-token\n.*QSTASH_CURRENT_SIGNING_KEY=sig_current\n.*QSTASH_NEXT_SIGNING_KEY=sig_next\n/s,
+      );
+      const list = (token: string) =>
+        fetch(new URL("/v2/flowControl", url), { headers: { authorization: `Bearer ${token}` } });
+      expect((await list("my-token")).status).toBe(200);
+      expect((await list(DEFAULT_DEV_TOKEN)).status).toBe(401);
+    } finally {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 
   test("--max-keys and --max-body-bytes set the server's limits", async () => {

@@ -37,5 +37,6 @@ export {
   type RequestParams,
   type RequestPolicy,
   resolveBaseUrl,
+  tokenProblem,
 } from "./transport.js";
 export type { paths, components } from "@qstash-flow/types";

@@ -92,15 +92,22 @@ export function checkOptions(value: unknown, names: string[], what = "options"):
   }
 }
 
+/**
+ * Why `token` cannot be sent, or undefined when it can: visible ASCII only, as anything
+ * else would make the runtime throw an error that quotes the token. Servers that take
+ * tokens (the dev server) accept exactly these.
+ */
+export function tokenProblem(token: string): string | undefined {
+  return /^[\x21-\x7e]+$/.test(token) ? undefined : "token must be a non-empty string of visible ASCII characters";
+}
+
 export function connect(options: QStashClientOptions): Connection {
   checkOptions(options, ["token", "baseUrl", "region", "authScheme", "fetch", "headers", "maxRetries", "timeout"]);
   const { authScheme = "header", token: raw, fetch } = options ?? {};
-  // Surrounding whitespace (a newline read from a file) is trimmed, as headers would. Anything
-  // else outside visible ASCII would make the runtime throw an error that quotes the token.
+  // Surrounding whitespace (a newline read from a file) is trimmed, as headers would.
   const token = typeof raw === "string" ? raw.trim() : "";
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new ValidationError("token must be a non-empty string of visible ASCII characters");
-  }
+  const problem = tokenProblem(token);
+  if (problem) throw new ValidationError(problem);
   if (authScheme !== "header" && authScheme !== "query") {
     throw new ValidationError(`authScheme must be "header" or "query", got ${String(authScheme)}`);
   }

@@ -1,4 +1,6 @@
 import type { DevServer, DevServerEvent } from "@qstash-flow/dev-server";
+// The defaults alone: the server itself is loaded only when `dev` runs.
+import { DEFAULT_PORT } from "@qstash-flow/dev-server/defaults";
 import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
@@ -9,8 +11,6 @@ interface DevFlags {
   quiet?: boolean;
   json?: boolean;
 }
-
-const DEFAULT_PORT = 8080;
 
 /** Resolves when `signal` aborts; never, without one. */
 function stopped(signal: AbortSignal | undefined): Promise<void> {
@@ -27,6 +27,9 @@ function banner(server: DevServer): string {
     "",
     "In another terminal:",
     `  export QSTASH_URL=${server.url} QSTASH_TOKEN=${server.token}`,
+    "",
+    "Receivers verify deliveries with:",
+    `  export QSTASH_CURRENT_SIGNING_KEY=${server.currentSigningKey} QSTASH_NEXT_SIGNING_KEY=${server.nextSigningKey}`,
     "  qstash-flow list",
     "",
     "Messages are delivered to loopback destinations only. Ctrl-C stops.",
@@ -42,7 +45,7 @@ export function addDevCommand(program: Command, context: Context): void {
     .description("run a local QStash dev server (flow control and publish) until Ctrl-C")
     .addOption(new Option("--port <n>", "port on 127.0.0.1; 0 picks a free one").default(DEFAULT_PORT).argParser(port))
     .option("--quiet", "print no line per message")
-    .option("--json", "print the URL and token, then every event, as JSON lines")
+    .option("--json", "print the URL, token and signing keys, then every event, as JSON lines")
     .action(async function (this: Command) {
       const options = this.opts<DevFlags>();
       // Loaded on demand: the other commands never pay for the server.
@@ -67,12 +70,20 @@ export function addDevCommand(program: Command, context: Context): void {
         }
         throw error;
       }
-      // The dev token is printed on purpose: it opens only this local server.
-      const others = context.secrets.filter((secret) => secret !== server.token);
+      // The dev credentials are printed on purpose: they are public and open only this local server.
+      const printed = [server.token, server.currentSigningKey, server.nextSigningKey];
+      const others = context.secrets.filter((secret) => !printed.includes(secret));
       context.secrets.splice(0, context.secrets.length, ...others);
       try {
         io.stdout.write(
-          options.json ? `${JSON.stringify({ url: server.url, token: server.token })}\n` : banner(server),
+          options.json
+            ? `${JSON.stringify({
+                url: server.url,
+                token: server.token,
+                currentSigningKey: server.currentSigningKey,
+                nextSigningKey: server.nextSigningKey,
+              })}\n`
+            : banner(server),
         );
         await stopped(io.signal);
       } finally {

@@ -1,4 +1,4 @@
-import { type FlowConfig, keyProblem } from "./flow-value.js";
+import { type FlowConfig, keyProblem, parsePeriod } from "./flow-value.js";
 import type { KeyAction } from "./routes.js";
 import { CapacityError, type Scheduler } from "./scheduler.js";
 
@@ -42,7 +42,10 @@ function pinValues(values: Map<string, string>): FlowConfig | string {
     if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) {
       return `${name} must be a positive integer, got ${JSON.stringify(text)}`;
     }
-    config[name as keyof FlowConfig] = Number(text);
+    // The period in seconds, under the same one-week limit as on publish.
+    const value = name === "period" ? parsePeriod(text) : Number(text);
+    if (typeof value === "string") return value;
+    config[name as keyof FlowConfig] = value;
   }
   if (values.size === 0) return "pin needs at least one of parallelism, rate, period";
   return config;

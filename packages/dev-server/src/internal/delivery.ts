@@ -1,6 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Message } from "./key-state.js";
+import { signDelivery } from "./signature.js";
 
 export type DeliveryOutcome = { status: number } | { error: string };
 
@@ -28,39 +29,66 @@ export function deliveryHeaders(incoming: IncomingMessage["headers"], messageId:
   return headers;
 }
 
+/** Keep-alive agents, one per scheme, owned by the scheduler and destroyed when it closes. */
+export interface Agents {
+  "http:": HttpAgent;
+  "https:": HttpsAgent;
+}
+
+export function createAgents(): Agents {
+  return { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
+}
+
 /**
- * POSTs a message to its destination once. Done when the response has ended, whatever
- * its status; redirects are not followed (a redirect could leave the allowed hosts).
- * Each delivery has its own connection, so closing the server leaves no pooled socket.
+ * POSTs a message to its destination once, signed with `signingKey` at the time it is
+ * sent (a message that waited long still arrives with a fresh signature). Done when the
+ * response has ended, whatever its status; redirects are not followed (a redirect could
+ * leave the allowed hosts). Connections are kept alive between deliveries (a new one per
+ * delivery costs a connection setup at both ends every time); destroying the agents
+ * closes them.
  */
-export function deliver(message: Message, timeout: number): Delivery {
+export function deliver(message: Message, options: { timeout: number; signingKey: string; agents: Agents }): Delivery {
+  const { timeout, signingKey, agents } = options;
   let settle: (outcome: DeliveryOutcome) => void = () => {};
   const done = new Promise<DeliveryOutcome>((resolve) => {
     settle = resolve;
   });
   let finished = false;
-  const send = message.destination.protocol === "https:" ? httpsRequest : httpRequest;
-  const req = send(message.destination, {
-    method: "POST",
-    agent: false,
-    headers: { ...message.headers, "content-length": String(message.body.length) },
-  });
+  let req: ClientRequest;
+  const https = message.destination.protocol === "https:";
+  const headers = {
+    ...message.headers,
+    "content-length": String(message.body.length),
+    "upstash-signature": signDelivery(signingKey, message.destination.href, message.body),
+  };
+  /** Ends the delivery; a finished response leaves its connection to the agent, anything else destroys it. */
   const finish = (outcome: DeliveryOutcome) => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
-    req.destroy();
+    if (!("status" in outcome)) req.destroy();
     settle(outcome);
   };
+  const attempt = (fresh: boolean) => {
+    const agent = fresh ? false : agents[https ? "https:" : "http:"];
+    req = (https ? httpsRequest : httpRequest)(message.destination, { method: "POST", agent, headers });
+    const sent = req;
+    sent.on("response", (res) => {
+      const status = res.statusCode ?? 0;
+      res.on("end", () => finish({ status }));
+      res.on("error", (error) => finish({ error: error.message }));
+      res.on("close", () => finish({ error: "the connection closed before the response ended" }));
+      res.resume();
+    });
+    sent.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the destination closed as it was reused: the request did
+      // not reach it. Sent again once, on a new connection, as Node's documentation advises.
+      if (!fresh && !finished && sent.reusedSocket && error.code === "ECONNRESET") attempt(true);
+      else finish({ error: error.message || String(error) });
+    });
+    sent.end(message.body);
+  };
   const timer = setTimeout(() => finish({ error: `no response within ${timeout} ms` }), timeout);
-  req.on("response", (res) => {
-    const status = res.statusCode ?? 0;
-    res.on("end", () => finish({ status }));
-    res.on("error", (error) => finish({ error: error.message }));
-    res.on("close", () => finish({ error: "the connection closed before the response ended" }));
-    res.resume();
-  });
-  req.on("error", (error) => finish({ error: error.message || String(error) }));
-  req.end(message.body);
+  attempt(false);
   return { done, abort: (reason) => finish({ error: reason }) };
 }

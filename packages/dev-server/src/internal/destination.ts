@@ -33,9 +33,19 @@ const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 // IPv4-mapped 127.0.0.0/8 as the URL parser prints it, e.g. [::ffff:7f00:1].
 const LOOPBACK_MAPPED = /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/;
 
-export function isLoopback(url: URL): boolean {
-  const host = url.hostname;
+/** Whether a URL's `hostname` (as the URL parser spells it) is loopback. */
+function isLoopbackHostname(host: string): boolean {
   return host === "localhost" || host === "[::1]" || LOOPBACK_V4.test(host) || LOOPBACK_MAPPED.test(host);
+}
+
+export function isLoopback(url: URL): boolean {
+  return isLoopbackHostname(url.hostname);
+}
+
+/** Whether listening on `host` keeps the server to this machine; a name that is not `localhost` may resolve anywhere. */
+export function isLoopbackHost(host: string): boolean {
+  const canonical = canonicalHost(host.trim().toLowerCase());
+  return canonical !== undefined && isLoopbackHostname(canonical);
 }
 
 export function isAllowedDestination(url: URL, rules: readonly HostRule[]): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { keyProblem, parseDuration, parseFlowControlValue } from "./flow-value.ts";
+import { keyProblem, parsePeriod, parseFlowControlValue } from "./flow-value.ts";
 
 describe("parseFlowControlValue", () => {
   test("reads every part, in any order, with or without spaces", () => {
@@ -22,6 +22,8 @@ describe("parseFlowControlValue", () => {
     ["parallelism=1, burst=2", 'unknown part "burst"'],
     ["rate=1, period=0s", "period must be"],
     ["rate=1, period=1w", "period must be"],
+    ["rate=1, period=8d", "at most one week (604800 s), got 691200 s"],
+    ["rate=1, period=604801", "at most one week"],
     ["period=10s", "give parallelism and/or rate"],
     ["parallelism=1;rate=2", "positive integer"],
   ])("refuses %j", (header, problem) => {
@@ -31,19 +33,21 @@ describe("parseFlowControlValue", () => {
   });
 });
 
-describe("parseDuration", () => {
+describe("parsePeriod", () => {
   test.each([
     ["10s", 10],
     ["1m", 60],
     ["1h", 3600],
     ["1d", 86_400],
     ["45", 45],
+    ["7d", 604_800],
+    ["604800", 604_800],
   ])("%s is %i seconds", (text, seconds) => {
-    expect(parseDuration(text)).toBe(seconds);
+    expect(parsePeriod(text)).toBe(seconds);
   });
 
-  test.each(["", "0", "s", "1.5s", "01s", "-1s", "1 s"])("refuses %j", (text) => {
-    expect(typeof parseDuration(text)).toBe("string");
+  test.each(["", "0", "s", "1.5s", "-1s", "1 s", "8d", "30d", "604801"])("refuses %j", (text) => {
+    expect(typeof parsePeriod(text)).toBe("string");
   });
 });
 

@@ -1,5 +1,6 @@
 // The publish headers that put a message under a flow-control key, and the key rules.
-import { keyProblem as clientKeyProblem } from "@qstash-flow/fetch";
+import { keyProblem as clientKeyProblem, ValidationError } from "@qstash-flow/fetch";
+import { periodSeconds } from "@qstash-flow/flow-control";
 
 /** A message's flow-control configuration; a missing limit means none. Period in seconds. */
 export interface FlowConfig {
@@ -7,8 +8,6 @@ export interface FlowConfig {
   rate?: number;
   period?: number;
 }
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /**
  * Why `key` cannot be a flow-control key, or undefined when it can: the client's own
@@ -26,14 +25,17 @@ function positive(name: string, text: string): number | string {
   return Number(text);
 }
 
-/** Seconds from `10s`, `1m`, `1h`, `1d` or bare seconds, or the reason it is not a duration. */
-export function parseDuration(text: string): number | string {
-  const match = /^([1-9]\d*)([smhd]?)$/.exec(text);
-  const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] || "s"] as number) : Number.NaN;
-  if (!Number.isSafeInteger(seconds)) {
-    return `period must be a positive duration like 10s, 1m, 1h, 1d or seconds, got ${JSON.stringify(text)}`;
+/**
+ * Seconds from `10s`, `1m`, `1h`, `1d` or bare seconds, or the reason it is not a
+ * period: the client's own rules and limit (at most one week, as the API documents).
+ */
+export function parsePeriod(text: string): number | string {
+  try {
+    return periodSeconds(/^\d+$/.test(text) ? Number(text) : text);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.message;
+    throw error;
   }
-  return seconds;
 }
 
 /** `parallelism=<n>, rate=<n>, period=<duration>` (each part optional, any order) or the reason it is invalid. */
@@ -49,7 +51,7 @@ export function parseFlowControlValue(header: string): FlowConfig | string {
       return `Upstash-Flow-Control-Value: unknown part ${JSON.stringify(match[1])}; expected parallelism, rate, period`;
     }
     if (config[name] !== undefined) return `Upstash-Flow-Control-Value: ${name} is given twice`;
-    const value = name === "period" ? parseDuration(text) : positive(name, text);
+    const value = name === "period" ? parsePeriod(text) : positive(name, text);
     if (typeof value === "string") return `Upstash-Flow-Control-Value: ${value}`;
     config[name] = value;
   }

@@ -45,6 +45,27 @@ describe("matchRoute", () => {
     expect(operation("GET", target)).toBe(404);
   });
 
+  test.each([
+    ["GET", "/v2/messages/msg_1"],
+    ["DELETE", "/v2/messages"],
+    ["POST", "/v2/batch"],
+    ["POST", "/v2/enqueue/q/http://127.0.0.1/x"],
+    ["GET", "/v2/schedules"],
+    ["POST", "/v2/queues/q/pause"],
+    ["GET", "/v2/dlq?qstash_token=t"],
+    ["GET", "/v2/topics"],
+    ["GET", "/v2/events"],
+    ["GET", "/v2/logs"],
+    ["GET", "/v2/keys"],
+    ["GET", "/v2/workflows/runs"],
+  ])("%s %s is an upstream route not served here: 501 naming it, without the query", (method, target) => {
+    const match = matchRoute(method, target);
+    expect(match).toEqual({
+      status: 501,
+      error: `${method} ${target.split("?")[0]} is not served by the local QStash dev server`,
+    });
+  });
+
   test("the key segment is kept raw, for the handler to decode once", () => {
     const match = matchRoute("POST", "/v2/flowControl/a%252Fb%2Fc/pin?rate=1");
     expect("route" in match && match.route).toMatchObject({ operation: "pin", rawKey: "a%252Fb%2Fc" });

@@ -13,10 +13,31 @@ export type Route =
 
 export type RouteMatch =
   | { route: Route }
-  | { status: 404; error: string }
+  | { status: 404 | 501; error: string }
   | { status: 405; error: string; allow: string; operation: string };
 
 const PUBLISH = "/v2/publish/";
+
+/**
+ * The other areas of the QStash API (messages, batch, enqueue, schedules, queues, DLQ,
+ * URL groups as `topics`, logs as `events`, signing keys, workflows): a 501 says the
+ * route exists upstream but not here, where a 404 would read as a typo in the client.
+ */
+const NOT_SERVED = new Set([
+  "messages",
+  "batch",
+  "enqueue",
+  "schedules",
+  "queues",
+  "dlq",
+  "topics",
+  "events",
+  "logs",
+  "keys",
+  "workflows",
+  "notify",
+  "waiters",
+]);
 
 function expect(method: string, wanted: "GET" | "POST", route: Route): RouteMatch {
   if (method === wanted) return { route };
@@ -39,6 +60,9 @@ export function matchRoute(method: string, target: string): RouteMatch {
   const notFound = { status: 404, error: `no such route: ${method} ${path}` } as const;
   if (segments[0] !== "" || segments[1] !== "v2") return notFound;
   const [, , area, rawKey, action, ...extra] = segments;
+  if (NOT_SERVED.has(area ?? "")) {
+    return { status: 501, error: `${method} ${path} is not served by the local QStash dev server` };
+  }
   if (path === "/v2/publish") return expect(method, "POST", { operation: "publish", rest: "" });
   if (area === "globalParallelism" && rawKey === undefined) {
     return expect(method, "GET", { operation: "globalParallelism", query });

@@ -1,13 +1,15 @@
 import type { DevServerEvent } from "../events.js";
-import { type Delivery, deliver } from "./delivery.js";
+import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
 import { FlowKey, type Message } from "./key-state.js";
+import { type LongTimer, setLongTimeout } from "./timer.js";
 
 export interface SchedulerOptions {
   globalParallelism: number;
   maxWaitingMessages: number;
   maxKeys: number;
   deliveryTimeout: number;
+  currentSigningKey: string;
   emit: (event: DevServerEvent) => void;
 }
 
@@ -31,8 +33,9 @@ export class Scheduler {
   readonly #keys = new Map<string, FlowKey>();
   // Messages without a key: only the global parallelism holds them back.
   readonly #direct: Message[] = [];
-  readonly #timers = new Map<FlowKey, { timer: NodeJS.Timeout; at: number }>();
+  readonly #timers = new Map<FlowKey, { timer: LongTimer; at: number }>();
   readonly #deliveries = new Set<Delivery>();
+  readonly #agents = createAgents();
   #inFlight = 0;
   #waiting = 0;
   #closed = false;
@@ -124,9 +127,9 @@ export class Scheduler {
     const pending = this.#timers.get(key);
     // A shorter period from a newer message must not wait for the old period's end.
     if (pending && pending.at <= at) return;
-    if (pending) clearTimeout(pending.timer);
+    if (pending) pending.timer.cancel();
     // Timers may fire a hair early; pump() simply sets a new one then.
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       this.#timers.delete(key);
       this.pump(key);
     }, at - Date.now());
@@ -136,7 +139,11 @@ export class Scheduler {
   #start(message: Message, key: FlowKey | undefined): void {
     this.#waiting--;
     this.#inFlight++;
-    const delivery = deliver(message, this.#options.deliveryTimeout);
+    const delivery = deliver(message, {
+      timeout: this.#options.deliveryTimeout,
+      signingKey: this.#options.currentSigningKey,
+      agents: this.#agents,
+    });
     this.#deliveries.add(delivery);
     const about = { messageId: message.id, destination: message.destination.href, flowControlKey: message.key };
     void delivery.done.then((outcome) => {
@@ -156,7 +163,7 @@ export class Scheduler {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const { timer } of this.#timers.values()) clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) timer.cancel();
     this.#timers.clear();
     const dropped = [...this.#direct, ...[...this.#keys.values()].flatMap((key) => key.waiting)];
     this.#direct.length = 0;
@@ -173,5 +180,7 @@ export class Scheduler {
     const pending = [...this.#deliveries];
     for (const delivery of pending) delivery.abort("the dev server closed");
     await Promise.all(pending.map((delivery) => delivery.done));
+    // Kept-alive connections to destinations go too, so nothing outlives close().
+    for (const agent of Object.values(this.#agents)) agent.destroy();
   }
 }

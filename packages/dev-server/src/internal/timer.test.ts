@@ -1,0 +1,50 @@
+import { MAX_TIMER_MS } from "@qstash-flow/fetch";
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { setLongTimeout } from "./timer.ts";
+
+// Fake timers behave as Node's do past MAX_TIMER_MS: such a timer fires after 1 ms.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const DAY = 86_400_000;
+
+test("a delay past Node's longest timer fires once, at its time, not at once and not in a loop", () => {
+  const callback = vi.fn();
+  setLongTimeout(callback, 30 * DAY);
+  vi.advanceTimersByTime(1);
+  expect(callback).not.toHaveBeenCalled();
+  vi.advanceTimersByTime(MAX_TIMER_MS);
+  expect(callback).not.toHaveBeenCalled();
+  // One timer waits at a time: the chain, not a pile of them.
+  expect(vi.getTimerCount()).toBe(1);
+  vi.advanceTimersByTime(30 * DAY - MAX_TIMER_MS - 2);
+  expect(callback).not.toHaveBeenCalled();
+  vi.advanceTimersByTime(1);
+  expect(callback).toHaveBeenCalledTimes(1);
+  vi.advanceTimersByTime(100 * DAY);
+  expect(callback).toHaveBeenCalledTimes(1);
+  expect(vi.getTimerCount()).toBe(0);
+});
+
+test("a short delay is one ordinary timer", () => {
+  const callback = vi.fn();
+  setLongTimeout(callback, 1_000);
+  vi.advanceTimersByTime(999);
+  expect(callback).not.toHaveBeenCalled();
+  vi.advanceTimersByTime(1);
+  expect(callback).toHaveBeenCalledTimes(1);
+});
+
+test("cancel stops the chain at any link", () => {
+  const callback = vi.fn();
+  const timer = setLongTimeout(callback, 60 * DAY);
+  vi.advanceTimersByTime(MAX_TIMER_MS + 5);
+  timer.cancel();
+  vi.advanceTimersByTime(100 * DAY);
+  expect(callback).not.toHaveBeenCalled();
+  expect(vi.getTimerCount()).toBe(0);
+});
