@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { addDevCommand } from "./commands/dev.js";
+import { addDoctorCommand } from "./commands/doctor.js";
+import { addMetricsCommand } from "./commands/metrics.js";
 import { addReadCommands } from "./commands/read.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
@@ -31,6 +33,8 @@ export function buildProgram(context: Context): Command {
   addReadCommands(program, context);
   addWriteCommands(program, context);
   addWatchCommand(program, context);
+  addMetricsCommand(program, context);
+  addDoctorCommand(program, context);
   addDevCommand(program, context);
   return program;
 }

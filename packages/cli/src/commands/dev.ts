@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
 import { port } from "../internal/parse.js";
+import { waitForAbort } from "../internal/sleep.js";
 
 interface DevFlags {
   port: number;
@@ -11,14 +12,6 @@ interface DevFlags {
 }
 
 const DEFAULT_PORT = 8080;
-
-/** Resolves when `signal` aborts; never, without one. */
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    signal?.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
 
 function banner(server: DevServer): string {
   return [
@@ -74,7 +67,7 @@ export function addDevCommand(program: Command, context: Context): void {
         io.stdout.write(
           options.json ? `${JSON.stringify({ url: server.url, token: server.token })}\n` : banner(server),
         );
-        await stopped(io.signal);
+        await waitForAbort(io.signal);
       } finally {
         await server.close();
       }
