@@ -70,7 +70,10 @@ describe("qstash-flow metrics", () => {
     await qstash.publish("other", "parallelism=1");
     // Only the hanging delivery in flight, so that the global count holds still too.
     let global = await qstash.client.getGlobalParallelism();
-    await eventually(async () => (global = await qstash.client.getGlobalParallelism()).parallelismCount === 1, "one delivery in flight");
+    await eventually(
+      async () => (global = await qstash.client.getGlobalParallelism()).parallelismCount === 1,
+      "one delivery in flight",
+    );
 
     const lists = qstash.served("list");
     const globals = qstash.served("globalParallelism");
@@ -129,11 +132,22 @@ describe("qstash-flow metrics", () => {
   it("serves from the start when the API cannot be reached at all, without inventing values", async () => {
     const gone = await startLoopbackServer(() => undefined);
     await gone.close();
-    const { cli, url } = await startMetrics(["--interval", "1s"], { QSTASH_URL: gone.url, QSTASH_TOKEN: OBSERVED_TOKEN });
+    const { cli, url } = await startMetrics(["--interval", "1s"], {
+      QSTASH_URL: gone.url,
+      QSTASH_TOKEN: OBSERVED_TOKEN,
+    });
     try {
-      const s = await scrapeUntil(url, (s) => (s.value("qstash_flow_control_poll_errors_total") ?? 0) >= 1, "a failed poll");
+      const s = await scrapeUntil(
+        url,
+        (s) => (s.value("qstash_flow_control_poll_errors_total") ?? 0) >= 1,
+        "a failed poll",
+      );
       expect(s.status).toBe(200);
-      for (const name of ["qstash_global_parallelism_max", "qstash_flow_control_keys", "qstash_flow_control_last_poll_timestamp_seconds"]) {
+      for (const name of [
+        "qstash_global_parallelism_max",
+        "qstash_flow_control_keys",
+        "qstash_flow_control_last_poll_timestamp_seconds",
+      ]) {
         expect(s.families.has(name), name).toBe(false);
       }
       expect((await fetch(url.replace("/metrics", "/"))).status).toBe(404);

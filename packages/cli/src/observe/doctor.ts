@@ -1,5 +1,6 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { duration } from "../internal/format.js";
+import { started } from "./trend.js";
 
 export type Severity = "error" | "warning" | "info";
 export type Check = "stuck" | "paused-with-waitlist" | "waitlist-growing" | "rate-bound" | "pinned";
@@ -47,14 +48,16 @@ function span(snapshots: Snapshot[]): string {
 
 function stuck(series: FlowControlInfo[], when: string): Finding | undefined {
   const first = series[0] as FlowControlInfo;
+  // "Rate count unchanged" means no delivery started: a new rate period resets the
+  // count without anything having moved.
   const held = series.every(
-    (info) =>
+    (info, i) =>
       info.parallelismMax > 0 &&
       info.parallelismCount >= info.parallelismMax &&
       info.waitListSize > 0 &&
       info.waitListSize === first.waitListSize &&
-      info.rateCount === first.rateCount &&
-      info.parallelismCount === first.parallelismCount,
+      info.parallelismCount === first.parallelismCount &&
+      (i === 0 || started(series[i - 1] as FlowControlInfo, info) === 0),
   );
   if (!held) return undefined;
   return {
@@ -62,7 +65,8 @@ function stuck(series: FlowControlInfo[], when: string): Finding | undefined {
     check: "stuck",
     severity: "error",
     message:
-      `all ${first.parallelismMax} parallelism slots busy and ${first.waitListSize} waiting, nothing changed in ${when}: ` +
+      `parallelism full (${first.parallelismCount}/${first.parallelismMax} in flight) and ${first.waitListSize} waiting, ` +
+      `nothing changed in ${when}: ` +
       "deliveries in flight are not finishing. Check that the destination answers, and within the delivery timeout; " +
       `\`qstash-flow pin ${q(first.flowControlKey)} --parallelism N\` adds slots meanwhile.`,
   };

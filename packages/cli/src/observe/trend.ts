@@ -22,7 +22,7 @@ export function sparkline(values: readonly number[]): string {
  * it is the difference; once a new period has begun, the count of the new one (the tail
  * of the old period after the first read is unseen: a lower bound).
  */
-function started(before: FlowControlInfo, after: FlowControlInfo): number {
+export function started(before: FlowControlInfo, after: FlowControlInfo): number {
   const samePeriod = before.ratePeriodStart === after.ratePeriodStart && before.ratePeriod === after.ratePeriod;
   return samePeriod ? Math.max(0, after.rateCount - before.rateCount) : after.rateCount;
 }
