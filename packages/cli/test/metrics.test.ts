@@ -26,7 +26,14 @@ async function startMetrics(args: string[], env: Record<string, string> = qstash
 /** Scrapes until `check` holds for a scrape; the metrics come from a poll in the background. */
 async function scrapeUntil(url: string, check: (s: Scrape) => boolean, what: string): Promise<Scrape> {
   let last: Scrape | undefined;
-  await eventually(async () => check((last = await scrape(url))), what, 20_000);
+  await eventually(
+    async () => {
+      last = await scrape(url);
+      return check(last);
+    },
+    what,
+    20_000,
+  );
   return last as Scrape;
 }
 
@@ -70,10 +77,10 @@ describe("qstash-flow metrics", () => {
     await qstash.publish("other", "parallelism=1");
     // Only the hanging delivery in flight, so that the global count holds still too.
     let global = await qstash.client.getGlobalParallelism();
-    await eventually(
-      async () => (global = await qstash.client.getGlobalParallelism()).parallelismCount === 1,
-      "one delivery in flight",
-    );
+    await eventually(async () => {
+      global = await qstash.client.getGlobalParallelism();
+      return global.parallelismCount === 1;
+    }, "one delivery in flight");
 
     const lists = qstash.served("list");
     const globals = qstash.served("globalParallelism");
