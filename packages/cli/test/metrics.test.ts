@@ -71,8 +71,9 @@ describe("qstash-flow metrics", () => {
     await qstash.publish("m-paused", "parallelism=2, rate=5, period=1m", 3);
     await qstash.client.pin("m-pinned", { parallelism: 3 });
     await qstash.client.pause(weird);
-    // Slots held by calls that never finish: the state stays put while we compare.
-    await qstash.publish("m-stuck", "parallelism=1", 3, { hang: true });
+    // Slots held by calls that never finish: the state stays put while we compare (a
+    // long rate period, so that its count is not reset by a new period either).
+    await qstash.publish("m-stuck", "parallelism=1, rate=100, period=1h", 3, { hang: true });
     await eventually(async () => (await qstash.client.get("m-stuck")).waitListSize === 2, "m-stuck to hold its slot");
     await qstash.publish("other", "parallelism=1");
     // Only the hanging delivery in flight, so that the global count holds still too.
