@@ -165,6 +165,21 @@ describe("qstash-flow metrics", () => {
     }
   });
 
+  it("bounds the series with --max-keys, says so on stderr once, and counts what it left out", async () => {
+    for (const key of ["c-1", "c-2", "c-3"]) await qstash.client.pause(key);
+    const { cli, url } = await startMetrics(["--interval", "1h", "--prefix", "c-", "--max-keys", "2"]);
+    try {
+      const s = await scrapeUntil(url, polled, "the first poll");
+      expect(s.labelValues("qstash_flow_control_paused", "key")).toEqual(["c-1", "c-2"]);
+      expect([s.value("qstash_flow_control_keys"), s.value("qstash_flow_control_keys_omitted")]).toEqual([3, 1]);
+    } finally {
+      await cli.stop();
+    }
+    expect(cli.output().stderr).toMatch(
+      /^\S+Z warning: 3 keys, 1 left out by --max-keys 2; raise it or narrow --prefix\n$/,
+    );
+  });
+
   it("listens on loopback by default, refuses a bad address and reports a port in use", async () => {
     const help = startInProcess(["metrics", "--help"], {});
     expect(await help.exited).toBe(0);

@@ -2,6 +2,7 @@ import { QStashError } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, guarded } from "../internal/context.js";
+import type { CliIO } from "../internal/io.js";
 import { CommandFailure, failureText } from "../internal/errors.js";
 import { duration, printable } from "../internal/format.js";
 import { listenAddress, period, positiveInteger } from "../internal/parse.js";
@@ -19,17 +20,34 @@ interface MetricsFlags extends ConnectionOptions {
 const DEFAULT_LISTEN = "127.0.0.1:9464";
 const DEFAULT_INTERVAL_SECONDS = 15;
 
-function pollText(result: PollResult, maxKeys: number): string | undefined {
-  const at = result.at.toISOString();
-  if (!result.ok) {
-    const why =
-      result.error instanceof QStashError
-        ? failureText(result.error)
-        : `error: ${printable(String((result.error as Error)?.message ?? result.error))}\n`;
-    return `${at} poll failed; serving the last good values. ${why}`;
-  }
-  if (result.omitted === 0) return undefined;
-  return `${at} warning: ${result.keys} keys, ${result.omitted} left out by --max-keys ${maxKeys}; raise it or narrow --prefix\n`;
+function errorText(error: unknown): string {
+  return error instanceof QStashError
+    ? failureText(error)
+    : `error: ${printable(String((error as Error)?.message ?? error))}\n`;
+}
+
+/** What the polls tell the operator, on stderr: every failure, and a --max-keys cut once per episode. */
+function pollReporter(options: MetricsFlags, io: CliIO): (result: PollResult) => void {
+  let cut = false;
+  return (result) => {
+    const at = result.at.toISOString();
+    if (result.ok) {
+      const already = cut;
+      cut = result.omitted > 0;
+      if (!cut || already) return;
+      io.stderr.write(
+        options.json
+          ? `${JSON.stringify({ at, warning: "max-keys", keys: result.keys, omitted: result.omitted })}\n`
+          : `${at} warning: ${result.keys} keys, ${result.omitted} left out by --max-keys ${options.maxKeys}; raise it or narrow --prefix\n`,
+      );
+      return;
+    }
+    io.stderr.write(
+      options.json
+        ? `${JSON.stringify({ at, error: (result.error as Error)?.message ?? String(result.error) })}\n`
+        : `${at} poll failed; serving the last good values. ${errorText(result.error)}`,
+    );
+  };
 }
 
 /** `metrics`: Prometheus metrics of every key on GET /metrics until Ctrl-C. */
@@ -59,26 +77,12 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
       const options = this.opts<MetricsFlags>();
       const client = flowControlFrom(options, io);
       const { host, port } = options.listen;
-      let warned = false;
       const metrics = await startFlowControlMetrics({
         client,
         interval: options.interval * 1000,
         maxKeys: options.maxKeys,
         ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
-        onPoll(result) {
-          // The key-count warning once per episode, not once per poll.
-          if (result.ok && result.omitted === 0) warned = false;
-          if (result.ok && warned) return;
-          const text = pollText(result, options.maxKeys);
-          if (!text) return;
-          if (result.ok) warned = true;
-          if (options.json) {
-            const error = result.ok ? undefined : printable((result.error as Error)?.message ?? String(result.error));
-            io.stderr.write(
-              `${JSON.stringify({ at: result.at.toISOString(), ...(result.ok ? { keys: result.keys, omitted: result.omitted } : { error }) })}\n`,
-            );
-          } else io.stderr.write(text);
-        },
+        onPoll: pollReporter(options, io),
       });
       let server: MetricsServer;
       try {

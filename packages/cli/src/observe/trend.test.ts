@@ -20,7 +20,9 @@ const info = (fields: Partial<FlowControlInfo>): FlowControlInfo => ({
 /** A trend fed one refresh per second. */
 function trend(...points: Partial<FlowControlInfo>[]): Trend {
   const t = new Trend();
-  points.forEach((fields, i) => t.add(new Date(i * 1000), info(fields)));
+  points.forEach((fields, i) => {
+    t.add(new Date(i * 1000), info(fields));
+  });
   return t;
 }
 
