@@ -1,12 +1,13 @@
 import type { FlowControl } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
-import { type Context, callOptions, guarded } from "../internal/context.js";
+import { type Context, guarded } from "../internal/context.js";
 import { isInterruption, usageError } from "../internal/errors.js";
 import type { CliIO } from "../internal/io.js";
 import { milliseconds } from "../internal/parse.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
+import { refreshCallOptions } from "../observe/refresh.js";
 import { Trend } from "../observe/trend.js";
 import { watchPrefix } from "../observe/watch-prefix.js";
 import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../observe/watch-view.js";
@@ -17,13 +18,11 @@ interface WatchFlags extends ConnectionOptions {
 }
 
 const MIN_INTERVAL_MS = 100;
-const MIN_TIMEOUT_MS = 5_000;
 
 async function sample(client: FlowControl, key: string, io: CliIO, interval: number): Promise<Sample> {
   const at = new Date();
   try {
-    // One attempt per refresh: the next refresh is the retry, and a slow one must not pile up.
-    const info = await client.get(key, callOptions(io, { maxRetries: 0, timeout: Math.max(interval, MIN_TIMEOUT_MS) }));
+    const info = await client.get(key, refreshCallOptions(interval, io.signal));
     return { at, info };
   } catch (error) {
     return { at, problem: problemOf(error, io) };
@@ -51,8 +50,7 @@ export function addWatchCommand(program: Command, { io }: Context): void {
       }
       const client = flowControlFrom(options, io);
       if (options.prefix !== undefined) {
-        const timeout = Math.max(options.interval, MIN_TIMEOUT_MS);
-        const watch = { prefix: options.prefix, interval: options.interval, timeout, json: options.json === true };
+        const watch = { prefix: options.prefix, interval: options.interval, json: options.json === true };
         return watchPrefix(client, watch, io);
       }
       const watched = key as string;

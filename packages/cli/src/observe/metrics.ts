@@ -5,14 +5,12 @@ import {
   ValidationError,
 } from "@qstash-flow/flow-control";
 import type { Gauge, Registry } from "prom-client";
+import { refreshCallOptions } from "./refresh.js";
 
 /** Milliseconds between polls when none is given. */
 export const DEFAULT_METRICS_INTERVAL_MS = 15_000;
 /** Keys exported when no `maxKeys` is given: enough for most accounts, few enough for any Prometheus. */
 export const DEFAULT_MAX_KEYS = 1_000;
-// A poll gets the interval to answer, but never less than this: a short interval must
-// not turn a slow API into a stream of timeouts.
-const MIN_TIMEOUT_MS = 5_000;
 
 export interface FlowControlMetricsOptions {
   /** The client to poll. Its token is sent to the API only, never put into a metric. */
@@ -146,8 +144,7 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
   }
 
   const stop = new AbortController();
-  // One attempt per poll: the next poll is the retry, and a slow one must not pile up.
-  const call = { maxRetries: 0, timeout: Math.max(interval, MIN_TIMEOUT_MS), signal: stop.signal };
+  const call = refreshCallOptions(interval, stop.signal);
   let current: Promise<PollResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
 

@@ -1,10 +1,10 @@
 import type { FlowControl, FlowControlInfo } from "@qstash-flow/flow-control";
-import { callOptions } from "../internal/context.js";
 import { isInterruption } from "../internal/errors.js";
 import { printable } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
+import { refreshCallOptions } from "./refresh.js";
 import { Trend } from "./trend.js";
 import { byWaitlist, keyJsonLine, keyLine, prefixFrame, problemOf } from "./watch-view.js";
 
@@ -12,8 +12,6 @@ export interface PrefixWatch {
   prefix: string;
   /** Milliseconds between refreshes. */
   interval: number;
-  /** Per-call timeout: at least the interval. */
-  timeout: number;
   json: boolean;
 }
 
@@ -33,8 +31,7 @@ export async function watchPrefix(client: FlowControl, options: PrefixWatch, io:
       const at = new Date();
       let problem: string | undefined;
       try {
-        // One attempt per refresh: the next refresh is the retry.
-        const all = await client.list(callOptions(io, { maxRetries: 0, timeout: options.timeout }));
+        const all = await client.list(refreshCallOptions(options.interval, io.signal));
         keys = all.filter((info) => info.flowControlKey.startsWith(options.prefix)).sort(byWaitlist);
         const seen = new Set(keys.map((info) => info.flowControlKey));
         // A key gone from the API takes its history with it.
