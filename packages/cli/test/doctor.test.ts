@@ -1,3 +1,4 @@
+import { startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInProcess } from "./support/in-process.js";
 import { OBSERVED_TOKEN, type ObservedQStash, startObservedQStash } from "./support/observed.js";
@@ -58,6 +59,33 @@ describe("qstash-flow doctor", () => {
     const { code, stdout } = await doctor("--prefix", "d-fine");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^No findings \(1 key, 2 samples over \d+s\)\.\n$/);
+  });
+
+  it("sees a waitlist that grows at every sample and a key held at its rate limit", async () => {
+    // An API whose answers the test scripts: each list shows 10 more messages waiting.
+    let lists = 0;
+    const api = await startLoopbackServer((_, response) => {
+      lists++;
+      const keys = [{ flowControlKey: "busy", waitListSize: 10 * lists, rateMax: 50, rateCount: 50, ratePeriod: 60 }];
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(keys));
+    });
+    try {
+      const env = { QSTASH_URL: api.url, QSTASH_TOKEN: OBSERVED_TOKEN };
+      const { code, stdout } = await runInProcess(["doctor", "--samples", "3", "--interval", "1s", "--json"], env);
+      expect(code).toBe(0);
+      const { findings } = JSON.parse(stdout) as { findings: Record<string, string>[] };
+      expect(findings.map((f) => [f.severity, f.check, f.key])).toEqual([
+        ["warning", "waitlist-growing", "busy"],
+        ["info", "rate-bound", "busy"],
+      ]);
+      expect(findings[0]?.message).toMatch(
+        /^the waitlist grew at every sample \(10 -> 20 -> 30, 3 samples over \d+s\)/,
+      );
+      expect(findings[1]?.message).toMatch(/^the rate limit \(50 per 1m\) was reached in 3 of 3 samples; /);
+      expect(lists).toBe(3);
+    } finally {
+      await api.close();
+    }
   });
 
   it("refuses fewer than two samples and an interval that is not a duration, sending nothing", async () => {
