@@ -118,6 +118,11 @@ describe("startFlowControlMetrics", () => {
     await metrics.poll();
     expect(metrics.registry).toBe(registry);
     expect(registry.getSingleMetric("qstash_flow_control_waitlist_size")).toBeDefined();
+    // A second exporter on the same registry is refused before it changes anything.
+    await expect(startFlowControlMetrics({ client: client(), registry })).rejects.toThrow(
+      "the registry already has a metric named qstash_flow_control_waitlist_size",
+    );
+    expect(registry.getSingleMetric("qstash_flow_control_waitlist_size")).toBeDefined();
     metrics.close();
     expect(await registry.getMetricsAsJSON()).toEqual([]);
   });

@@ -64,8 +64,7 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
 
   const prom = await import("prom-client");
   const registry = options.registry ?? new prom.Registry();
-  // Created unregistered: the registry gets them below, so that a name clash throws
-  // before anything is half-registered.
+  // Created unregistered: the registry gets them once every name is known to be free.
   const names = new Map<object, string>();
   const gauge = (name: string, help: string, labelNames: string[] = []) => {
     const metric = new prom.Gauge({ name, help, labelNames, registers: [] });
@@ -106,6 +105,9 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     registers: [],
   });
   names.set(errors, "qstash_flow_control_poll_errors_total");
+  for (const name of names.values()) {
+    if (registry.getSingleMetric(name)) throw new ValidationError(`the registry already has a metric named ${name}`);
+  }
   // Names as registered, so that close() removes exactly these.
   const registered = new Set<string>();
   const register = (metric: Gauge | typeof errors) => {
@@ -151,6 +153,8 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
   async function once(): Promise<PollResult> {
     try {
       const [keys, global] = await Promise.all([client.list(call), client.getGlobalParallelism(call)]);
+      // Closed while the answers were on their way: the metrics are no longer ours to set.
+      if (stop.signal.aborted) return { ok: false, at: new Date(), error: stop.signal.reason };
       return apply(keys, global, new Date());
     } catch (error) {
       if (!stop.signal.aborted) errors.inc();

@@ -47,16 +47,9 @@ export async function watchPrefix(client: FlowControl, options: PrefixWatch, io:
       }
       if (screen) {
         // The last good table stays under the problem line while the API is unreachable.
+        const height = (io.stdout.rows ?? DEFAULT_ROWS) - 1;
         screen.draw(
-          prefixFrame(
-            options.prefix,
-            options.interval,
-            at,
-            keys,
-            trends,
-            problem,
-            (io.stdout.rows ?? DEFAULT_ROWS) - 1,
-          ),
+          prefixFrame({ prefix: options.prefix, interval: options.interval, at, keys, trends, problem, height }),
         );
       } else if (problem !== undefined) {
         const head = { at: at.toISOString(), prefix: options.prefix };

@@ -88,15 +88,20 @@ export function byWaitlist(a: FlowControlInfo, b: FlowControlInfo): number {
  * The live table of `watch --prefix`: every key sorted by waitlist, clipped to `height`
  * lines (the terminal's, less one so that the last newline does not scroll the frame).
  */
-export function prefixFrame(
-  prefix: string,
-  interval: number,
-  at: Date,
-  keys: FlowControlInfo[],
-  trends: Map<string, Trend>,
-  problem: string | undefined,
-  height: number,
-): string[] {
+export interface PrefixView {
+  prefix: string;
+  interval: number;
+  at: Date;
+  /** The matching keys, sorted. */
+  keys: FlowControlInfo[];
+  trends: Map<string, Trend>;
+  /** Why the last refresh failed; the keys are then those of the last good one. */
+  problem: string | undefined;
+  /** Lines the frame may take. */
+  height: number;
+}
+
+export function prefixFrame({ prefix, interval, at, keys, trends, problem, height }: PrefixView): string[] {
   const head = `qstash-flow watch --prefix ${printable(JSON.stringify(prefix))}  every ${interval} ms  ${at.toISOString()}  ${keys.length} ${keys.length === 1 ? "key" : "keys"}  (Ctrl-C to stop)`;
   const lines = [head, problem === undefined ? "" : `problem: ${printable(problem)}`];
   if (keys.length === 0) return [...lines, "No flow-control keys match."];
