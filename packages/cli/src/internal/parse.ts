@@ -30,7 +30,7 @@ export function period(value: string): number {
 }
 
 /** The longest delay a timer takes (about 24.8 days). */
-const MAX_MS = 2_147_483_647;
+export const MAX_MS = 2_147_483_647;
 
 /** At least `min` milliseconds, and no more than a timer can wait. */
 export function milliseconds(min: number): (value: string) => number {

@@ -128,7 +128,7 @@ describe("startFlowControlMetrics", () => {
   });
 
   it("refuses options it cannot use, before polling", async () => {
-    for (const options of [{ interval: 0 }, { interval: 1.5 }, { maxKeys: -1 }, { prefix: 3 }]) {
+    for (const options of [{ interval: 0 }, { interval: 1.5 }, { interval: 2 ** 31 }, { maxKeys: -1 }, { prefix: 3 }]) {
       await expect(startFlowControlMetrics({ client: client(), ...(options as object) })).rejects.toThrow(
         ValidationError,
       );

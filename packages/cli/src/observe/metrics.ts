@@ -5,6 +5,7 @@ import {
   ValidationError,
 } from "@qstash-flow/flow-control";
 import type { Gauge, Registry } from "prom-client";
+import { MAX_MS } from "../internal/parse.js";
 import { refreshCallOptions } from "./refresh.js";
 
 /** Milliseconds between polls when none is given. */
@@ -15,7 +16,7 @@ export const DEFAULT_MAX_KEYS = 1_000;
 export interface FlowControlMetricsOptions {
   /** The client to poll. Its token is sent to the API only, never put into a metric. */
   client: FlowControl;
-  /** Milliseconds between polls (one `list` and one `getGlobalParallelism` each). Default 15 000. */
+  /** Milliseconds between polls (one `list` and one `getGlobalParallelism` each), at most 2^31-1. Default 15 000. */
   interval?: number;
   /** Export only the keys that start with this. */
   prefix?: string;
@@ -59,6 +60,8 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
   const { client, interval = DEFAULT_METRICS_INTERVAL_MS, prefix = "", maxKeys = DEFAULT_MAX_KEYS } = options;
   if (typeof client?.list !== "function") throw new ValidationError("client must be a FlowControl");
   positiveInteger("interval", interval);
+  // A longer delay overflows the timer, which then fires at once: a poll per millisecond.
+  if (interval > MAX_MS) throw new ValidationError(`interval must be at most ${MAX_MS} ms, got ${interval}`);
   positiveInteger("maxKeys", maxKeys);
   if (typeof prefix !== "string") throw new ValidationError(`prefix must be a string, got ${String(prefix)}`);
 
