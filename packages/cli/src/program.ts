@@ -1,6 +1,8 @@
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT } from "@qstash-flow/flow-control";
 import { Command } from "commander";
 import { addDevCommand } from "./commands/dev.js";
+import { addDoctorCommand } from "./commands/doctor.js";
+import { addMetricsCommand } from "./commands/metrics.js";
 import { addReadCommands } from "./commands/read.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
@@ -44,6 +46,8 @@ export function buildProgram(context: Context): Command {
   addReadCommands(program, context);
   addWriteCommands(program, context);
   addWatchCommand(program, context);
+  addMetricsCommand(program, context);
+  addDoctorCommand(program, context);
   addDevCommand(program, context);
   return program;
 }

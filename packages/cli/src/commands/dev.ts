@@ -5,6 +5,7 @@ import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
 import { port } from "../internal/parse.js";
+import { waitForAbort } from "../internal/sleep.js";
 
 interface DevFlags {
   port: number;
@@ -12,13 +13,6 @@ interface DevFlags {
   json?: boolean;
 }
 
-/** Resolves when `signal` aborts; never, without one. */
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    signal?.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
 
 function banner(server: DevServer): string {
   return [
@@ -85,7 +79,7 @@ export function addDevCommand(program: Command, context: Context): void {
               })}\n`
             : banner(server),
         );
-        await stopped(io.signal);
+        await waitForAbort(io.signal);
       } finally {
         await server.close();
       }

@@ -1,106 +1,42 @@
-import {
-  AuthenticationError,
-  type FlowControl,
-  type FlowControlInfo,
-  NotFoundError,
-  PermissionDeniedError,
-  QStashError,
-  ValidationError,
-} from "@qstash-flow/flow-control";
+import type { FlowControl } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
-import { type ConnectionOptions, flowControlFrom, policyFrom, withConnection } from "../internal/connection.js";
-import { type Context, callOptions, guarded } from "../internal/context.js";
-import { isInterruption } from "../internal/errors.js";
-import { duration, keyFields, printable, stateText } from "../internal/format.js";
+import { type ConnectionOptions, flowControlFrom, type Policy, policyFrom, withConnection } from "../internal/connection.js";
+import { type Context, guarded } from "../internal/context.js";
+import { isInterruption, usageError } from "../internal/errors.js";
 import type { CliIO } from "../internal/io.js";
 import { milliseconds } from "../internal/parse.js";
 import { Screen } from "../internal/screen.js";
+import { sleep } from "../internal/sleep.js";
+import { refreshCallOptions } from "../observe/refresh.js";
+import { Trend } from "../observe/trend.js";
+import { watchPrefix } from "../observe/watch-prefix.js";
+import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../observe/watch-view.js";
 
 interface WatchFlags extends ConnectionOptions {
   interval: number;
-}
-
-/** One refresh: the key's state, or why it could not be read this time. */
-interface Sample {
-  at: Date;
-  info?: FlowControlInfo;
-  problem?: string;
+  prefix?: string;
 }
 
 const MIN_INTERVAL_MS = 100;
-const MIN_TIMEOUT_MS = 5_000;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-type Policy = ReturnType<typeof policyFrom>;
 
 async function sample(client: FlowControl, key: string, io: CliIO, interval: number, policy: Policy): Promise<Sample> {
   const at = new Date();
   try {
-    // One attempt per refresh unless --retries says otherwise: the next refresh is the
-    // retry, and a slow one must not pile up.
-    const defaults = { maxRetries: 0, timeout: Math.max(interval, MIN_TIMEOUT_MS) };
-    const info = await client.get(key, callOptions(io, { ...defaults, ...policy }));
+    const info = await client.get(key, refreshCallOptions(interval, io.signal, policy));
     return { at, info };
   } catch (error) {
-    const fatal =
-      error instanceof ValidationError ||
-      error instanceof AuthenticationError ||
-      error instanceof PermissionDeniedError ||
-      !(error instanceof QStashError);
-    if (fatal || isInterruption(error, io.signal)) throw error;
-    // A key exists once messages use it: keep watching until they do.
-    if (error instanceof NotFoundError) return { at, problem: "no such key yet (waiting for messages)" };
-    return { at, problem: error.message };
+    return { at, problem: problemOf(error, io) };
   }
 }
 
-function frame(key: string, interval: number, { at, info, problem }: Sample): string[] {
-  const head = `qstash-flow watch ${printable(JSON.stringify(key))}  every ${interval} ms  ${at.toISOString()}  (Ctrl-C to stop)`;
-  const body: [string, string][] = info ? keyFields(info).slice(1) : [["problem", problem ?? ""]];
-  const width = Math.max(...body.map(([name]) => name.length));
-  return [head, "", ...body.map(([name, value]) => `  ${name.padEnd(width)}  ${printable(value)}`)];
-}
-
-/** The plain-text form for pipes and logs: one line per refresh, `name=value` pairs. */
-function line(key: string, { at, info, problem }: Sample): string {
-  const head = `${at.toISOString()} key=${printable(JSON.stringify(key))}`;
-  if (!info) return `${head} problem=${printable(JSON.stringify(problem ?? ""))}\n`;
-  const pinned = [info.isPinnedParallelism ? "parallelism" : "", info.isPinnedRate ? "rate" : ""].filter(Boolean);
-  const fields = [
-    `state=${stateText(info)}`,
-    `waitlist=${info.waitListSize}`,
-    `parallelism=${info.parallelismCount}/${info.parallelismMax}`,
-    `rate=${info.rateCount}/${info.rateMax}`,
-    `period=${duration(info.ratePeriod)}`,
-    `pinned=${pinned.join(",") || "none"}`,
-  ];
-  return `${head} ${fields.join(" ")}\n`;
-}
-
-function jsonLine(key: string, { at, info, problem }: Sample): string {
-  return `${JSON.stringify({ at: at.toISOString(), key, ...(info ? { info } : { problem }) })}\n`;
-}
-
-/** `watch <key>`: a live view of one key until Ctrl-C. */
+/** `watch <key>` / `watch --prefix P`: a live view until Ctrl-C, with trends. */
 export function addWatchCommand(program: Command, { io }: Context): void {
   withConnection(
     program
       .command("watch")
-      .description("a live view of a key's waitlist, parallelism and rate, refreshed until Ctrl-C")
-      .argument("<key>", "the flow-control key")
+      .description("a live view of a key (or of every key with --prefix): waitlist, limits and trends, until Ctrl-C")
+      .argument("[key]", "the flow-control key")
+      .option("--prefix <prefix>", "every key that starts with this, as a table sorted by waitlist")
       .addOption(
         new Option("--interval <ms>", "milliseconds between refreshes")
           .default(1000)
@@ -108,22 +44,32 @@ export function addWatchCommand(program: Command, { io }: Context): void {
       ),
     { timeout: "the interval, min 5s", retries: "0" },
   ).action(
-    guarded(async function (this: Command, key: string) {
+    guarded(async function (this: Command, key: string | undefined) {
       const options = this.opts<WatchFlags>();
+      if ((key === undefined) === (options.prefix === undefined)) {
+        usageError(this, "give a key or --prefix, not both");
+      }
       const client = flowControlFrom(options, io);
       const policy = policyFrom(options, io);
+      if (options.prefix !== undefined) {
+        const watch = { prefix: options.prefix, interval: options.interval, json: options.json === true, policy };
+        return watchPrefix(client, watch, io);
+      }
+      const watched = key as string;
       const live = io.stdout.isTTY === true && !options.json;
       const screen = live ? new Screen(io.stdout) : undefined;
+      const trend = new Trend();
       try {
         while (!io.signal?.aborted) {
-          const current = await sample(client, key, io, options.interval, policy).catch((error: unknown) => {
+          const current = await sample(client, watched, io, options.interval, policy).catch((error: unknown) => {
             if (isInterruption(error, io.signal)) return undefined;
             throw error;
           });
           if (!current) break;
-          if (screen) screen.draw(frame(key, options.interval, current));
-          else io.stdout.write(options.json ? jsonLine(key, current) : line(key, current));
-          await pause(options.interval, io.signal);
+          if (current.info) trend.add(current.at, current.info);
+          if (screen) screen.draw(keyFrame(watched, options.interval, current, trend));
+          else io.stdout.write((options.json ? keyJsonLine : keyLine)(watched, current, trend));
+          await sleep(options.interval, io.signal);
         }
       } finally {
         screen?.close();

@@ -86,8 +86,11 @@ function fromFlagOrEnv<T>(flag: T | undefined, io: CliIO, name: string, parse: (
   }
 }
 
+/** `--timeout` and `--retries` as call options. */
+export type Policy = { timeout?: number; maxRetries?: number };
+
 /** `--timeout` / `--retries`, else their environment variables; `undefined` leaves the default. */
-export function policyFrom(options: ConnectionOptions, io: CliIO): { timeout?: number; maxRetries?: number } {
+export function policyFrom(options: ConnectionOptions, io: CliIO): Policy {
   const ms = fromFlagOrEnv(options.timeout, io, ENV_TIMEOUT, timeout);
   const retries = fromFlagOrEnv(options.retries, io, ENV_RETRIES, wholeNumber);
   return { ...(ms !== undefined && { timeout: ms }), ...(retries !== undefined && { maxRetries: retries }) };

@@ -5,6 +5,8 @@ export interface CliOutput {
   isTTY?: boolean | undefined;
   /** The terminal's width, used to keep `watch` lines from wrapping. */
   columns?: number | undefined;
+  /** The terminal's height, used to keep `watch --prefix` tables on one screen. */
+  rows?: number | undefined;
 }
 
 /** Everything `run` touches besides the network, so that it can run in-process. */
@@ -33,6 +35,9 @@ export function redacting(output: CliOutput, secrets: () => string[]): CliOutput
     },
     get columns() {
       return output.columns;
+    },
+    get rows() {
+      return output.rows;
     },
     write(chunk: string) {
       let text = chunk;

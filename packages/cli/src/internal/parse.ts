@@ -72,3 +72,10 @@ export function once<T>(parse: (value: string) => T): (value: string, previous: 
     return parse(value);
   };
 }
+
+/** Where to listen: `host:port` (`127.0.0.1:9464`, `0.0.0.0:9464`, `[::1]:9464`); port 0 picks a free one. */
+export function listenAddress(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]\s]+)):(\d+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected host:port, such as "127.0.0.1:9464" or "[::1]:9464".');
+  return { host: (match[1] ?? match[2]) as string, port: port(match[3] as string) };
+}

@@ -1,0 +1,79 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
+import { type Context, callOptions, guarded } from "../internal/context.js";
+import { CommandFailure } from "../internal/errors.js";
+import { duration, json, printable } from "../internal/format.js";
+import { period, positiveInteger } from "../internal/parse.js";
+import { sleep } from "../internal/sleep.js";
+import { diagnose, type Finding, type Snapshot } from "../observe/doctor.js";
+
+interface DoctorFlags extends ConnectionOptions {
+  samples: number;
+  interval: number;
+  prefix?: string;
+}
+
+/** At least two samples: progress is a difference between two of them. */
+function samples(value: string): number {
+  const count = positiveInteger(value);
+  if (count < 2) throw new InvalidArgumentError("expected at least 2: progress is seen between samples.");
+  return count;
+}
+
+function report(findings: Finding[], keys: number, snapshots: Snapshot[]): string {
+  const seconds = Math.round(((snapshots.at(-1)?.at ?? 0) - (snapshots[0]?.at ?? 0)) / 1000);
+  const scope = `${keys} ${keys === 1 ? "key" : "keys"}, ${snapshots.length} samples over ${duration(seconds)}`;
+  if (findings.length === 0) return `No findings (${scope}).\n`;
+  const counts = (["error", "warning", "info"] as const)
+    .map((severity) => [severity, findings.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}${count > 1 && severity !== "info" ? "s" : ""}`);
+  // A block per finding: the messages are sentences, too long for a table column.
+  const blocks = findings.map(
+    ({ severity, check, key, message }) =>
+      `${severity.padEnd(7)}  ${check}  ${printable(key)}\n         ${printable(message)}\n\n`,
+  );
+  return `${blocks.join("")}${counts.join(", ")} (${scope}).\n`;
+}
+
+/** `doctor`: samples every key a few times and says what is wrong, worst first. */
+export function addDoctorCommand(program: Command, { io }: Context): void {
+  withConnection(
+    program
+      .command("doctor")
+      .description("sample every key a few times and report stuck, paused, growing, rate-bound and pinned keys")
+      .addOption(
+        new Option("--samples <n>", "how many times to read the keys (at least 2)").default(3).argParser(samples),
+      )
+      .addOption(
+        new Option("--interval <duration>", "time between samples: seconds, or 5s, 1m")
+          .default(5, "5s")
+          .argParser(period),
+      )
+      .option("--prefix <prefix>", "only the keys that start with this")
+      .addHelpText("after", "\nExit 1 when a finding is an error (a stuck key), else 0."),
+  ).action(
+    guarded(async function (this: Command) {
+      const options = this.opts<DoctorFlags>();
+      const client = flowControlFrom(options, io);
+      const prefix = options.prefix ?? "";
+      if (io.stderr.isTTY) {
+        io.stderr.write(`sampling the keys ${options.samples} times, ${duration(options.interval)} apart...\n`);
+      }
+      const snapshots: Snapshot[] = [];
+      for (let i = 0; i < options.samples; i++) {
+        if (i > 0) await sleep(options.interval * 1000, io.signal);
+        // An aborted signal makes this call fail as an interruption: no partial report.
+        const keys = await client.list(callOptions(io));
+        snapshots.push({ at: Date.now(), keys: keys.filter((info) => info.flowControlKey.startsWith(prefix)) });
+      }
+      const findings = diagnose(snapshots);
+      const keys = new Set(snapshots.flatMap((snapshot) => snapshot.keys.map((info) => info.flowControlKey))).size;
+      io.stdout.write(options.json ? json({ findings }) : report(findings, keys, snapshots));
+      const errors = findings.filter((finding) => finding.severity === "error").length;
+      if (errors > 0) {
+        throw new CommandFailure(`doctor found ${errors} ${errors === 1 ? "error" : "errors"}; see the findings above`);
+      }
+    }),
+  );
+}

@@ -1,0 +1,114 @@
+import { QStashError } from "@qstash-flow/flow-control";
+import { type Command, Option } from "commander";
+import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
+import { type Context, guarded } from "../internal/context.js";
+import type { CliIO } from "../internal/io.js";
+import { CommandFailure, failureText } from "../internal/errors.js";
+import { duration, printable } from "../internal/format.js";
+import { listenAddress, period, positiveInteger } from "../internal/parse.js";
+import { waitForAbort } from "../internal/sleep.js";
+import { DEFAULT_MAX_KEYS, type PollResult, startFlowControlMetrics } from "../observe/metrics.js";
+import { type MetricsServer, serveMetrics } from "../observe/serve.js";
+
+interface MetricsFlags extends ConnectionOptions {
+  listen: { host: string; port: number };
+  interval: number;
+  prefix?: string;
+  maxKeys: number;
+}
+
+const DEFAULT_LISTEN = "127.0.0.1:9464";
+const DEFAULT_INTERVAL_SECONDS = 15;
+
+function errorText(error: unknown): string {
+  return error instanceof QStashError
+    ? failureText(error)
+    : `error: ${printable(String((error as Error)?.message ?? error))}\n`;
+}
+
+/** What the polls tell the operator, on stderr: every failure, and a --max-keys cut once per episode. */
+function pollReporter(options: MetricsFlags, io: CliIO): (result: PollResult) => void {
+  let cut = false;
+  return (result) => {
+    const at = result.at.toISOString();
+    if (result.ok) {
+      const already = cut;
+      cut = result.omitted > 0;
+      if (!cut || already) return;
+      io.stderr.write(
+        options.json
+          ? `${JSON.stringify({ at, warning: "max-keys", keys: result.keys, omitted: result.omitted })}\n`
+          : `${at} warning: ${result.keys} keys, ${result.omitted} left out by --max-keys ${options.maxKeys}; raise it or narrow --prefix\n`,
+      );
+      return;
+    }
+    io.stderr.write(
+      options.json
+        ? `${JSON.stringify({ at, error: (result.error as Error)?.message ?? String(result.error) })}\n`
+        : `${at} poll failed; serving the last good values. ${errorText(result.error)}`,
+    );
+  };
+}
+
+/** `metrics`: Prometheus metrics of every key on GET /metrics until Ctrl-C. */
+export function addMetricsCommand(program: Command, { io }: Context): void {
+  withConnection(
+    program
+      .command("metrics")
+      .description("serve Prometheus metrics of every flow-control key on GET /metrics, until Ctrl-C")
+      .addOption(
+        new Option("--listen <host:port>", "where to serve; loopback unless told otherwise")
+          .default(listenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN)
+          .argParser(listenAddress),
+      )
+      .addOption(
+        new Option("--interval <duration>", "time between polls of the API: seconds, or 15s, 1m, 1h")
+          .default(DEFAULT_INTERVAL_SECONDS, `${DEFAULT_INTERVAL_SECONDS}s`)
+          .argParser(period),
+      )
+      .option("--prefix <prefix>", "only the keys that start with this")
+      .addOption(
+        new Option("--max-keys <n>", "most keys exported; past it, the first N in key order")
+          .default(DEFAULT_MAX_KEYS)
+          .argParser(positiveInteger),
+      ),
+  ).action(
+    guarded(async function (this: Command) {
+      const options = this.opts<MetricsFlags>();
+      const client = flowControlFrom(options, io);
+      const { host, port } = options.listen;
+      const metrics = await startFlowControlMetrics({
+        client,
+        interval: options.interval * 1000,
+        maxKeys: options.maxKeys,
+        ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
+        onPoll: pollReporter(options, io),
+      });
+      let server: MetricsServer;
+      try {
+        server = await serveMetrics(metrics.registry, host, port);
+      } catch (error) {
+        metrics.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EADDRINUSE") {
+          throw new CommandFailure(
+            `${host}:${port} is in use; pick another port with --listen, or port 0 for any free one`,
+          );
+        }
+        throw new CommandFailure(`cannot listen on ${host}:${port} (${code ?? (error as Error).message})`);
+      }
+      try {
+        io.stdout.write(
+          options.json
+            ? `${JSON.stringify({ url: server.url, interval: options.interval, maxKeys: options.maxKeys, prefix: options.prefix ?? "" })}\n`
+            : `serving QStash flow-control metrics on ${server.url}, polling every ${duration(options.interval)} (Ctrl-C to stop)\n`,
+        );
+        await waitForAbort(io.signal);
+      } finally {
+        metrics.close();
+        await server.close();
+      }
+      if (!options.json) io.stdout.write("metrics server stopped\n");
+    }),
+  );
+}

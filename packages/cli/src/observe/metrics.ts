@@ -1,0 +1,196 @@
+import {
+  type FlowControl,
+  type FlowControlInfo,
+  type GlobalParallelism,
+  MAX_TIMER_MS,
+  ValidationError,
+} from "@qstash-flow/flow-control";
+import type { Gauge, Registry } from "prom-client";
+import { refreshCallOptions } from "./refresh.js";
+
+/** Milliseconds between polls when none is given. */
+export const DEFAULT_METRICS_INTERVAL_MS = 15_000;
+/** Keys exported when no `maxKeys` is given: enough for most accounts, few enough for any Prometheus. */
+export const DEFAULT_MAX_KEYS = 1_000;
+
+export interface FlowControlMetricsOptions {
+  /** The client to poll. Its token is sent to the API only, never put into a metric. */
+  client: FlowControl;
+  /** Milliseconds between polls (one `list` and one `getGlobalParallelism` each), at most 2^31-1. Default 15 000. */
+  interval?: number;
+  /** Export only the keys that start with this. */
+  prefix?: string;
+  /** Most keys exported: past it, the first `maxKeys` in key order, and `qstash_flow_control_keys_omitted` says how many were left out. Default 1 000. */
+  maxKeys?: number;
+  /** The registry to add the metrics to, e.g. prom-client's default `register`. Default: a new one. */
+  registry?: Registry;
+  /** Called after every poll, with what it saw or why it failed. */
+  onPoll?: (result: PollResult) => void;
+}
+
+export type PollResult =
+  | { ok: true; at: Date; keys: number; omitted: number }
+  | { ok: false; at: Date; error: unknown };
+
+export interface FlowControlMetrics {
+  /** The registry that holds the metrics: serve `await registry.metrics()` with `registry.contentType`. */
+  readonly registry: Registry;
+  /** Polls now, or joins the poll already under way; resolves with its result. */
+  poll(): Promise<PollResult>;
+  /** Stops polling, cancels a poll under way and removes the metrics from the registry. */
+  close(): void;
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
+    throw new ValidationError(`${name} must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+}
+
+const byKey = (a: FlowControlInfo, b: FlowControlInfo) =>
+  a.flowControlKey < b.flowControlKey ? -1 : a.flowControlKey > b.flowControlKey ? 1 : 0;
+
+/**
+ * Prometheus metrics of every flow-control key, refreshed by polling the API once per
+ * `interval` whatever the number of scrapes; a scrape reads the last good poll. A failed
+ * poll keeps the last good values and counts `qstash_flow_control_poll_errors_total`.
+ * prom-client is loaded here, on first use, so that the CLI's other commands never pay for it.
+ */
+export async function startFlowControlMetrics(options: FlowControlMetricsOptions): Promise<FlowControlMetrics> {
+  const { client, interval = DEFAULT_METRICS_INTERVAL_MS, prefix = "", maxKeys = DEFAULT_MAX_KEYS } = options;
+  if (typeof client?.list !== "function") throw new ValidationError("client must be a FlowControl");
+  positiveInteger("interval", interval);
+  // A longer delay overflows the timer, which then fires at once: a poll per millisecond.
+  if (interval > MAX_TIMER_MS) throw new ValidationError(`interval must be at most ${MAX_TIMER_MS} ms, got ${interval}`);
+  positiveInteger("maxKeys", maxKeys);
+  if (typeof prefix !== "string") throw new ValidationError(`prefix must be a string, got ${String(prefix)}`);
+
+  const prom = await import("prom-client");
+  const registry = options.registry ?? new prom.Registry();
+  // Created unregistered: the registry gets them once every name is known to be free.
+  const names = new Map<object, string>();
+  const gauge = (name: string, help: string, labelNames: string[] = []) => {
+    const metric = new prom.Gauge({ name, help, labelNames, registers: [] });
+    names.set(metric, name);
+    return metric;
+  };
+  const perKey = {
+    waitlist: gauge("qstash_flow_control_waitlist_size", "Messages waiting because of the key's limits or pause.", [
+      "key",
+    ]),
+    parallelismCount: gauge("qstash_flow_control_parallelism_count", "Deliveries of the key in flight.", ["key"]),
+    parallelismMax: gauge("qstash_flow_control_parallelism_max", "The key's parallelism limit (0: none).", ["key"]),
+    rateCount: gauge("qstash_flow_control_rate_count", "Deliveries started in the current rate period.", ["key"]),
+    rateMax: gauge("qstash_flow_control_rate_max", "Deliveries allowed per rate period (0: no limit).", ["key"]),
+    ratePeriod: gauge("qstash_flow_control_rate_period_seconds", "The rate period, in seconds.", ["key"]),
+    paused: gauge("qstash_flow_control_paused", "1 while the key is paused.", ["key"]),
+    pinned: gauge(
+      "qstash_flow_control_pinned",
+      "1 while the limit is pinned: configurations on incoming messages are ignored.",
+      ["key", "limit"],
+    ),
+  };
+  // Gauges without labels would read 0 before the first poll, which is a lie: they join
+  // the registry only once there is a value to show.
+  const polled = {
+    globalCount: gauge("qstash_global_parallelism_count", "Deliveries in flight across all keys."),
+    globalMax: gauge("qstash_global_parallelism_max", "The account-wide parallelism limit."),
+    keys: gauge("qstash_flow_control_keys", "Keys seen by the last poll (matching the prefix)."),
+    omitted: gauge(
+      "qstash_flow_control_keys_omitted",
+      "Keys left out of the per-key metrics by maxKeys (--max-keys); above 0, raise it or narrow the prefix.",
+    ),
+    lastPoll: gauge("qstash_flow_control_last_poll_timestamp_seconds", "Unix time of the last successful poll."),
+  };
+  const errors = new prom.Counter({
+    name: "qstash_flow_control_poll_errors_total",
+    help: "Polls of the API that failed; the other metrics keep the last good values.",
+    registers: [],
+  });
+  names.set(errors, "qstash_flow_control_poll_errors_total");
+  for (const name of names.values()) {
+    if (registry.getSingleMetric(name)) throw new ValidationError(`the registry already has a metric named ${name}`);
+  }
+  // Names as registered, so that close() removes exactly these.
+  const registered = new Set<string>();
+  const register = (metric: Gauge | typeof errors) => {
+    registry.registerMetric(metric);
+    registered.add(names.get(metric) as string);
+  };
+  for (const metric of [...Object.values(perKey), errors]) register(metric);
+
+  function apply(keys: FlowControlInfo[], global: GlobalParallelism, at: Date): PollResult {
+    const matching = keys.filter((info) => info.flowControlKey.startsWith(prefix)).sort(byKey);
+    const shown = matching.slice(0, maxKeys);
+    // Reset first, so that a key gone from the API is gone from the output.
+    for (const metric of Object.values(perKey)) metric.reset();
+    const set = (metric: Gauge, key: string, value: number) => metric.set({ key }, value);
+    for (const info of shown) {
+      const key = info.flowControlKey;
+      set(perKey.waitlist, key, info.waitListSize);
+      set(perKey.parallelismCount, key, info.parallelismCount);
+      set(perKey.parallelismMax, key, info.parallelismMax);
+      set(perKey.rateCount, key, info.rateCount);
+      set(perKey.rateMax, key, info.rateMax);
+      set(perKey.ratePeriod, key, info.ratePeriod);
+      set(perKey.paused, key, info.isPaused ? 1 : 0);
+      perKey.pinned.set({ key, limit: "parallelism" }, info.isPinnedParallelism ? 1 : 0);
+      perKey.pinned.set({ key, limit: "rate" }, info.isPinnedRate ? 1 : 0);
+    }
+    polled.globalCount.set(global.parallelismCount);
+    polled.globalMax.set(global.parallelismMax);
+    polled.keys.set(matching.length);
+    polled.omitted.set(matching.length - shown.length);
+    polled.lastPoll.set(at.getTime() / 1000);
+    for (const metric of Object.values(polled)) {
+      if (!registered.has(names.get(metric) as string)) register(metric);
+    }
+    return { ok: true, at, keys: matching.length, omitted: matching.length - shown.length };
+  }
+
+  const stop = new AbortController();
+  const call = refreshCallOptions(interval, stop.signal);
+  let current: Promise<PollResult> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function once(): Promise<PollResult> {
+    try {
+      const [keys, global] = await Promise.all([client.list(call), client.getGlobalParallelism(call)]);
+      // Closed while the answers were on their way: the metrics are no longer ours to set.
+      if (stop.signal.aborted) return { ok: false, at: new Date(), error: stop.signal.reason };
+      return apply(keys, global, new Date());
+    } catch (error) {
+      if (!stop.signal.aborted) errors.inc();
+      return { ok: false, at: new Date(), error };
+    }
+  }
+
+  function poll(): Promise<PollResult> {
+    current ??= once().then((result) => {
+      current = undefined;
+      if (!stop.signal.aborted) options.onPoll?.(result);
+      return result;
+    });
+    return current;
+  }
+
+  async function loop(): Promise<void> {
+    const started = Date.now();
+    await poll();
+    if (stop.signal.aborted) return;
+    timer = setTimeout(loop, Math.max(0, interval - (Date.now() - started)));
+    // A service's metrics must not keep its process alive.
+    timer.unref();
+  }
+  void loop();
+
+  return {
+    registry,
+    poll,
+    close() {
+      stop.abort();
+      clearTimeout(timer);
+      for (const name of registered) registry.removeSingleMetric(name);
+    },
+  };
+}
