@@ -13,7 +13,6 @@ interface DevFlags {
   json?: boolean;
 }
 
-
 function banner(server: DevServer): string {
   return [
     `QStash dev server listening on ${server.url}`,

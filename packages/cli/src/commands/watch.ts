@@ -1,6 +1,12 @@
 import type { FlowControl } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
-import { type ConnectionOptions, flowControlFrom, type Policy, policyFrom, withConnection } from "../internal/connection.js";
+import {
+  type ConnectionOptions,
+  flowControlFrom,
+  type Policy,
+  policyFrom,
+  withConnection,
+} from "../internal/connection.js";
 import { type Context, guarded } from "../internal/context.js";
 import { isInterruption, usageError } from "../internal/errors.js";
 import type { CliIO } from "../internal/io.js";

@@ -61,7 +61,8 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
   if (typeof client?.list !== "function") throw new ValidationError("client must be a FlowControl");
   positiveInteger("interval", interval);
   // A longer delay overflows the timer, which then fires at once: a poll per millisecond.
-  if (interval > MAX_TIMER_MS) throw new ValidationError(`interval must be at most ${MAX_TIMER_MS} ms, got ${interval}`);
+  if (interval > MAX_TIMER_MS)
+    throw new ValidationError(`interval must be at most ${MAX_TIMER_MS} ms, got ${interval}`);
   positiveInteger("maxKeys", maxKeys);
   if (typeof prefix !== "string") throw new ValidationError(`prefix must be a string, got ${String(prefix)}`);
 
