@@ -44,7 +44,16 @@ describe("qstash-flow doctor", () => {
     expect(findings[1]?.message).toBe(
       'paused with 4 messages waiting; nothing is delivered until `qstash-flow resume "d-paused"`.',
     );
-    expect(stderr).toBe("error: doctor found 1 error; see the findings above\n");
+    // Under --json the failure is one JSON object on stderr, as for every command.
+    expect(JSON.parse(stderr)).toEqual({
+      error: {
+        name: "CommandFailure",
+        message: "doctor found 1 error; see the findings above",
+        status: null,
+        operation: null,
+        key: null,
+      },
+    });
   });
 
   it("exits 0 when nothing is an error, and explains each finding in text", async () => {
