@@ -98,7 +98,8 @@ export async function loadSpec(path, { label, select, redocly }) {
   try {
     problems = await lint({ ref: path, config: redocly });
   } catch (error) {
-    if (error?.name !== "YamlParseError")
+    // @redocly/openapi-core's YamlParseError (its `name` is plain "Error") carries line and col.
+    if (typeof error?.line !== "number")
       throw new SpecError("SPEC_PARSE", `${label}: ${error.message}`, { file: label });
     const reason = error.originalError?.reason ?? error.message;
     throw new SpecError("SPEC_PARSE", `${label}:${error.line}:${error.col}: not valid YAML: ${reason}`, {

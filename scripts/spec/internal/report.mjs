@@ -6,10 +6,11 @@ import { canonical, dereference, operationsOf } from "../surface.mjs";
 
 const LEVELS = ["patch", "minor", "major"];
 const max = (levels) => levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a ?? "") ? b : a), null);
-// For a types package a changed `type` breaks every caller compiled against the old one,
-// whatever api-smart-diff says of the wire; unclassified changes are taken as breaking.
+// api-smart-diff judges the wire; a types package breaks more: a changed `type` or a
+// removed field (even an optional one in a response) stops code compiled against the old
+// types from compiling. Unclassified changes are taken as breaking.
 const levelOf = (d) =>
-  d.action === "replace" && d.path.at(-1) === "type"
+  (d.action === "replace" && d.path.at(-1) === "type") || (d.action === "remove" && d.path.at(-2) === "properties")
     ? "major"
     : ({ breaking: "major", "non-breaking": "minor", deprecated: "minor", annotation: "patch" }[d.type] ?? "major");
 

@@ -33,7 +33,11 @@ export async function sourcesToRead(configFile, specs, overrides) {
     }
   };
   for (const name of Object.keys(overrides)) check(name, "--source");
-  if (Object.keys(overrides).length) return overrides;
+  if (Object.keys(overrides).length) {
+    return Object.fromEntries(
+      Object.entries(overrides).map(([name, at]) => [name, resolveLocation(at, process.cwd())]),
+    );
+  }
   let config;
   try {
     config = parse(await readFile(configFile, "utf8")) ?? {};
