@@ -22,6 +22,8 @@ import { SpecError } from "./internal/errors.mjs";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OPENAPI_DIR = join(ROOT, "openapi");
 export const CONFIG_FILE = "surface.yaml";
+// Component kinds dropped when nothing selected reaches them (securitySchemes stay).
+const UNUSED = ["schemas", "parameters", "examples", "headers", "requestBodies", "responses"];
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /** Key order never decides whether two definitions differ; code-unit order, never the locale's. */
@@ -119,7 +121,7 @@ export async function loadSpec(path, { label, select, redocly }) {
   const { data: selected } = await openapiFormat.openapiFilter(structuredClone(doc), {
     filterSet: {
       operations: all.filter((entry) => !picked(entry)).map(([id]) => id.replace(" ", "::")),
-      unusedComponents: ["schemas", "parameters", "examples", "headers", "requestBodies", "responses"],
+      unusedComponents: UNUSED,
     },
   });
   const inside = (pointer) => {
@@ -320,7 +322,14 @@ export async function mergeSpecs(specs, config) {
       );
     }
   }
-  return { doc, conflicts };
+  // A component of a losing operation's spec that no winner reaches is dropped.
+  const { data: merged } = await openapiFormat.openapiFilter(doc, { filterSet: { unusedComponents: UNUSED } });
+  const kept = (id) =>
+    !/^\w+\//.test(id) ||
+    merged.components?.[id.slice(0, id.indexOf("/"))]?.[id.slice(id.indexOf("/") + 1)] !== undefined;
+  // A spec every entry of which comes from a spec before it adds nothing to the types.
+  const used = new Set([...winners].filter(([id]) => kept(id)).map(([, w]) => w.file));
+  return { doc: merged, conflicts, idle: config.specs.filter((file) => !used.has(file)) };
 }
 
 /** One line per conflict, for the terminal and the report. */
@@ -356,6 +365,6 @@ export async function loadSurface({ openapiDir = OPENAPI_DIR, files = {} } = {})
       { file: config.file },
     );
   }
-  const { doc, conflicts } = await mergeSpecs(specs, config);
-  return { config, specs, doc, conflicts };
+  const { doc, conflicts, idle } = await mergeSpecs(specs, config);
+  return { config, specs, doc, conflicts, idle };
 }

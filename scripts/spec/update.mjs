@@ -109,6 +109,7 @@ export async function specUpdate(options = {}) {
       text: formatReport(report),
       outside,
       conflicts: surface.conflicts,
+      idle: surface.idle,
       files: planned,
       dryRun: Boolean(o.dryRun),
       changeset,
@@ -192,6 +193,12 @@ export function summarize(result, cwd) {
     );
   if (result.conflicts.length)
     lines.push("", "Conflicts in the selection:", ...result.conflicts.map((c) => `  ${formatConflict(c)}`));
+  for (const file of result.idle) {
+    lines.push(
+      "",
+      `${file} contributes nothing to the generated types: every selected entry it defines comes from a spec before it in openapi/surface.yaml.`,
+    );
+  }
   lines.push("");
   const verb = result.dryRun ? "Would write" : "Wrote";
   if (result.files.length) lines.push(`${verb}:`, ...result.files.map((f) => `  ${show(f)}`), "");

@@ -129,6 +129,9 @@ describe("an update from upstream's whole documents", () => {
     expect(key.differences).toContain("`FlowControlKey.waitListSize` only in qstash.yaml");
     expect(key.differences).toContain("`FlowControlKey.waitlistSize` only in workflow.yaml");
     expect(key.differences).toContain("`FlowControlKey.isPaused` only in qstash.yaml");
+    // qstash.yaml defines everything selected: the Workflow file adds nothing, and is told so
+    expect(dry.idle).toEqual(["workflow.yaml"]);
+    expect(summarize(dry, ws.dir)).toContain("workflow.yaml contributes nothing to the generated types");
     // inline in one file, a $ref in the other: no difference
     expect(dry.conflicts.find((c: { id: string }) => c.id === "GET /v2/globalParallelism")?.differences).toEqual([
       "1 documentation difference",
@@ -141,6 +144,7 @@ describe("an update from upstream's whole documents", () => {
     );
     const result = await ws.run({ "qstash.yaml": qstash });
     expect(result.report.bump).toBe("major");
+    expect(result.idle).toEqual([]);
     expect(result.report.changed.get("GET /v2/flowControl")).toContainEqual({
       level: "major",
       message: "[Removed] property `isPaused` from `[]` in Response 200 content (application/json)",
