@@ -38,9 +38,15 @@ test("whole documents replace the excerpts; the client and the wrapper still com
     changesetDir: dir,
     sources: { "qstash.yaml": join(dir, "qstash.yaml"), "workflow.yaml": join(dir, "workflow.md") },
   });
-  // 40 + 29 operations, 8 + 8 of them selected; the pins lose their `minimum`
+  // 40 + 29 operations, 8 + 8 of them selected
   expect(result.outside).toBe(53);
-  expect(result.report.bump).toBe("minor");
+  // QStash's operations win: its inline globalParallelism schema and inline path parameter
+  // leave two named components unused, which the types no longer export
+  expect(result.report.components).toEqual([
+    { level: "major", message: "`parameters/FlowControlKeyPath` removed" },
+    { level: "major", message: "`schemas/GlobalParallelism` removed" },
+  ]);
+  expect(result.report.bump).toBe("major");
   expect(result.verified).toBe(true);
   expect(result.breakages).toEqual([]);
 }, 120_000);
