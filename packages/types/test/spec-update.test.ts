@@ -107,7 +107,7 @@ describe("an update from upstream's whole documents", () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {
       d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
-      d.components.schemas.FlowControlKey.properties.rateMax.description = "Messages per period.";
+      d.components.schemas.FlowControlKey.properties.rateMax = { type: "integer", description: "Messages per period." };
     });
     const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
     expect(result.report.bump).toBe("patch");
@@ -123,6 +123,7 @@ describe("an update from upstream's whole documents", () => {
     );
     const dry = await ws.run({ "qstash.yaml": qstash }, { dryRun: true });
     const key = dry.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey");
+    if (!key) throw new Error("no conflict reported for FlowControlKey");
     expect(formatConflict(key)).toContain(
       "schemas/FlowControlKey: qstash.yaml wins over workflow.yaml (order of specs): ",
     );
@@ -191,8 +192,8 @@ describe("sources", () => {
       d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
     });
     const asked: string[] = [];
-    const fetch = async (url: string) => {
-      asked.push(url);
+    const fetch = async (url: string | URL | Request) => {
+      asked.push(String(url));
       return new Response(JSON.stringify(doc), { status: 200 });
     };
     const result = await ws.run({ "qstash.yaml": "https://docs.invalid/qstash/openapi.json" }, { fetch });
