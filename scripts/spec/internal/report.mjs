@@ -2,7 +2,7 @@
 // documents (a schema moving between inline and $ref is no change), and the changeset.
 import { createHash } from "node:crypto";
 import { apiDiff } from "api-smart-diff";
-import { canonical, dereference, operationsOf } from "../surface.mjs";
+import { canonical, dereference, operationsOf } from "./openapi.mjs";
 
 const LEVELS = ["patch", "minor", "major"];
 const max = (levels) => levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a ?? "") ? b : a), null);

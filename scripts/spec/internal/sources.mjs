@@ -1,6 +1,6 @@
 // Where each vendored spec comes from (openapi/sources.yaml, or --source), and the text
-// of a spec from what a source returned: a whole OpenAPI document (YAML or JSON) or a
-// documentation page in Markdown that embeds one in a ```yaml block.
+// to vendor from what a source returned: a whole OpenAPI document (YAML or JSON) or a
+// Markdown documentation page that embeds one in a ```yaml block.
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,98 +17,65 @@ export function resolveLocation(location, base) {
 }
 
 /**
- * The source of each file to update: only the `overrides` when there are any (the other
- * files stay as vendored, nothing is fetched for them), else every entry of the config.
- * @param {string} configFile openapi/sources.yaml
- * @param {string[]} specs the spec files openapi/surface.yaml names
- * @param {Record<string, string>} overrides file -> resolved location
+ * The source of each file to update: only `overrides` when there are any (the other files
+ * stay as vendored and nothing is fetched for them), else every entry of `configFile`.
  */
 export async function sourcesToRead(configFile, specs, overrides) {
-  const check = (name, where) => {
-    if (!specs.includes(name)) {
+  let entries = Object.entries(overrides).map(([name, at]) => [name, resolveLocation(at, process.cwd()), "--source"]);
+  if (!entries.length) {
+    const config = await readFile(configFile, "utf8").then(parse, (error) => {
+      throw new SpecError("SPEC_CONFIG", `Cannot read ${configFile}: ${error.message}`, { file: configFile });
+    });
+    entries = Object.entries(config ?? {}).map(([name, at]) => [
+      name,
+      typeof at === "string" && at.trim() && resolveLocation(at.trim(), dirname(configFile)),
+      configFile,
+    ]);
+  }
+  for (const [name, location, where] of entries) {
+    if (!specs.includes(name))
       throw new SpecError(
         "SPEC_CONFIG",
         `${where}: ${name} is not one of the specs in openapi/surface.yaml (${specs.join(", ")})`,
       );
-    }
-  };
-  for (const name of Object.keys(overrides)) check(name, "--source");
-  if (Object.keys(overrides).length) {
-    return Object.fromEntries(
-      Object.entries(overrides).map(([name, at]) => [name, resolveLocation(at, process.cwd())]),
-    );
+    if (!location)
+      throw new SpecError("SPEC_CONFIG", `${where}: ${name} needs one source, a URL or a path`, { file: where });
   }
-  let config;
-  try {
-    config = parse(await readFile(configFile, "utf8")) ?? {};
-  } catch (error) {
-    throw new SpecError("SPEC_CONFIG", `Cannot read ${configFile}: ${error.message.split("\n")[0]}`, {
-      file: configFile,
-    });
-  }
-  const sources = {};
-  for (const [name, location] of Object.entries(config)) {
-    check(name, configFile);
-    if (typeof location !== "string" || !location.trim()) {
-      throw new SpecError("SPEC_CONFIG", `${configFile}: ${name} needs one source, a URL or a path`, {
-        file: configFile,
-      });
-    }
-    sources[name] = resolveLocation(location.trim(), dirname(configFile));
-  }
-  return sources;
+  return Object.fromEntries(entries.map(([name, location]) => [name, location]));
 }
 
 /** What a source returned; URLs are fetched with a timeout. */
 async function readSource(location, { timeout, fetch = globalThis.fetch }) {
-  if (!isUrl(location)) {
-    return readFile(location, "utf8").catch((error) => {
-      throw new SpecError("SPEC_SOURCE", `Cannot read ${location}: ${error.message}`, { file: location, cause: error });
-    });
-  }
-  let response;
-  try {
-    response = await fetch(location, { signal: AbortSignal.timeout(timeout) });
-  } catch (error) {
-    const why =
-      error?.name === "TimeoutError"
-        ? `timed out after ${timeout} ms`
-        : `failed: ${error?.cause?.message ?? error?.message}`;
-    throw new SpecError("SPEC_SOURCE", `GET ${location} ${why}`, { file: location, cause: error });
-  }
-  if (!response.ok)
-    throw new SpecError("SPEC_SOURCE", `GET ${location} answered ${response.status} ${response.statusText}`, {
-      file: location,
-    });
+  const fail = (why, cause) => new SpecError("SPEC_SOURCE", why, { file: location, cause });
+  if (!isUrl(location))
+    return readFile(location, "utf8").catch((error) =>
+      Promise.reject(fail(`Cannot read ${location}: ${error.message}`, error)),
+    );
+  const response = await fetch(location, { signal: AbortSignal.timeout(timeout) }).catch((error) => {
+    throw fail(
+      `GET ${location} ${error?.name === "TimeoutError" ? `timed out after ${timeout} ms` : `failed: ${error?.cause?.message ?? error?.message}`}`,
+      error,
+    );
+  });
+  if (!response.ok) throw fail(`GET ${location} answered ${response.status} ${response.statusText}`);
   return response.text();
 }
 
-/** The YAML of the first fenced yaml block that is an OpenAPI document, or null. */
-function embedded(text) {
-  for (const [, fence, body] of text.matchAll(/^(`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n([\s\S]*?)^\1[ \t]*$/gim)) {
-    if (fence && /^openapi\s*:/m.test(body)) return body;
-  }
-  return null;
-}
-
-/**
- * The text to vendor from one source: a YAML document as written, JSON as YAML, the
- * embedded block of a Markdown page. Parsing and linting happen later, with line numbers.
- */
+/** The text to vendor: YAML as written, JSON as YAML, a page's embedded block. Linted later, with lines. */
 export async function specText(location, options) {
   const body = await readSource(location, options);
-  const trimmed = body.trim();
-  if (trimmed.startsWith("{")) {
+  if (body.trim().startsWith("{")) {
     try {
-      return stringify(JSON.parse(trimmed));
+      return stringify(JSON.parse(body));
     } catch (error) {
       throw new SpecError("SPEC_PARSE", `${location} looks like JSON but does not parse: ${error.message}`, {
         file: location,
       });
     }
   }
-  const block = embedded(body);
-  if (block !== null) return block;
+  for (const [, , block] of body.matchAll(/^(`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n([\s\S]*?)^\1[ \t]*$/gim)) {
+    if (/^openapi\s*:/m.test(block)) return block;
+  }
   if (/^openapi\s*:/m.test(body)) return `${body.replace(/\s+$/, "")}\n`;
   throw new SpecError(
     "SPEC_SOURCE",
