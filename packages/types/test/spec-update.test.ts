@@ -235,6 +235,23 @@ describe("failures name the file and write nothing", () => {
     });
   });
 
+  test("a selected route declaring a path parameter its path lacks", async () => {
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pin`].post.parameters.push({
+        name: "region",
+        in: "path",
+        required: true,
+        schema: { type: "string" },
+      });
+    });
+    await fails(doc, {
+      code: "SPEC_LINT",
+      message: expect.stringMatching(
+        /:\d+:\d+: Path parameter `region` is not used in the path `\/v2\/flowControl\/\{flowControlKey\}\/pin`\. \[path-parameters-defined\]/,
+      ),
+    });
+  });
+
   test("an unresolvable $ref outside the selection does not block", async () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {
