@@ -64,6 +64,20 @@ describe("an update from upstream's whole documents", () => {
     expect(await ws.snapshot()).toEqual(before);
   });
 
+  test("a recursive schema is compared and reported like any other", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      const fields: Record<string, object> = d.components.schemas.FlowControlKey.properties;
+      fields.parent = { $ref: "#/components/schemas/FlowControlKey" };
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
+    expect(result.report.bump).toBe("minor");
+    expect(result.text).toContain("[Added] property `parent`");
+    expect(result.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey")?.differences).toContain(
+      "`FlowControlKey.parent` only in qstash.yaml",
+    );
+  });
+
   test("a removed operation is major and names the calls it breaks", async () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {

@@ -39,32 +39,23 @@ function differences(winner, other) {
   return docs ? [...named, `${docs} documentation difference${docs === 1 ? "" : "s"}`] : named;
 }
 
-/** Every selected entry of one spec, keyed as `resolve` names it. */
-async function entriesOf(spec, file) {
-  const deref = await dereference(spec.selected);
-  const out = [];
-  for (const [id, { method, path }] of operationsOf(spec.selected)) {
-    const compare = deref.paths[path][method];
-    out.push([
-      `${method.toUpperCase()} ${routeOf(path)}`,
-      { file, id, where: ["paths", path, method], value: spec.selected.paths[path][method], compare },
-    ]);
-  }
-  for (const [kind, items] of Object.entries(spec.selected.components ?? {})) {
-    for (const [name, value] of Object.entries(items ?? {})) {
-      out.push([
-        `${kind}/${name}`,
-        { file, id: `${kind}/${name}`, where: ["components", kind, name], value, compare: value },
-      ]);
-    }
-  }
-  for (const server of spec.selected.servers ?? []) {
-    out.push([
-      server.url,
-      { file, id: `server ${server.url}`, where: ["servers", server.url], value: server, compare: server },
-    ]);
-  }
-  return out;
+/** Every selected entry of one spec as [key as `resolve` names it, entry]. */
+async function entriesOf({ selected }, file) {
+  const deref = await dereference(selected);
+  const entry = (key, id, where, value, compare = value) => [key, { file, id, where, value, compare }];
+  return [
+    ...[...operationsOf(selected)].map(([id, { method, path, op }]) =>
+      entry(`${method.toUpperCase()} ${routeOf(path)}`, id, ["paths", path, method], op, deref.paths[path][method]),
+    ),
+    ...Object.entries(selected.components ?? {}).flatMap(([kind, items]) =>
+      Object.entries(items ?? {}).map(([name, value]) =>
+        entry(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value),
+      ),
+    ),
+    ...(selected.servers ?? []).map((server) =>
+      entry(server.url, `server ${server.url}`, ["servers", server.url], server),
+    ),
+  ];
 }
 
 /**
@@ -88,7 +79,7 @@ export async function mergeSpecs(specs, config) {
     const named = config.resolve[key];
     const winner = candidates.find((c) => c.file === (named ?? candidates[0].file));
     if (!winner) throw fail(`resolve "${key}" names ${named}, which does not define it in the selection`);
-    const others = candidates.filter((c) => canonical(c.compare) !== canonical(winner.compare));
+    const others = candidates.filter((c) => c !== winner && canonical(c.compare) !== canonical(winner.compare));
     if (named && !others.length) {
       throw fail(
         `resolve "${key}" resolves nothing (${candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`}); remove the entry`,
