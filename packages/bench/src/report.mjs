@@ -296,7 +296,7 @@ function codegenSection({ codegen, build }) {
   return [
     "## Code generation and build",
     "",
-    `\`render()\` is the generator in packages/types/scripts/generate.mjs (what \`pnpm generate\` runs), without writing files; median of ${codegen?.vendored.runs.length ?? 0} runs in one process. The warm build is timed after one untimed run.`,
+    `\`render()\` is the generator in scripts/spec/generate.mjs (what \`pnpm generate\` runs: lint, selection, merge, openapi-typescript), without writing files; median of ${codegen?.vendored.runs.length ?? 0} runs in one process. The warm build is timed after one untimed run.`,
     "",
     table(["what", "median", "output"], rows, ["", "r", ""]),
   ].join("\n");

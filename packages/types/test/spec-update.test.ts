@@ -1,194 +1,303 @@
+// `pnpm spec:update` end to end on upstream-shaped whole documents: staged, linted,
+// selected, merged, compared with the committed surface, written (or not).
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { stringify } from "yaml";
 import { afterEach, describe, expect, test } from "vitest";
-import { SpecSourceError } from "../scripts/spec-update.mjs";
-import { pages, removeWorkspaces, workspace } from "./spec-update-fixture.ts";
+import { formatBreakage } from "../../../scripts/spec/internal/verify.mjs";
+import { formatConflict } from "../../../scripts/spec/surface.mjs";
+import { summarize } from "../../../scripts/spec/update.mjs";
+import {
+  CONSUMER_SOURCE,
+  changedQStash,
+  page,
+  removeWorkspaces,
+  SURFACE,
+  workflowSpec,
+  workspace,
+} from "./spec-workspace.ts";
 
 afterEach(removeWorkspaces);
 
-const messages = (changes: { level: string; message: string }[]) => changes.map((c) => `${c.level}: ${c.message}`);
+const FLOW = "/v2/flowControl/{flowControlKey}";
 
-describe("pnpm spec:update on fixture pages", () => {
-  test("unchanged pages: no report, no changeset, nothing written", async () => {
+describe("an update from upstream's whole documents", () => {
+  test("only the selection is compared; the rest is carried along and counted", async () => {
     const ws = await workspace();
-    const before = await ws.snapshot();
-    const result = await ws.run(pages());
+    const doc = changedQStash((d) => {
+      d.paths["/v2/messages0"].get.summary = "Renamed outside the selection";
+      delete d.paths["/v2/queues1/{id}"];
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
     expect(result.report.bump).toBeNull();
-    expect(result.text).toBe("No change to the API surface.\n");
+    expect(result.outside).toBe(3); // one changed, two removed (GET and POST of the queue)
     expect(result.changeset).toBeNull();
-    expect(result.files).toEqual([]);
+    expect(await ws.changesets()).toEqual([]);
+    expect(await readFile(join(ws.options.openapiDir, "qstash.yaml"), "utf8")).toBe(stringify(doc));
+    const text = summarize(result, ws.dir);
+    expect(text).toContain("No change to the selected API surface.");
+    expect(text).toContain("3 operations outside the selection changed");
+    expect(text).toContain("No changeset: nothing in the selection changed.");
+  });
+
+  test("a new optional field is a minor release that names the field; a second run changes nothing", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      d.components.schemas.FlowControlKey.properties.burst = { type: "integer", description: "Burst." };
+    });
+    const source = { "qstash.yaml": await ws.source("qstash.yaml", doc) };
+    const first = await ws.run(source);
+    expect(first.report.bump).toBe("minor");
+    expect(first.text).toMatch(/- `GET \/v2\/flowControl`\n {2}- minor: \[Added\] property `burst`/);
+    const [name] = await ws.changesets();
+    const changeset = await readFile(join(ws.options.changesetDir, name ?? ""), "utf8");
+    // dependents import the types: their published files do not change
+    expect(changeset).toMatch(/^---\n"@qstash-flow\/types": minor\n---\n/);
+    const generated = await readFile(join(ws.options.outDir, "combined.ts"), "utf8");
+    expect(generated).toContain("burst?: number;");
+
+    const before = await ws.snapshot();
+    const second = await ws.run(source);
+    expect(second.report.bump).toBeNull();
+    expect(second.files).toEqual([]);
     expect(await ws.snapshot()).toEqual(before);
   });
 
-  test("a new page adds an operation: minor, spliced into the vendored file, regenerated, changeset", async () => {
+  test("a recursive schema is compared and reported like any other", async () => {
     const ws = await workspace();
-    const vendored = await readFile(join(ws.openapiDir, "workflow.yaml"), "utf8");
-    const result = await ws.run(pages({ "workflow.yaml": ["resume.md", "unpin.md", "pin.md"] }));
-
-    expect(result.report.operations.added.map((o) => o.id)).toEqual(["POST /v2/flowControl/{flowControlKey}/pin"]);
+    const doc = changedQStash((d) => {
+      const fields: Record<string, object> = d.components.schemas.FlowControlKey.properties;
+      fields.parent = { $ref: "#/components/schemas/FlowControlKey" };
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
     expect(result.report.bump).toBe("minor");
-    const written = await readFile(join(ws.openapiDir, "workflow.yaml"), "utf8");
-    // upstream's text is kept: the old file is the new one minus the added path entry
-    expect(written.replace(/ {2}\/v2\/flowControl\/\{flowControlKey\}\/pin:\n(?: {4,}.*\n)+/, "")).toBe(vendored);
-    expect(await readFile(join(ws.outDir, "combined.ts"), "utf8")).toContain('"/v2/flowControl/{flowControlKey}/pin"');
-
-    const [name] = await ws.changesets();
-    expect(name).toMatch(/^spec-update-[0-9a-f]{8}\.md$/);
-    const changeset = await readFile(join(ws.changesetDir, name as string), "utf8");
-    // the types and the published package built on them; not private or unrelated ones
-    expect(changeset).toMatch(/^---\n"@qstash-flow\/types": minor\n"@qstash-flow\/consumer": minor\n---\n/);
-    expect(changeset).toContain(
-      "- `POST /v2/flowControl/{flowControlKey}/pin` (Pin Configuration for Flow Control Key)",
-    );
-    expect(result.files.sort()).toEqual(
-      [
-        join(ws.openapiDir, "workflow.yaml"),
-        join(ws.outDir, "workflow.ts"),
-        join(ws.outDir, "combined.ts"),
-        join(ws.outDir, "combined.openapi.json"),
-        join(ws.changesetDir, name as string),
-      ].sort(),
+    expect(result.text).toContain("[Added] property `parent`");
+    expect(result.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey")?.differences).toContain(
+      "`FlowControlKey.parent` only in qstash.yaml",
     );
   });
 
-  test("a page dropped from a file removes its operation: major", async () => {
+  test("a removed operation is major and names the calls it breaks", async () => {
     const ws = await workspace();
-    const result = await ws.run(pages({ "workflow.yaml": ["resume.md"] }));
-    expect(result.report.operations.removed.map((o) => o.id)).toEqual(["POST /v2/flowControl/{flowControlKey}/unpin"]);
-    expect(result.report.bump).toBe("major");
-    expect(await readFile(join(ws.outDir, "combined.ts"), "utf8")).not.toContain("/unpin");
-    const [name] = await ws.changesets();
-    expect(await readFile(join(ws.changesetDir, name as string), "utf8")).toContain('"@qstash-flow/types": major');
-  });
-
-  test("a parameter changing type or becoming required is major", async () => {
-    const ws = await workspace();
-    const result = await ws.run(pages({ "workflow.yaml": ["resume.md", "unpin-breaking.md"] }));
-    const [unpin] = result.report.operations.changed;
-    expect(unpin?.id).toBe("POST /v2/flowControl/{flowControlKey}/unpin");
-    expect(messages(unpin?.changes ?? []).sort()).toEqual([
-      "major: query parameter `parallelism`: type boolean → integer",
-      "major: query parameter `rate` became required",
-    ]);
-    expect(result.report.bump).toBe("major");
-  });
-
-  test("a new optional parameter is minor", async () => {
-    const ws = await workspace();
-    const result = await ws.run(pages({ "workflow.yaml": ["resume.md", "unpin-optional-param.md"] }));
-    expect(messages(result.report.operations.changed[0]?.changes ?? [])).toEqual([
-      "minor: optional query parameter `period` added",
-    ]);
-    expect(result.report.bump).toBe("minor");
-  });
-
-  test("response schemas: a new body is minor, a field changing type is major", async () => {
-    const ws = await workspace();
-    const first = await ws.run(pages({ "qstash.yaml": ["pause-response-body.md"] }));
-    expect(messages(first.report.operations.changed[0]?.changes ?? [])).toEqual([
-      "minor: response 200: application/json body added",
-    ]);
-    expect(first.report.bump).toBe("minor");
-
-    const second = await ws.run(pages({ "qstash.yaml": ["pause-response-changed.md"] }));
-    expect(messages(second.report.operations.changed[0]?.changes ?? []).sort()).toEqual([
-      "major: response 200 (application/json).waitListSize: type integer → string",
-      "minor: response 200 (application/json): optional property `pausedAt` added",
-    ]);
-    expect(second.report.bump).toBe("major");
-    expect(await ws.changesets()).toHaveLength(2);
-  });
-
-  test("a server added is minor and reported under servers", async () => {
-    const ws = await workspace();
-    const result = await ws.run(pages({ "qstash.yaml": ["pause-servers.md"] }));
-    expect(messages(result.report.servers)).toEqual(["minor: server https://qstash-{region}.upstash.io added"]);
-    expect(result.report.operations.changed).toEqual([]);
-    expect(result.report.bump).toBe("minor");
-    expect(result.text).toContain("**Servers**");
-  });
-
-  test("descriptions only: a patch for the types alone, listed as documentation", async () => {
-    const ws = await workspace();
-    const result = await ws.run(pages({ "qstash.yaml": ["pause-doc.md"] }));
-    expect(result.report.bump).toBe("patch");
-    expect(result.report.operations.changed).toEqual([]);
-    expect(result.report.docs).toEqual([
-      { where: "POST /v2/flowControl/{flowControlKey}/pause", message: "description changed" },
+    const doc = changedQStash((d) => {
+      delete d.paths[`${FLOW}/resetRate`];
+    });
+    const workflow = workflowSpec();
+    delete workflow.paths[`${FLOW}/resetRate`];
+    const result = await ws.run(
       {
-        where: "POST /v2/flowControl/{flowControlKey}/pause path parameter `flowControlKey`",
-        message: "description changed",
+        "qstash.yaml": await ws.source("qstash.yaml", doc),
+        "workflow.yaml": await ws.source("workflow.yaml", workflow),
       },
-    ]);
-    expect(result.changeset?.content).toMatch(/^---\n"@qstash-flow\/types": patch\n---\n/);
-    expect(result.text).toContain("**Documentation only**");
-  });
-
-  test("a plain YAML or JSON document works as a source", async () => {
-    const ws = await workspace();
-    const yaml = await ws.run(pages({ "qstash.yaml": ["pause.yaml"] }));
-    expect(yaml.report.bump).toBeNull();
-    expect(yaml.files).toEqual([]);
-    const json = await ws.run(pages({ "qstash.yaml": ["pause.json"] }));
-    expect(json.report.bump).toBeNull();
-    expect(json.changeset).toBeNull();
-  });
-
-  test("--dry-run reports and returns the changeset but writes nothing", async () => {
-    const ws = await workspace();
-    const before = await ws.snapshot();
-    const result = await ws.run(pages({ "workflow.yaml": ["resume.md"] }), { dryRun: true });
+      { verify: true, verifyPackages: [ws.consumerDir] },
+    );
     expect(result.report.bump).toBe("major");
-    expect(result.changeset?.content).toContain('"@qstash-flow/types": major');
-    expect(result.files).toContain(join(ws.openapiDir, "workflow.yaml"));
+    expect(result.report.removed).toEqual([`POST ${FLOW}/resetRate`]);
+    const line = CONSUMER_SOURCE.split("\n").findIndex((l) => l.includes("/resetRate")) + 1;
+    expect(result.breakages.map(formatBreakage)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^operation POST /v2/flowControl/\\{flowControlKey\\}/resetRate broke packages/consumer/src/index\\.ts:${line}: `,
+        ),
+      ),
+    ]);
+    expect(summarize(result, ws.dir)).toContain("Build check: the new types break the build:");
+  });
+
+  test("a changed parameter type is major", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pin`].post.parameters[1].schema.type = "string";
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
+    expect(result.report.bump).toBe("major");
+    expect(result.report.changed.get(`POST ${FLOW}/pin`)).toEqual([
+      { level: "major", message: "[Replaced] type definition in query parameter `parallelism`" },
+    ]);
+  });
+
+  test("descriptions only are a patch", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
+      d.components.schemas.FlowControlKey.properties.rateMax = { type: "integer", description: "Messages per period." };
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
+    expect(result.report.bump).toBe("patch");
+    expect(result.verified).toBe(false);
+    expect(result.changeset?.content).toContain('"@qstash-flow/types": patch');
+  });
+
+  test("conflicts are named by what differs, and a resolution can come with the update", async () => {
+    const ws = await workspace();
+    const qstash = await ws.source(
+      "qstash.yaml",
+      changedQStash(() => {}),
+    );
+    const dry = await ws.run({ "qstash.yaml": qstash }, { dryRun: true });
+    const key = dry.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey");
+    if (!key) throw new Error("no conflict reported for FlowControlKey");
+    expect(formatConflict(key)).toContain(
+      "schemas/FlowControlKey: qstash.yaml wins over workflow.yaml (order of specs): ",
+    );
+    expect(key.differences).toContain("`FlowControlKey.waitListSize` only in qstash.yaml");
+    expect(key.differences).toContain("`FlowControlKey.waitlistSize` only in workflow.yaml");
+    expect(key.differences).toContain("`FlowControlKey.isPaused` only in qstash.yaml");
+    // qstash.yaml defines everything selected: the Workflow file adds nothing, and is told so
+    expect(dry.idle).toEqual(["workflow.yaml"]);
+    expect(summarize(dry, ws.dir)).toContain("workflow.yaml contributes nothing to the generated types");
+    // inline in one file, a $ref in the other: no difference
+    expect(dry.conflicts.find((c: { id: string }) => c.id === "GET /v2/globalParallelism")?.differences).toEqual([
+      "1 documentation difference",
+    ]);
+
+    // the same run, with the resolution declared for the specs being written
+    await writeFile(
+      join(ws.options.openapiDir, "surface.yaml"),
+      `${SURFACE}resolve:\n  schemas/FlowControlKey: workflow.yaml\n`,
+    );
+    const result = await ws.run({ "qstash.yaml": qstash });
+    expect(result.report.bump).toBe("major");
+    expect(result.idle).toEqual([]);
+    expect(result.report.changed.get("GET /v2/flowControl")).toContainEqual({
+      level: "major",
+      message: "[Removed] property `isPaused` from `[]` in Response 200 content (application/json)",
+    });
+    const surface = JSON.parse(await readFile(join(ws.options.outDir, "combined.openapi.json"), "utf8"));
+    expect(Object.keys(surface.components.schemas.FlowControlKey.properties)).toEqual([
+      "flowControlKey",
+      "waitlistSize",
+    ]);
+  });
+
+  test("a resolution the specs being written do not need fails, naming it", async () => {
+    const ws = await workspace({ surface: `${SURFACE}resolve:\n  schemas/Error: workflow.yaml\n` });
+    const source = await ws.source(
+      "q.yaml",
+      changedQStash(() => {}),
+    );
+    const before = await ws.snapshot();
+    await expect(ws.run({ "qstash.yaml": source })).rejects.toMatchObject({
+      code: "SPEC_CONFLICT",
+      message: expect.stringContaining(
+        'resolve "schemas/Error" resolves nothing (the specs agree on it); remove the entry',
+      ),
+    });
     expect(await ws.snapshot()).toEqual(before);
   });
 });
 
-describe("failures write nothing", () => {
-  test("a page without the OpenAPI yaml block", async () => {
+describe("sources", () => {
+  test("a Markdown page through a file: URL, and only the named file is read", async () => {
     const ws = await workspace();
-    const before = await ws.snapshot();
-    const error = await ws.run(pages({ "qstash.yaml": ["pause-no-yaml.md"] })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecSourceError);
-    expect((error as Error).message).toContain("pause-no-yaml.md has no OpenAPI document");
-    expect(await ws.snapshot()).toEqual(before);
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
+    });
+    const path = await ws.source("pause.md", page("Pause", stringify(doc)));
+    const fetch = () => Promise.reject(new Error("no network in this test"));
+    const result = await ws.run({ "qstash.yaml": pathToFileURL(path).href }, { fetch });
+    expect(result.report.bump).toBe("patch");
   });
 
-  test("pages of one file that differ outside their paths", async () => {
+  test("an https URL", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
+    });
+    const asked: string[] = [];
+    const fetch = async (url: string | URL | Request) => {
+      asked.push(String(url));
+      return new Response(JSON.stringify(doc), { status: 200 });
+    };
+    const result = await ws.run({ "qstash.yaml": "https://docs.invalid/qstash/openapi.json" }, { fetch });
+    expect(asked).toEqual(["https://docs.invalid/qstash/openapi.json"]);
+    expect(result.report.bump).toBe("patch");
+  });
+});
+
+describe("failures name the file and write nothing", () => {
+  const fails = async (source: string | object, expected: object) => {
     const ws = await workspace();
     const before = await ws.snapshot();
-    const error = await ws.run(pages({ "workflow.yaml": ["resume-v2.1.md", "unpin.md"] })).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/openapi\/workflow\.yaml: its sources differ outside `paths` \(in info\)/);
-    expect(await ws.snapshot()).toEqual(before);
+    const path = await ws.source("qstash.yaml", source);
+    await expect(ws.run({ "qstash.yaml": path })).rejects.toMatchObject(expected);
+    expect(await ws.snapshot()).toEqual({ ...before, "sources/qstash.yaml": expect.any(String) });
+  };
+
+  test("a malformed file: its line", async () => {
+    const text = stringify(changedQStash(() => {})).replace("paths:\n", "paths:\n  [broken\n");
+    await fails(text, {
+      code: "SPEC_PARSE",
+      line: expect.any(Number),
+      message: expect.stringMatching(/^openapi\/qstash\.yaml \(from .*\):\d+:\d+: not valid YAML/),
+    });
   });
 
-  test("new specs that no longer merge with the rest", async () => {
-    const ws = await workspace();
-    const before = await ws.snapshot();
-    // the supplement defines GET /v2/flowControl/{flowControlKey}; a vendored file now does too, differently
-    const conflicting = (await readFile(ws.page("pause.md"), "utf8")).replace(
-      "  /v2/flowControl/{flowControlKey}/pause:\n    post:",
-      "  /v2/flowControl/{flowControlKey}:\n    get:",
-    );
-    await writeFile(ws.page("conflict.md"), conflicting);
-    const error = await ws.run(pages({ "qstash.yaml": ["conflict.md"] })).catch((e: unknown) => e);
-    expect((error as Error).message).toContain("The updated specs do not generate");
-    expect((error as Error).message).toContain("GET /v2/flowControl/{flowControlKey} is defined differently");
-    delete before["pages/conflict.md"];
-    const after = await ws.snapshot();
-    delete after["pages/conflict.md"];
-    expect(after).toEqual(before);
+  test("an unresolvable $ref in the selection: its line and the $ref", async () => {
+    const doc = changedQStash((d) => {
+      d.paths["/v2/flowControl"].get.responses[200].content["application/json"].schema.items = {
+        $ref: "#/components/schemas/Nope",
+      };
+    });
+    await fails(doc, {
+      code: "SPEC_LINT",
+      ref: "#/components/schemas/Nope",
+      message: expect.stringMatching(
+        /qstash\.yaml \(from .*\):\d+:\d+: Can't resolve \$ref \(\$ref: #\/components\/schemas\/Nope\)/,
+      ),
+    });
   });
 
-  test("a write that fails half-way puts every file back", async () => {
+  test("a selected route declaring a path parameter its path lacks", async () => {
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pin`].post.parameters.push({
+        name: "region",
+        in: "path",
+        required: true,
+        schema: { type: "string" },
+      });
+    });
+    await fails(doc, {
+      code: "SPEC_LINT",
+      message: expect.stringMatching(
+        /:\d+:\d+: Path parameter `region` is not used in the path `\/v2\/flowControl\/\{flowControlKey\}\/pin`\. \[path-parameters-defined\]/,
+      ),
+    });
+  });
+
+  test("an unresolvable $ref outside the selection does not block", async () => {
     const ws = await workspace();
-    const spec = await readFile(join(ws.openapiDir, "workflow.yaml"), "utf8");
-    // the generated folder is a file now, so regeneration fails after the specs were replaced
-    const outDir = join(ws.openapiDir, "merge.yaml");
-    const error = await ws.run(pages({ "workflow.yaml": ["resume.md"] }), { outDir }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect(await readFile(join(ws.openapiDir, "workflow.yaml"), "utf8")).toBe(spec);
-    expect(await ws.changesets()).toEqual([]);
+    const doc = changedQStash((d) => {
+      d.paths["/v2/messages0"].get.responses[200].content["application/json"].schema = {
+        $ref: "#/components/schemas/Nope",
+      };
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
+    expect(result.outside).toBe(1);
+  });
+
+  test("a selection that matches nothing", async () => {
+    const ws = await workspace({ surface: "specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow control]\n" });
+    await expect(
+      ws.run({
+        "qstash.yaml": await ws.source(
+          "q.yaml",
+          changedQStash(() => {}),
+        ),
+      }),
+    ).rejects.toMatchObject({
+      code: "SPEC_SELECTION",
+      message: expect.stringContaining(
+        "the selection (tags: Flow control; operations: none) matches no operation in qstash.yaml, workflow.yaml",
+      ),
+    });
+  });
+
+  test("a source that holds no OpenAPI document", async () => {
+    await fails("# Pause\n\nNo spec here.\n", {
+      code: "SPEC_SOURCE",
+      message: expect.stringContaining("holds no OpenAPI document"),
+    });
   });
 });

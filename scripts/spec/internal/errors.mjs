@@ -1,0 +1,25 @@
+/**
+ * Every failure of generation or an update: `code` says which kind, `file` (and `line`,
+ * `ref` where known) say where. Nothing is written after one.
+ *   SPEC_CONFIG     openapi/surface.yaml or sources.yaml is wrong
+ *   SPEC_SOURCE     a source cannot be read or holds no OpenAPI document
+ *   SPEC_PARSE      a file is not valid YAML (line and column given)
+ *   SPEC_LINT       the project's Redocly rules fail inside the selection (unresolvable $refs too)
+ *   SPEC_SELECTION  the selection matches nothing, or an entry of it matches nothing
+ *   SPEC_CONFLICT   the specs cannot be merged as declared
+ */
+export class SpecError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{ file?: string, line?: number, ref?: string, cause?: unknown }} [where]
+   */
+  constructor(code, message, where = {}) {
+    super(message, where.cause === undefined ? undefined : { cause: where.cause });
+    this.name = "SpecError";
+    this.code = code;
+    this.file = where.file;
+    this.line = where.line;
+    this.ref = where.ref;
+  }
+}

@@ -1,0 +1,139 @@
+// Merges the selected parts of the specs, most trusted first. An operation, component or
+// server defined differently is a conflict: the first spec that defines it wins unless
+// `resolve` names another, and every conflict is returned with what differs
+// (api-smart-diff on dereferenced definitions, so inline and $ref compare equal).
+import { apiDiff } from "api-smart-diff";
+import openapiFormat from "openapi-format";
+import { SpecError } from "./errors.mjs";
+import { canonical, dereference, operationsOf, UNUSED } from "./openapi.mjs";
+
+const routeOf = (path) => path.replace(/\{[^}]*\}/g, "{}");
+const byKey = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A document holding `value` at `where` and nothing else. */
+function place(doc, where, value) {
+  let node = doc;
+  for (const key of where.slice(0, -1)) node = node[key] ??= {};
+  node[where.at(-1)] = value;
+  return doc;
+}
+
+const isDoc = (d) => d.path.some((p) => /^(description|summary|title|examples?|x-.*)$/.test(String(p)));
+
+/** "where: what" lines for the differences between two definitions of one entry. */
+function differences(winner, other) {
+  const wrap = (c) => place({ openapi: "3.1.0", info: { title: "", version: "" } }, c.where, c.compare);
+  const all = apiDiff(wrap(winner), wrap(other));
+  const docs = all.filter(isDoc).length;
+  const named = all
+    .filter((d) => !isDoc(d))
+    .map((d) => {
+      const where = d.path
+        .filter((p) => p !== "properties")
+        .slice(winner.where[0] === "paths" ? 3 : 2)
+        .join(".");
+      if (d.action === "add") return `\`${where}\` only in ${other.file}`;
+      if (d.action === "remove") return `\`${where}\` only in ${winner.file}`;
+      return `\`${where}\`: ${JSON.stringify(d.before)} in ${winner.file} vs ${JSON.stringify(d.after)} in ${other.file}`;
+    });
+  return docs ? [...named, `${docs} documentation difference${docs === 1 ? "" : "s"}`] : named;
+}
+
+/** Every selected entry of one spec as [key as `resolve` names it, entry]. */
+async function entriesOf({ selected }, file) {
+  const deref = await dereference(selected);
+  const entry = (key, id, where, value, compare = value) => [key, { file, id, where, value, compare }];
+  return [
+    ...[...operationsOf(selected)].map(([id, { method, path, op }]) =>
+      entry(`${method.toUpperCase()} ${routeOf(path)}`, id, ["paths", path, method], op, deref.paths[path][method]),
+    ),
+    ...Object.entries(selected.components ?? {}).flatMap(([kind, items]) =>
+      Object.entries(items ?? {}).map(([name, value]) =>
+        entry(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value),
+      ),
+    ),
+    ...(selected.servers ?? []).map((server) =>
+      entry(server.url, `server ${server.url}`, ["servers", server.url], server),
+    ),
+  ];
+}
+
+/**
+ * @param {{ selected: any }[]} specs in the config's order
+ * @param {{ file: string, specs: string[], resolve: Record<string, string> }} config
+ */
+export async function mergeSpecs(specs, config) {
+  const fail = (message) => new SpecError("SPEC_CONFLICT", `${config.file}: ${message}`, { file: config.file });
+  const entries = new Map();
+  for (const [i, spec] of specs.entries()) {
+    for (const [key, entry] of await entriesOf(spec, config.specs[i]))
+      entries.set(key, [...(entries.get(key) ?? []), entry]);
+  }
+  for (const key of Object.keys(config.resolve)) {
+    if (!entries.has(key)) throw fail(`resolve "${key}" names nothing in the selection; remove the entry`);
+  }
+
+  const conflicts = [];
+  const winners = [];
+  for (const [key, candidates] of [...entries].sort(byKey)) {
+    const named = config.resolve[key];
+    const winner = candidates.find((c) => c.file === (named ?? candidates[0].file));
+    if (!winner) throw fail(`resolve "${key}" names ${named}, which does not define it in the selection`);
+    const others = candidates.filter((c) => c !== winner && canonical(c.compare) !== canonical(winner.compare));
+    if (named && !others.length) {
+      throw fail(
+        `resolve "${key}" resolves nothing (${candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`}); remove the entry`,
+      );
+    }
+    winners.push(winner);
+    for (const other of others) {
+      const id = winner.id === other.id ? winner.id : `${winner.id} / ${other.id}`;
+      conflicts.push({
+        id,
+        key,
+        winner: winner.file,
+        other: other.file,
+        declared: Boolean(named),
+        differences: differences(winner, other),
+      });
+    }
+  }
+
+  const first = specs[0].selected;
+  const doc = {
+    openapi: first.openapi,
+    info: {
+      title: "QStash flow control (selected surface)",
+      version: first.info?.version ?? "0.0.0",
+      description: `Merged from ${config.specs.join(", ")} by openapi/surface.yaml.`,
+    },
+    servers: [],
+    security: [...new Map(specs.flatMap((s) => s.selected.security ?? []).map((r) => [canonical(r), r])).values()],
+    paths: {},
+    components: {},
+  };
+  const spelled = new Map();
+  for (const { where, value } of winners) {
+    if (where[0] === "servers") doc.servers.push(value);
+    else place(doc, where, value);
+    const route = where[0] === "paths" && routeOf(where[1]);
+    if (route && spelled.get(route) && spelled.get(route) !== where[1]) {
+      throw fail(
+        `route ${route} is spelled ${spelled.get(route)} and ${where[1]} by the operations chosen; resolve them to one spec`,
+      );
+    }
+    if (route) spelled.set(route, where[1]);
+  }
+  doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(byKey));
+  // A component only a losing definition used is dropped; a spec none of whose entries
+  // is left adds nothing to the types, and the update says so.
+  const { data: merged } = await openapiFormat.openapiFilter(doc, { filterSet: { unusedComponents: UNUSED } });
+  const kept = ({ where: [area, kind, name] }) =>
+    area !== "components" || merged.components?.[kind]?.[name] !== undefined;
+  const used = new Set(winners.filter(kept).map((w) => w.file));
+  return { doc: merged, conflicts, idle: config.specs.filter((file) => !used.has(file)) };
+}
+
+/** One line per conflict, for the terminal. */
+export const formatConflict = (c) =>
+  `${c.id}: ${c.winner} wins over ${c.other} (${c.declared ? "resolve" : "order of specs"}): ${c.differences.join("; ") || "defined differently"}`;

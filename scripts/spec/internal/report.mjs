@@ -1,0 +1,111 @@
+// What changed in the selected surface, classified by api-smart-diff on dereferenced
+// documents (a schema moving between inline and $ref is no change), and the changeset.
+import { createHash } from "node:crypto";
+import { apiDiff } from "api-smart-diff";
+import { canonical, dereference, operationsOf } from "./openapi.mjs";
+
+const LEVELS = ["patch", "minor", "major"];
+const max = (levels) => levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a ?? "") ? b : a), null);
+// api-smart-diff judges the wire; a types package breaks more: a changed `type` or a
+// removed field (even an optional one in a response) stops code compiled against the old
+// types from compiling. Unclassified changes are taken as breaking.
+const levelOf = (d) =>
+  (d.action === "replace" && d.path.at(-1) === "type") || (d.action === "remove" && d.path.at(-2) === "properties")
+    ? "major"
+    : ({ breaking: "major", "non-breaking": "minor", deprecated: "minor", annotation: "patch" }[d.type] ?? "major");
+
+const withoutComponents = ({ components: _, ...doc }) => doc;
+const names = (doc) =>
+  Object.entries(doc?.components ?? {}).flatMap(([kind, items]) => Object.keys(items ?? {}).map((n) => `${kind}/${n}`));
+
+/**
+ * @param {any} before the committed surface (combined.openapi.json)
+ * @param {any} after the surface being written
+ */
+export async function diffSurfaces(before, after) {
+  const report = { added: [], removed: [], changed: new Map(), components: [], other: [], bump: null };
+  const opsA = operationsOf(before);
+  const opsB = operationsOf(after);
+  for (const id of opsA.keys()) if (!opsB.has(id)) report.removed.push(id);
+  for (const id of opsB.keys()) if (!opsA.has(id)) report.added.push(id);
+  const diffs = apiDiff(withoutComponents(await dereference(before)), withoutComponents(await dereference(after)));
+  for (const d of diffs) {
+    const [area, path, method] = d.path;
+    const id = area === "paths" && method ? `${method.toUpperCase()} ${path}` : null;
+    if (area === "paths" && (!id || d.path.length === 3)) continue; // whole operations: counted above
+    const change = { level: levelOf(d), message: d.description ?? `${d.action} ${d.path.join(".")}` };
+    if (id) report.changed.set(id, [...(report.changed.get(id) ?? []), change]);
+    else report.other.push(change);
+  }
+  const [a, b] = [names(before), names(after)];
+  for (const id of a.filter((n) => !b.includes(n)))
+    report.components.push({ level: "major", message: `\`${id}\` removed` });
+  for (const id of b.filter((n) => !a.includes(n)))
+    report.components.push({ level: "minor", message: `\`${id}\` added` });
+  report.bump = max([
+    ...report.removed.map(() => "major"),
+    ...report.added.map(() => "minor"),
+    ...[...report.changed.values()].flat().map((c) => c.level),
+    ...report.components.map((c) => c.level),
+    ...report.other.map((c) => c.level),
+  ]);
+  return report;
+}
+
+/** Operations outside the selection that an update adds, removes or changes. */
+export function outsideChanges(oldDoc, newDoc, selected) {
+  const a = operationsOf(oldDoc);
+  const b = operationsOf(newDoc);
+  const ids = new Set([...a.keys(), ...b.keys()].filter((id) => !selected.has(id)));
+  return [...ids].filter((id) => canonical(a.get(id)?.op) !== canonical(b.get(id)?.op)).length;
+}
+
+/** Each change that matters on its own line; documentation changes (patch) counted in one. */
+function summarized(changes) {
+  const docs = changes.filter((c) => c.level === "patch").length;
+  const lines = changes.filter((c) => c.level !== "patch").map((c) => `  - ${c.level}: ${c.message}`);
+  return docs
+    ? [...lines, `  - patch: ${docs} documentation change${docs === 1 ? "" : "s"} (descriptions, summaries, examples)`]
+    : lines;
+}
+
+/** The report as Markdown: printed, and the changeset's text. */
+export function formatReport(report) {
+  if (report.bump === null) return "No change to the selected API surface.\n";
+  const section = (title, lines) => (lines.length ? [`**${title}**`, "", ...lines, ""] : []);
+  const lines = [
+    `The QStash flow-control API changed upstream (${report.bump}).`,
+    "",
+    ...section(
+      "Operations removed (major)",
+      report.removed.map((id) => `- \`${id}\``),
+    ),
+    ...section(
+      "Operations added (minor)",
+      report.added.map((id) => `- \`${id}\``),
+    ),
+    ...section(
+      "Operations changed",
+      [...report.changed].flatMap(([id, changes]) => [`- \`${id}\``, ...summarized(changes)]),
+    ),
+    ...section(
+      "Components",
+      report.components.map((c) => `- ${c.level}: ${c.message}`),
+    ),
+    ...section(
+      "Other",
+      summarized(report.other).map((line) => line.replace(/^ {2}/, "")),
+    ),
+  ];
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/**
+ * The changeset for a report, named after its content so the same update twice writes
+ * one file. `packages`: the published packages whose files change (see openapi/README.md).
+ */
+export function changesetFor(report, packages) {
+  if (report.bump === null) return null;
+  const content = `---\n${packages.map((name) => `"${name}": ${report.bump}`).join("\n")}\n---\n\n${formatReport(report)}`;
+  return { name: `spec-update-${createHash("sha256").update(content).digest("hex").slice(0, 8)}.md`, content };
+}

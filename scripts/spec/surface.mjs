@@ -1,0 +1,141 @@
+// The surface the packages are generated from: each spec openapi/surface.yaml names,
+// linted with the project's Redocly rules and bundled (@redocly/openapi-core), cut down
+// to the selected operations and the components they reach (openapi-format), then
+// merged in the declared order of trust (internal/merge.mjs).
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundle, getLineColLocation, lint, loadConfig } from "@redocly/openapi-core";
+import openapiFormat from "openapi-format";
+import { parse } from "yaml";
+import { SpecError } from "./internal/errors.mjs";
+import { mergeSpecs } from "./internal/merge.mjs";
+import { operationsOf, UNUSED } from "./internal/openapi.mjs";
+
+export { formatConflict } from "./internal/merge.mjs";
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const CONFIG_FILE = "surface.yaml";
+
+const strings = (value) => Array.isArray(value) && value.every((v) => typeof v === "string");
+
+/** openapi/surface.yaml: which specs, most trusted first, and which operations. */
+export async function readSurfaceConfig(openapiDir) {
+  const file = join(openapiDir, CONFIG_FILE);
+  const fail = (message, cause) => new SpecError("SPEC_CONFIG", `${file}: ${message}`, { file, cause });
+  let config;
+  try {
+    config = parse(await readFile(file, "utf8")) ?? {};
+  } catch (error) {
+    throw fail(`cannot be read: ${error.message.split("\n")[0]}`, error);
+  }
+  const { specs, select = {}, resolve: chosen } = config;
+  if (!strings(specs) || !specs.length || !specs.every((s) => /^[\w.-]+\.yaml$/.test(s))) {
+    throw fail('"specs" must list spec files of this folder, most trusted first');
+  }
+  const { tags = [], operations = [] } = select;
+  if (!strings(tags) || !strings(operations) || !(tags.length || operations.length)) {
+    throw fail('"select" needs "tags" and/or "operations" ("METHOD /path"), lists of strings');
+  }
+  for (const [id, winner] of Object.entries(chosen ?? {})) {
+    if (!specs.includes(winner)) throw fail(`resolve "${id}" names ${winner}, which is not in "specs"`);
+  }
+  return { file, specs, select: { tags, operations }, resolve: chosen ?? {} };
+}
+
+/** The keys of one of Redocly's `#/...` JSON pointers. */
+const segments = (pointer) =>
+  pointer
+    .split("/")
+    .slice(1)
+    .map((s) => decodeURIComponent(s).replaceAll("~1", "/").replaceAll("~0", "~"));
+
+/**
+ * Lints, bundles and selects one spec file. Lint errors inside the selection or at
+ * document level fail, naming file, line, rule and $ref; the rest of the file is
+ * carried along and its problems ignored.
+ */
+export async function loadSpec(path, { label, select, redocly }) {
+  let problems;
+  try {
+    problems = await lint({ ref: path, config: redocly });
+  } catch (error) {
+    // openapi-core's YamlParseError (named plain "Error") carries the line and column.
+    const at = typeof error?.line === "number" ? `:${error.line}:${error.col}: not valid YAML` : "";
+    const why = error.originalError?.reason ?? error.message;
+    throw new SpecError("SPEC_PARSE", `${label}${at}: ${why}`, { file: label, line: error?.line, cause: error });
+  }
+  const doc = (await bundle({ ref: path, config: redocly })).bundle.parsed;
+  if (!doc?.openapi)
+    throw new SpecError("SPEC_SOURCE", `${label} is not an OpenAPI document (no "openapi" key)`, { file: label });
+
+  const all = [...operationsOf(doc)];
+  const picked = ([id, { op }]) => select.operations.includes(id) || op.tags?.some((t) => select.tags.includes(t));
+  const ids = all.filter(picked).map(([id]) => id);
+  const dropped = all.filter((entry) => !picked(entry)).map(([id]) => id.replace(" ", "::"));
+  const filterSet = { operations: dropped, unusedComponents: UNUSED };
+  const { data: selected } = await openapiFormat.openapiFilter(structuredClone(doc), { filterSet });
+
+  const inside = (pointer) => {
+    const [area, key, name] = segments(pointer);
+    if (area === "components") return selected.components?.[key]?.[name] !== undefined;
+    if (area !== "paths") return true; // document level: servers, security, info
+    const id = `${String(name).toUpperCase()} ${key}`;
+    // a selected operation, or what its path item shares with it (parameters, servers)
+    return selected.paths?.[key] !== undefined && (ids.includes(id) || !all.some(([other]) => other === id));
+  };
+  const raw = parse(await readFile(path, "utf8"));
+  const errors = problems
+    .filter((p) => p.severity === "error" && inside(p.location[0].pointer))
+    .map((p) => {
+      const { pointer, source } = p.location[0];
+      const { line, col } = getLineColLocation(p.location[0]).start;
+      const at = segments(pointer).reduce((node, key) => node?.[key], raw);
+      const ref = p.ruleId === "no-unresolved-refs" ? at?.$ref : undefined;
+      const file = source.absoluteRef === resolve(path) ? label : source.absoluteRef;
+      return {
+        file,
+        line,
+        ref,
+        text: `${file}:${line}:${col}: ${p.message}${ref ? ` ($ref: ${ref})` : ""} [${p.ruleId}]`,
+      };
+    });
+  if (errors.length) {
+    const list = errors.map((e) => `  ${e.text}`).join("\n");
+    throw new SpecError("SPEC_LINT", `${label} fails the project's OpenAPI rules:\n${list}`, errors[0]);
+  }
+  return { label, doc, selected, ids };
+}
+
+/**
+ * The whole surface: config, every spec loaded and selected, merged.
+ * @param {{ openapiDir?: string, files?: Record<string, { path: string, label: string }> }} [options]
+ *   `files` replaces a spec's file (the staged sources of an update)
+ */
+export async function loadSurface({ openapiDir = join(ROOT, "openapi"), files = {} } = {}) {
+  const config = await readSurfaceConfig(openapiDir);
+  const redocly = await loadConfig({ configPath: join(ROOT, "redocly.yaml") });
+  const specs = [];
+  for (const name of config.specs) {
+    const { path, label } = files[name] ?? { path: join(openapiDir, name), label: join(openapiDir, name) };
+    specs.push(await loadSpec(path, { label, select: config.select, redocly }));
+  }
+  const found = new Set(specs.flatMap((s) => s.ids));
+  const { tags, operations } = config.select;
+  if (!found.size) {
+    const what = `tags: ${tags.join(", ") || "none"}; operations: ${operations.join(", ") || "none"}`;
+    throw new SpecError(
+      "SPEC_SELECTION",
+      `${config.file}: the selection (${what}) matches no operation in ${config.specs.join(", ")}`,
+      { file: config.file },
+    );
+  }
+  const stale = operations.filter((id) => !found.has(id));
+  if (stale.length) {
+    throw new SpecError(
+      "SPEC_SELECTION",
+      `${config.file}: select.operations names ${stale.join(", ")}, which no spec defines`,
+      { file: config.file },
+    );
+  }
+  return { config, specs, ...(await mergeSpecs(specs, config)) };
+}
