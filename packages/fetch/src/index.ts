@@ -23,18 +23,16 @@ export {
   withContext,
 } from "./errors.js";
 export { assertValidKey, encodeKey, keyProblem } from "./key.js";
-export type { FetchLike } from "./internal/transport.js";
+export type { FetchLike } from "./internal/fetch-exchange.js";
 export {
+  type CallOptions,
   createQStashTransport,
   DEFAULT_BASE_URL,
   type QStashClientOptions,
   type QStashTransport,
   REGIONS,
   type Region,
-  type CallOptions,
-  checkOptions,
   type RequestParams,
   type RequestPolicy,
-  resolveBaseUrl,
 } from "./transport.js";
 export type { paths, components } from "@qstash-flow/types";
