@@ -179,7 +179,10 @@ const BY_STATUS: Record<number, typeof APIError> = {
  * shows what came instead of being driven by it.
  */
 export const escapeControls = (text: string): string =>
-  text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`);
+  text.replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
+    (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
+  );
 
 /** The message a server put in a body: `{"error": "..."}`, else the text itself; what a redirect pointed to. */
 export function messageOf(
