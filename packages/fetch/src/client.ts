@@ -77,8 +77,9 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       release = sent.release;
       const response = sent.response as Response;
       // The URL is the one this client composed: with the query scheme it carries the token.
-      const shownUrl = connection.redact(response.url) as string;
-      if (shownUrl !== response.url) Object.defineProperty(response, "url", { value: shownUrl });
+      if (!connection.headerScheme) {
+        Object.defineProperty(response, "url", { value: connection.redact(response.url), configurable: true });
+      }
       return response;
     };
     try {
