@@ -12,10 +12,23 @@ const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest }
 const https = { agent: new HttpsAgent({ keepAlive: true }), request: httpsRequest };
 
 function replyOf(response: IncomingMessage, text: string): Reply {
-  const headers = new Headers();
-  const raw = response.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  return { status: response.statusCode ?? 0, statusText: response.statusMessage ?? "", headers, text };
+  let headers: Headers | undefined;
+  return {
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? "",
+    text,
+    // Made on first use: most replies (a 200 to a pause) are never asked for them, and a
+    // `Headers` costs about a tenth of a loopback call. Node's parser has already refused
+    // any name or value that `Headers` would.
+    get headers() {
+      if (!headers) {
+        headers = new Headers();
+        const raw = response.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+      }
+      return headers;
+    },
+  };
 }
 
 /**
@@ -38,13 +51,7 @@ export const defaultExchange: Exchange | undefined = (url, outgoing) => {
       response.on("data", (chunk: string) => {
         text += chunk;
       });
-      response.on("end", () => {
-        try {
-          resolve(replyOf(response, text));
-        } catch (error) {
-          reject(error);
-        }
-      });
+      response.on("end", () => resolve(replyOf(response, text)));
       response.on("error", reject);
       response.on("close", () => {
         if (!response.complete) reject(new Error("the connection closed before the response was complete"));

@@ -65,10 +65,11 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
       failure = error;
     }
     const retriesLeft = attempt < maxRetries;
-    const wait = reply && serverDelay(reply.headers, reply.status);
-    if (reply && (!retriesLeft || !isRetryableStatus(reply.status) || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
+    const retryable = reply && retriesLeft && isRetryableStatus(reply.status);
+    const wait = retryable ? serverDelay(reply.headers, reply.status) : undefined;
+    if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
       if (!options.hold) release();
-      return { ...reply, release };
+      return Object.assign(reply, { release });
     }
     release();
     // A reply that is retried is not read by anyone: let its connection go.
