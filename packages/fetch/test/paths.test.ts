@@ -31,8 +31,9 @@ beforeAll(async () => {
     const [path = ""] = request.rawUrl.split("?");
     const action = path.split("/").at(-1);
     const attempts = server.requests.filter((r) => r.rawUrl === request.rawUrl).length;
-    const send = (status: number, body: string, headers: Record<string, string> = {}) =>
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       response.writeHead(status, { "content-type": "application/json", ...headers }).end(body);
+    };
     if (action?.startsWith("silent")) return;
     if (action === "half-body") {
       response.writeHead(200, { "content-length": "100" }).write('{"flowControlKey":');

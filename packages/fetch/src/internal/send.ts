@@ -65,8 +65,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
       failure = error;
     }
     const retriesLeft = attempt < maxRetries;
-    const retryable = reply && retriesLeft && isRetryableStatus(reply.status);
-    const wait = retryable ? serverDelay(reply.headers, reply.status) : undefined;
+    const retryable = reply !== undefined && retriesLeft && isRetryableStatus(reply.status);
+    const wait = reply && retryable ? serverDelay(reply.headers, reply.status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
       if (!options.hold) release();
       return Object.assign(reply, { release });
