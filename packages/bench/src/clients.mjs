@@ -8,7 +8,7 @@ export const BENCH_TOKEN = "bench-token";
 export const BENCH_KEY = "orders-eu";
 
 /**
- * @typedef {{ id: string, label: string, call: () => Promise<void> }} Contestant
+ * @typedef {{ id: string, label: string, call: () => Promise<unknown> }} Contestant
  * @param {string} baseUrl the loopback server
  * @returns {Contestant[]}
  */
