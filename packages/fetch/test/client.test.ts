@@ -332,3 +332,20 @@ test("RequestInit fields a call sets (redirect, cache, ...) reach fetch; unset o
   expect(inits[1]?.redirect).toBe("manual");
   expect(inits[1]).not.toHaveProperty("cache");
 });
+
+test("openapi-fetch middleware sees each request and the response received", async () => {
+  const { client, requests } = setup();
+  const statuses: number[] = [];
+  client.use({
+    onRequest: ({ request }) => {
+      request.headers.set("x-trace", "t-1");
+      return request;
+    },
+    onResponse: ({ response }) => {
+      statuses.push(response.status);
+    },
+  });
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+  expect(requests[0]?.headers.get("x-trace")).toBe("t-1");
+  expect(statuses).toEqual([200]);
+});
