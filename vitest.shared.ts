@@ -1,9 +1,9 @@
 import { defineProject } from "vitest/config";
 
 /** The one test setup every package uses: unit tests beside the code, others in test/, type tests on. */
-export function packageTests(name: string, overrides: { testTimeout?: number; define?: Record<string, string> } = {}) {
+export function packageTests(name: string, overrides: { testTimeout?: number; alias?: Record<string, string> } = {}) {
   return defineProject({
-    ...(overrides.define && { define: overrides.define }),
+    ...(overrides.alias && { resolve: { alias: overrides.alias } }),
     test: {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],

@@ -1,22 +1,18 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.config.base.ts";
 
-// Two builds of the same source. The default one (browsers, edge runtimes, bundlers)
-// gives every attempt its own timeout signal. The one under `dist/node`, which package.json
-// hands to Node through the "node" condition, lets attempts share deadlines
-// (src/internal/deadline.ts); there, a signal per attempt costs about 10 % of a call.
-export default defineConfig([
-  {
-    ...packageBuild,
-    // dist/node belongs to the other build, which runs at the same time.
-    clean: ["!node/**"],
-    define: { __SHARED_DEADLINES__: "false" },
+// `#send` (package.json "imports") is resolved where the package runs, not here: Node
+// gets node:http, every other platform fetch. Both entry points share one copy of the
+// code (splitting), so an error class is the same class whichever entry made it.
+export default defineConfig({
+  ...packageBuild,
+  entry: {
+    index: "src/index.ts",
+    internal: "src/internal.ts",
+    "send-node": "src/internal/send-node.ts",
+    "send-default": "src/internal/send-default.ts",
   },
-  {
-    ...packageBuild,
-    outDir: "dist/node",
-    dts: false,
-    clean: true,
-    define: { __SHARED_DEADLINES__: "true" },
-  },
-]);
+  external: ["#send", "node:http", "node:https"],
+  splitting: true,
+  removeNodeProtocol: false,
+});

@@ -1,4 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { packageTests } from "../../vitest.shared.ts";
 
-// The tests run the source under Node, so they see what the Node build does (tsup.config.ts).
-export default packageTests("fetch", { define: { __SHARED_DEADLINES__: "true" } });
+// The tests run the source under Node, so `#send` is Node's own HTTP, as in the package.
+export default packageTests("fetch", {
+  alias: { "#send": fileURLToPath(new URL("src/internal/send-node.ts", import.meta.url)) },
+});

@@ -1,12 +1,14 @@
-// The size budgets CI enforces with size-limit (see ../.size-limit.js). The target is
-// 4 kB gzipped for a pause-only app. The function form meets it and its budget is the
-// target itself; the class carries every operation (a class's methods cannot be
-// tree-shaken), so its budget is today's size rounded up, and BENCHMARKS.md says so.
+// The size budgets CI enforces with size-limit (see ../.size-limit.js): today's sizes
+// rounded up, to catch growth. They were 4 kB and 5.1 kB until the request pipeline was
+// rebuilt as one pipeline with a home per job (options, URL, attempts, reply) instead of
+// code shaped for bytes, and gained what a hostile run asked for: success replies checked
+// against the API's shape, redirects refused, server text escaped, a long Retry-After
+// failing at once. That costs about 850 B gzipped (function form 4,843 B, class 5,951 B).
 // Lower a budget when the bundle shrinks; never raise one without saying why.
 
 export const BUDGETS = [
-  { name: "pause-only app, pause() function", path: "src/apps/flow-control-function.mjs", limit: "4 kB" },
-  { name: "pause-only app, FlowControl class", path: "src/apps/flow-control-class.mjs", limit: "5.1 kB" },
+  { name: "pause-only app, pause() function", path: "src/apps/flow-control-function.mjs", limit: "4.9 kB" },
+  { name: "pause-only app, FlowControl class", path: "src/apps/flow-control-class.mjs", limit: "6 kB" },
 ];
 
 /** "7.5 kB" -> 7500, "900 B" -> 900: the decimal units size-limit reads. */

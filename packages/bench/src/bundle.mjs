@@ -23,8 +23,9 @@ export const APPS = [
   { id: "fetch", label: "bare fetch", entry: app("bare-fetch"), onlyPause: true },
 ];
 
-// Strings that only the other operations' code contains: their path suffixes.
-export const OTHER_OPERATIONS = ["resume", "resetRate", "globalParallelism", "/pin", "/unpin"];
+// Strings that only the other operations' code contains: their names, which build their
+// routes ("pin" and "unpin" quoted, as "pin" alone is part of other words).
+export const OTHER_OPERATIONS = ["resume", "resetRate", "globalParallelism", '"pin"', '"unpin"'];
 
 /**
  * @param {string} entry

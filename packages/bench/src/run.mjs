@@ -6,6 +6,7 @@
 //   node src/run.mjs --only bundle,throughput,devserver,cold,codegen,build,typecheck
 //   node src/run.mjs --only overhead   where a call's CPU goes, step by step
 //   node src/run.mjs --out FILE      write the report somewhere else
+//   node src/run.mjs --only throughput --rounds 15   a shorter throughput run (wider intervals)
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     out: { type: "string" },
+    rounds: { type: "string" },
   },
 });
 const only = values.only ? values.only.split(",").map((s) => s.trim()) : SECTIONS;
@@ -41,7 +43,7 @@ if (unknown.length) {
   process.exit(2);
 }
 const quick = values.quick;
-const out = values.out ?? (quick || values.only ? undefined : join(REPO_ROOT, "BENCHMARKS.md"));
+const out = values.out ?? (quick || values.only || values.rounds ? undefined : join(REPO_ROOT, "BENCHMARKS.md"));
 
 const PLAN = quick
   ? {
@@ -80,6 +82,15 @@ const PLAN = quick
       buildRuns: 3,
       typecheckRuns: 3,
     };
+
+if (values.rounds !== undefined) {
+  const rounds = Number(values.rounds);
+  if (!(Number.isSafeInteger(rounds) && rounds >= 2)) {
+    console.error(`--rounds must be a whole number >= 2, got ${values.rounds}`);
+    process.exit(2);
+  }
+  for (const plan of PLAN.throughput) plan.rounds = rounds;
+}
 
 const step = async (name, work) => {
   const start = performance.now();

@@ -6,7 +6,13 @@ import { median, medianInterval, paired, verdict, whole } from "./stats.mjs";
 
 /** 4 kB = 4,000 bytes, the way size-limit reads "4 kB". */
 export const BUNDLE_TARGET_GZIP = 4000;
-export const THROUGHPUT_TARGET_RATIO = 0.9;
+/** The pause-only apps' sizes before the one request pipeline, which a commit may exceed only by saying why. */
+export const BUNDLE_TARGETS = { "wrapper-function": 4000, "wrapper-class": 5120 };
+/** In Node the wrapper sends over node:http: at least 1.5x bare fetch's calls per second, at most 0.6x its CPU. */
+export const THROUGHPUT_TARGET_RATIO = 1.5;
+export const CPU_TARGET_RATIO = 0.6;
+/** The typed client sends through fetch itself, so it can at best keep up with bare fetch. */
+export const TYPED_TARGET_RATIO = 1;
 /** The dev server's publish -> delivery rate without limits, as a share of a minimal forwarder's. */
 export const DEVSERVER_THROUGHPUT_TARGET_RATIO = 0.7;
 /** Bytes a message waiting at the dev server may cost beyond its body. */
@@ -29,13 +35,13 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
   const rows = [];
   if (bundles) {
     const byId = Object.fromEntries(bundles.map((b) => [b.id, b]));
-    for (const id of ["wrapper-class", "wrapper-function"]) {
+    for (const [id, limit] of Object.entries(BUNDLE_TARGETS)) {
       const bundle = byId[id];
       if (!bundle) continue;
       rows.push({
-        target: `${bundle.label}: pause-only app <= ${BUNDLE_TARGET_GZIP.toLocaleString("en-US")} B gzipped`,
+        target: `${bundle.label}: pause-only app <= ${limit.toLocaleString("en-US")} B gzipped`,
         measured: `${bundle.gzipped.toLocaleString("en-US")} B (official SDK ${byId.official?.gzipped.toLocaleString("en-US") ?? "?"} B)`,
-        met: bundle.gzipped <= BUNDLE_TARGET_GZIP,
+        met: bundle.gzipped <= limit,
       });
     }
     for (const bundle of bundles.filter((b) => b.onlyPause)) {
@@ -48,14 +54,30 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
   }
   for (const { concurrency, results } of throughput ?? []) {
     const byId = Object.fromEntries(results.map((r) => [r.id, r]));
-    const { wrapper, official } = byId;
+    const { wrapper, official, typed, fetch } = byId;
     if (!wrapper) continue;
     const interval = medianInterval(wrapper.ratios);
     rows.push({
-      target: `throughput, concurrency ${concurrency}: wrapper within 10 % of bare fetch`,
-      measured: `${pct(wrapper.ratio)} of bare fetch's ops/s (${range(interval)}); CPU per call ${cpuShare(wrapper, byId.fetch)} of bare fetch's`,
+      target: `throughput, concurrency ${concurrency}: wrapper at least ${THROUGHPUT_TARGET_RATIO}x bare fetch`,
+      measured: `${pct(wrapper.ratio)} of bare fetch's ops/s (${range(interval)})`,
       met: verdict(interval, THROUGHPUT_TARGET_RATIO),
     });
+    if (fetch?.cpuMicros) {
+      // CPU per call moves far less than ops/s on a shared machine: its medians are compared as they are.
+      rows.push({
+        target: `throughput, concurrency ${concurrency}: wrapper at most ${CPU_TARGET_RATIO}x bare fetch's CPU per call`,
+        measured: `${cpuShare(wrapper, fetch)} of bare fetch's (${Math.round(wrapper.cpuMicros)} vs ${Math.round(fetch.cpuMicros)} µs)`,
+        met: wrapper.cpuMicros / fetch.cpuMicros <= CPU_TARGET_RATIO,
+      });
+    }
+    if (typed) {
+      const typedInterval = medianInterval(typed.ratios);
+      rows.push({
+        target: `throughput, concurrency ${concurrency}: typed client at least ${TYPED_TARGET_RATIO}x bare fetch`,
+        measured: `${pct(typed.ratio)} of bare fetch's ops/s (${range(typedInterval)}); CPU per call ${cpuShare(typed, fetch)} of bare fetch's`,
+        met: verdict(typedInterval, TYPED_TARGET_RATIO),
+      });
+    }
     if (official) {
       const ratios = paired(wrapper.rounds, official.rounds);
       const vsOfficial = medianInterval(ratios);

@@ -1,4 +1,4 @@
-import { serverDelay } from "./internal/transport.ts";
+import { serverDelay } from "./internal/rate-limit.ts";
 import { describe, expect, test } from "vitest";
 import {
   AbortError,

@@ -3,7 +3,7 @@
  * subclasses stand for an HTTP answer, the others for failures before or instead of one.
  */
 
-import { rateLimitHeaders } from "./internal/rate-limit.js";
+import { rateLimitHeaders, serverDelay } from "./internal/rate-limit.js";
 import { redactText } from "./internal/redact.js";
 
 /** Which call failed: shown in every message so a log line is enough to act on. */
@@ -114,7 +114,7 @@ export class APIError extends QStashError {
   declare readonly requestId: string | undefined;
 
   constructor(serverMessage: string, init: APIErrorInit) {
-    super(`${init.status} ${serverMessage}`, init);
+    super(`${init.status} ${escapeControls(serverMessage)}`, init);
     const { status, headers, body } = init;
     const requestId = REQUEST_ID_HEADERS.map((h) => headers.get(h)).find(Boolean) ?? undefined;
     Object.assign(this, { status, headers, body, serverMessage, requestId });
@@ -138,17 +138,25 @@ export class NotFoundError extends APIError {
   override readonly code: string = "not_found";
 }
 
-/** 429. `limit`, `remaining` and `reset` (unix seconds) come from the burst headers, else the daily ones. */
+/**
+ * 429. `limit`, `remaining` and `reset` (unix seconds) come from the burst headers, else
+ * the daily ones; `retryAfter` is how long the server asked to wait, in seconds.
+ */
 export class RateLimitError extends APIError {
   override name = "RateLimitError";
   override readonly code: string = "rate_limited";
   declare readonly limit: number | undefined;
   declare readonly remaining: number | undefined;
   declare readonly reset: number | undefined;
+  /** Seconds the server asked to wait (`Retry-After`, else the rate-limit reset); undefined when it did not say. */
+  declare readonly retryAfter: number | undefined;
 
   constructor(serverMessage: string, init: APIErrorInit) {
     super(serverMessage, init);
-    Object.assign(this, rateLimitHeaders(init.headers));
+    const delay = serverDelay(init.headers, init.status);
+    Object.assign(this, rateLimitHeaders(init.headers), {
+      retryAfter: delay === undefined ? undefined : Math.ceil(delay / 1000),
+    });
   }
 }
 
@@ -165,8 +173,28 @@ const BY_STATUS: Record<number, typeof APIError> = {
   429: RateLimitError,
 };
 
-/** The message a server put in a body: `{"error": "..."}`, else the text itself. */
-function messageOf(body: unknown, status: number, statusText: string): string {
+/**
+ * Server text as a message shows it: control, format and separator characters (ESC,
+ * bidi overrides, zero-width, line separators) escaped, so that a log line or terminal
+ * shows what came instead of being driven by it.
+ */
+export const escapeControls = (text: string): string =>
+  text.replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
+    (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
+  );
+
+/** The message a server put in a body: `{"error": "..."}`, else the text itself; what a redirect pointed to. */
+export function messageOf(
+  response: Pick<Response, "status" | "statusText" | "headers"> & { type?: string | undefined },
+  body: unknown,
+): string {
+  const { status, statusText } = response;
+  // The API never redirects: a 3xx comes from something else at that URL, and is not followed.
+  if (response.type === "opaqueredirect") return "a redirect (the runtime does not say where); not followed";
+  if (status >= 300 && status < 400) {
+    return `a redirect to ${response.headers.get("location") ?? "nowhere given"}; not followed`;
+  }
   const error = (body as { error?: unknown } | undefined)?.error;
   if (typeof error === "string" && error) return error;
   const text = typeof body === "string" && body.trim();
@@ -181,13 +209,13 @@ function messageOf(body: unknown, status: number, statusText: string): string {
  * may echo the request).
  */
 export function makeAPIError(
-  response: Pick<Response, "status" | "statusText" | "headers">,
+  response: Pick<Response, "status" | "statusText" | "headers"> & { type?: string | undefined },
   body: unknown,
   context: ErrorContext = {},
   secret?: string,
 ): APIError {
   const Class = BY_STATUS[response.status] ?? (response.status >= 500 ? InternalServerError : APIError);
-  const message = messageOf(body, response.status, response.statusText);
+  const message = messageOf(response, body);
   return new Class(secret ? redactText(message, secret) : message, {
     ...context,
     status: response.status,

@@ -23,20 +23,17 @@ export {
   withContext,
 } from "./errors.js";
 export { assertValidKey, encodeKey, keyProblem } from "./key.js";
-export { MAX_TIMER_MS } from "./internal/deadline.js";
-export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, type FetchLike } from "./internal/transport.js";
+export type { FetchLike } from "./internal/fetch-exchange.js";
+export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_TIMER_MS, tokenProblem } from "./internal/options.js";
 export {
+  type CallOptions,
   createQStashTransport,
   DEFAULT_BASE_URL,
   type QStashClientOptions,
   type QStashTransport,
   REGIONS,
   type Region,
-  type CallOptions,
-  checkOptions,
   type RequestParams,
   type RequestPolicy,
-  resolveBaseUrl,
-  tokenProblem,
 } from "./transport.js";
 export type { paths, components } from "@qstash-flow/types";

@@ -1,53 +1,68 @@
-// The package ships two builds of one source (tsup.config.ts): Node resolves the one under
-// dist/node, whose attempts share deadline signals; everything else gets the default one,
-// with a signal per attempt and none of the sharing code.
+// One build; what carries the requests is picked where the package runs, through the
+// `#send` import (package.json "imports"): Node's own HTTP in Node, nothing of its own
+// (so fetch) everywhere else. A bundle for the browser must not even see `node:` imports.
 import { execFileSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { expect, test } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const SHARING = "sharedDeadline";
 
 function resolveInNode(kind: "import" | "require"): string {
   const script =
-    kind === "import"
-      ? 'console.log(import.meta.resolve("@qstash-flow/fetch"))'
-      : 'console.log(require.resolve("@qstash-flow/fetch"))';
+    kind === "import" ? 'console.log(import.meta.resolve("#send"))' : 'console.log(require.resolve("#send"))';
   const args = kind === "import" ? ["--input-type=module", "-e", script] : ["-e", script];
   return execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }).trim();
 }
 
-test("Node resolves the Node build, for import and for require", () => {
-  expect(resolveInNode("import")).toMatch(/\/dist\/node\/index\.js$/);
-  expect(resolveInNode("require")).toMatch(/\/dist\/node\/index\.cjs$/);
+test("Node resolves #send to its own HTTP, for import and for require", () => {
+  expect(resolveInNode("import")).toMatch(/\/dist\/send-node\.js$/);
+  expect(resolveInNode("require")).toMatch(/\/dist\/send-node\.cjs$/);
 });
 
-test("only the Node build carries the shared deadlines", async () => {
-  for (const file of ["dist/node/index.js", "dist/node/index.cjs"]) {
-    expect(await readFile(`${root}/${file}`, "utf8")).toContain(SHARING);
-  }
-  for (const file of ["dist/index.js", "dist/index.cjs"]) {
-    expect(await readFile(`${root}/${file}`, "utf8")).not.toContain(SHARING);
-  }
-});
-
-test.each([
-  ["browser", "dist/index.js"],
-  ["neutral", "dist/index.js"],
-  ["node", "dist/node/index.js"],
-] as const)("a bundle for the %s platform gets %s", async (platform, expected) => {
+async function bundle(platform: "browser" | "neutral" | "node", conditions: string[] = []) {
+  const imported: string[] = [];
   const result = await build({
     stdin: { contents: 'export { createQStashTransport } from "@qstash-flow/fetch";', resolveDir: root },
     bundle: true,
     platform,
+    ...(conditions.length && { conditions }),
     format: "esm",
     external: ["openapi-fetch"],
     write: false,
     metafile: true,
     logLevel: "silent",
+    plugins: [
+      {
+        name: "record-node-imports",
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /^node:/ }, (args) => {
+            imported.push(args.path);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
   });
   const ours = Object.keys(result.metafile.inputs).filter((input) => input.startsWith("dist/"));
-  expect(ours).toEqual([expected]);
+  return { ours, imported };
+}
+
+test.each([
+  ["browser", []],
+  ["neutral", []],
+  ["neutral", ["worker"]],
+  ["neutral", ["deno"]],
+  ["neutral", ["bun"]],
+] as const)("a bundle for the %s platform %j carries fetch only, no node: import", async (platform, conditions) => {
+  const { ours, imported } = await bundle(platform, [...conditions]);
+  expect(ours).toContain("dist/send-default.js");
+  expect(ours).not.toContain("dist/send-node.js");
+  expect(imported).toEqual([]);
+});
+
+test("a bundle for Node carries Node's own HTTP", async () => {
+  const { ours, imported } = await bundle("node");
+  expect(ours).toContain("dist/send-node.js");
+  expect(imported.sort()).toEqual(["node:http", "node:https"]);
 });

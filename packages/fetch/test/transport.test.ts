@@ -1,4 +1,4 @@
-import { handlerFetch, json, type SeenRequest } from "@qstash-flow/test-utils";
+import { handlerFetch, json, type SeenRequest, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import {
   APIError,
@@ -9,6 +9,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "../src/index.ts";
+import { fetchExchange, globalFetch } from "../src/internal/fetch-exchange.ts";
 
 const TOKEN = "transport-token-456";
 const KEY = { path: { flowControlKey: "orders/eu" } };
@@ -70,14 +71,31 @@ describe("createQStashTransport: requests on the wire", () => {
     expect(requests[0]?.headers.get("x-trace")).toBe("abc");
   });
 
-  test("without an injected fetch, the global one is looked up at each call", async () => {
+  test("without an injected fetch, Node sends over node:http, never the global fetch", async () => {
+    const global = handlerFetch(() => json({ parallelismMax: 1 }));
+    vi.stubGlobal("fetch", global.fetch);
+    const server = await startLoopbackServer((_, response) => {
+      response.end('{"parallelismMax":2}');
+    });
+    try {
+      const transport = createQStashTransport({ token: TOKEN, baseUrl: server.url });
+      expect(await transport.request("get", "/v2/globalParallelism")).toEqual({ parallelismMax: 2 });
+      expect(global.requests).toHaveLength(0);
+      expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("where fetch carries the calls, the global one is looked up at each call", async () => {
     const first = handlerFetch(() => json({ parallelismMax: 1 }));
     const second = handlerFetch(() => json({ parallelismMax: 2 }));
-    const transport = createQStashTransport({ token: TOKEN, baseUrl: "http://qstash.test" });
+    const send = fetchExchange(globalFetch);
+    const read = async () => (await send("http://qstash.test/", { method: "GET", headers: {} }).reply).text;
     vi.stubGlobal("fetch", first.fetch);
-    expect(await transport.request("get", "/v2/globalParallelism")).toEqual({ parallelismMax: 1 });
+    expect(await read()).toBe('{"parallelismMax":1}');
     vi.stubGlobal("fetch", second.fetch);
-    expect(await transport.request("get", "/v2/globalParallelism")).toEqual({ parallelismMax: 2 });
+    expect(await read()).toBe('{"parallelismMax":2}');
     expect([first.requests.length, second.requests.length]).toEqual([1, 1]);
   });
 });

@@ -117,12 +117,69 @@ describe("FlowControl: each operation's request", () => {
     expect((error as Error).message).toMatch(/not a list of keys: an entry has no flowControlKey/);
   });
 
-  test("numbers sent as decimal strings are read; other strings are not counts", async () => {
+  test("numbers sent as decimal strings are read", async () => {
     const { flow } = setup(() =>
-      json({ flowControlKey: "k", waitListSize: " 12 ", rateMax: "0x10", rateCount: "1e3", parallelismMax: "7.5" }),
+      json({ flowControlKey: "k", waitListSize: " 12 ", parallelismMax: "7.5", isPaused: "true" }),
     );
     const info = await flow.get("k");
-    expect([info.waitListSize, info.rateMax, info.rateCount, info.parallelismMax]).toEqual([12, 0, 0, 7.5]);
+    expect([info.waitListSize, info.parallelismMax, info.isPaused]).toEqual([12, 7.5, true]);
+  });
+
+  test.each([
+    ["a count that is a word", { waitListSize: "lots" }, "waitListSize is a string, not a number"],
+    ["a count in hex", { rateMax: "0x10" }, "rateMax is a string, not a number"],
+    ["a count that is an object", { rateCount: {} }, "rateCount is an object, not a number"],
+    ["a flag that is a number", { isPaused: 1 }, "isPaused is number 1, not a boolean"],
+    ["a key that is a number", { flowControlKey: 5 }, "flowControlKey is number 5, not a string"],
+  ])("get refuses %s, naming the field", async (_, fields, message) => {
+    const { flow } = setup(() => json({ flowControlKey: "k", ...fields }));
+    const error = await flow.get("k").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(QStashError);
+    expect((error as Error).message).toBe(
+      `QStash get for key "k" failed: the response is not a flow-control key: ${message}`,
+    );
+  });
+
+  test.each([
+    ["null", () => json(null), "got JSON: null"],
+    ["a list", () => json([]), "got JSON: a list"],
+    ["a number", () => json(5), "got JSON: number 5"],
+    ["an empty body", () => new Response(null), "got an empty body"],
+    ["an HTML page", () => new Response("<!doctype html><title>Login</title>"), "got an HTML document"],
+  ])("get and getGlobalParallelism refuse %s", async (_, reply, message) => {
+    const { flow } = setup(reply);
+    await expect(flow.get("k")).rejects.toThrow(`the response is not a flow-control key: ${message}`);
+    await expect(flow.getGlobalParallelism()).rejects.toThrow(`the response is not the global parallelism: ${message}`);
+  });
+
+  test.each(["pause", "resume", "resetRate", "pin", "unpin"] as const)(
+    "%s refuses a success that is not the API's: an HTML page, or JSON that is not an object",
+    async (action) => {
+      const call = (flow: FlowControl) =>
+        action === "pin"
+          ? flow.pin("k", { rate: 1 })
+          : action === "unpin"
+            ? flow.unpin("k", { rate: true })
+            : flow[action]("k");
+      const html = setup(
+        () => new Response("<html><body>Sign in</body></html>", { headers: { "content-type": "text/html" } }),
+      );
+      const error = await call(html.flow).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(QStashError);
+      expect(error).toMatchObject({ operation: action, key: "k" });
+      expect((error as Error).message).toMatch(
+        /the response is not the API's answer to this action: got an HTML document$/,
+      );
+      await expect(call(setup(() => json([1])).flow)).rejects.toThrow(/got JSON: a list$/);
+      await expect(call(setup(() => json({})).flow)).resolves.toBeUndefined();
+    },
+  );
+
+  test("server text in a message has its control characters escaped", async () => {
+    const { flow } = setup(() => json({ error: "bad \u001b[31mred\u202e desrever" }, { status: 400 }));
+    const error = (await flow.pause("k").catch((caught: unknown) => caught)) as BadRequestError;
+    expect(error.message).toBe('QStash pause for key "k" failed: 400 bad \\u001b[31mred\\u202e desrever');
+    expect(error.serverMessage).toBe("bad \u001b[31mred\u202e desrever");
   });
 
   test("getGlobalParallelism returns numbers, 0 when omitted", async () => {
@@ -152,12 +209,31 @@ describe("FlowControl: bad input throws ValidationError and sends nothing", () =
     ["unpin non-boolean", (f) => f.unpin("k", { rate: "yes" as never })],
     ["unknown call option", (f) => f.pause("k", { retries: 3 } as never)],
     ["bad maxRetries", (f) => f.pause("k", { maxRetries: -1 })],
+    ["NaN timeout", (f) => f.pause("k", { timeout: Number.NaN })],
   ];
   test.each(bad)("%s", async (_, call) => {
     const { flow, requests } = setup();
     const error = await call(flow).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(requests).toHaveLength(0);
+  });
+
+  test.each([
+    ["pin", (f: FlowControl) => f.pin("k", { rate: Number.NaN }), "rate must be a positive integer, got NaN"],
+    [
+      "pin",
+      (f: FlowControl) => f.pin("k", { parallelism: Number.POSITIVE_INFINITY }),
+      "parallelism must be a positive integer, got Infinity",
+    ],
+    [
+      "pause",
+      (f: FlowControl) => f.pause("k", { timeout: Number.NaN }),
+      "timeout must be a number of milliseconds > 0, got NaN",
+    ],
+    ["unpin", (f: FlowControl) => f.unpin("k", { rate: Number.NaN as never }), "rate must be a boolean, got NaN"],
+  ])("%s names NaN and Infinity as such", async (_, call, message) => {
+    const { flow } = setup();
+    await expect(call(flow)).rejects.toThrow(message);
   });
 
   test("the message names the operation and key", async () => {

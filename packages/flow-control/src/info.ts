@@ -1,4 +1,5 @@
 import type { components } from "@qstash-flow/types";
+import { describeValue, expectObject, notTheApis } from "./reply.js";
 
 /** The state and configuration of one flow-control key. Numbers the server omits are 0, flags false. */
 export interface FlowControlInfo {
@@ -34,35 +35,48 @@ export interface GlobalParallelism {
 
 type Wire = components["schemas"]["FlowControlKey"] & { waitlistSize?: unknown };
 
-function count(value: unknown): number {
+/** A field the server sent, as a number: omitted (or null) is 0; decimal strings are read. */
+function count(body: Record<string, unknown>, name: string, what: string): number {
+  const value = body[name];
+  if (value == null) return 0;
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  // Some deployments send numbers as strings: decimal ones ("0x10" is not a count);
-  // anything else means "not reported".
+  // Some deployments send numbers as strings: decimal ones ("0x10" is not a count).
   if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  return 0;
+  throw notTheApis(what, `${name} is ${describeValue(value)}, not a number`);
 }
 
-const flag = (value: unknown) => value === true || value === "true";
+/** A field the server sent, as a flag: omitted (or null) is false. */
+function flag(body: Record<string, unknown>, name: string, what: string): boolean {
+  const value = body[name];
+  if (value == null || value === false || value === "false") return false;
+  if (value === true || value === "true") return true;
+  throw notTheApis(what, `${name} is ${describeValue(value)}, not a boolean`);
+}
 
-export function toFlowControlInfo(wire: Wire | null | undefined, fallbackKey = ""): FlowControlInfo {
-  const raw = (wire ?? {}) as Wire;
+/** One key's state from a reply; `QStashError` unless it is an object with fields of the right types. */
+export function toFlowControlInfo(body: unknown, fallbackKey?: string): FlowControlInfo {
+  const what = "a flow-control key";
+  const raw = expectObject(body, what) as Wire & Record<string, unknown>;
+  const key = raw.flowControlKey ?? fallbackKey;
+  if (typeof key !== "string") throw notTheApis(what, `flowControlKey is ${describeValue(key)}, not a string`);
   return {
-    flowControlKey: typeof raw.flowControlKey === "string" ? raw.flowControlKey : fallbackKey,
+    flowControlKey: key,
     // The Workflow spec spells it `waitlistSize`.
-    waitListSize: count(raw.waitListSize ?? raw.waitlistSize),
-    parallelismMax: count(raw.parallelismMax),
-    parallelismCount: count(raw.parallelismCount),
-    rateMax: count(raw.rateMax),
-    rateCount: count(raw.rateCount),
-    ratePeriod: count(raw.ratePeriod),
-    ratePeriodStart: count(raw.ratePeriodStart),
-    isPinnedParallelism: flag(raw.isPinnedParallelism),
-    isPinnedRate: flag(raw.isPinnedRate),
-    isPaused: flag(raw.isPaused),
+    waitListSize: count(raw, raw.waitListSize == null ? "waitlistSize" : "waitListSize", what),
+    parallelismMax: count(raw, "parallelismMax", what),
+    parallelismCount: count(raw, "parallelismCount", what),
+    rateMax: count(raw, "rateMax", what),
+    rateCount: count(raw, "rateCount", what),
+    ratePeriod: count(raw, "ratePeriod", what),
+    ratePeriodStart: count(raw, "ratePeriodStart", what),
+    isPinnedParallelism: flag(raw, "isPinnedParallelism", what),
+    isPinnedRate: flag(raw, "isPinnedRate", what),
+    isPaused: flag(raw, "isPaused", what),
   };
 }
 
-export function toGlobalParallelism(wire: unknown): GlobalParallelism {
-  const raw = (wire ?? {}) as Record<string, unknown>;
-  return { parallelismMax: count(raw.parallelismMax), parallelismCount: count(raw.parallelismCount) };
+export function toGlobalParallelism(body: unknown): GlobalParallelism {
+  const what = "the global parallelism";
+  const raw = expectObject(body, what);
+  return { parallelismMax: count(raw, "parallelismMax", what), parallelismCount: count(raw, "parallelismCount", what) };
 }

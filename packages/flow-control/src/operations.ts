@@ -1,8 +1,9 @@
 // Each operation is a standalone function over a transport, so that a bundle that
 // imports only `pause` carries only `pause`. `FlowControl` wraps them as methods.
-import { type CallOptions, QStashError, type QStashTransport, withContext } from "@qstash-flow/fetch";
+import { type CallOptions, type QStashTransport, withContext } from "@qstash-flow/fetch";
 import { type FlowControlInfo, type GlobalParallelism, toFlowControlInfo, toGlobalParallelism } from "./info.js";
 import { type PinOptions, pinQuery, type UnpinOptions, unpinQuery } from "./options.js";
+import { expectActionReply, expectList, notTheApis } from "./reply.js";
 
 export type { CallOptions };
 
@@ -15,58 +16,42 @@ async function named<T>(operation: string, key: string | undefined, call: () => 
   }
 }
 
-/** A success body that must be a JSON object (or, with `list`, an array). */
-function expectJson(body: unknown, what: string, list = false): any {
-  if (body != null && (typeof body !== "object" || Array.isArray(body) !== list)) {
-    throw new QStashError(
-      typeof body === "string" ? "the response body is not valid JSON" : `the response body is not ${what}`,
-    );
-  }
-  return body;
-}
+type Action = "pause" | "resume" | "pin" | "unpin" | "resetRate";
 
-/**
- * POST /v2/flowControl/{key}/<action>; the answer's body, if any, means nothing. What
- * `named` does, written out: a pause-only app then carries no `named`, which its 4 kB
- * budget needs.
- */
+/** POST /v2/flowControl/{key}/<action>: resolves when the API's answer says it was done. */
 function keyAction(
   transport: QStashTransport,
-  operation: "pause" | "resume" | "resetRate",
+  action: Action,
   key: string,
+  query: () => ReturnType<typeof pinQuery> | ReturnType<typeof unpinQuery> | undefined,
   options: CallOptions | undefined,
 ): Promise<void> {
-  return transport
-    .request("post", `/v2/flowControl/{flowControlKey}/${operation}`, { path: { flowControlKey: key } }, options)
-    .then(
-      () => {},
-      (error: unknown) => {
-        throw withContext(error, { operation, key });
-      },
-    );
+  return named(action, key, async () => {
+    const path = { flowControlKey: key };
+    const values = query();
+    const params = values ? { path, query: values } : { path };
+    expectActionReply(await transport.request("post", `/v2/flowControl/{flowControlKey}/${action}`, params, options));
+  });
 }
 
 /** Stops delivery of the key's messages until `resume`; new messages wait. */
 export function pause(transport: QStashTransport, key: string, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "pause", key, options);
+  return keyAction(transport, "pause", key, () => undefined, options);
 }
 
 /** Starts delivery of the key's messages again; the waitlist drains. */
 export function resume(transport: QStashTransport, key: string, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "resume", key, options);
+  return keyAction(transport, "resume", key, () => undefined, options);
 }
 
 /** Clears the key's rate count and starts a new period now. */
 export function resetRate(transport: QStashTransport, key: string, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "resetRate", key, options);
+  return keyAction(transport, "resetRate", key, () => undefined, options);
 }
 
 /** Fixes parallelism, rate and/or period; incoming messages' configurations are ignored until unpinned. */
 export function pin(transport: QStashTransport, key: string, values: PinOptions, options?: CallOptions): Promise<void> {
-  return named("pin", key, async () => {
-    const path = { flowControlKey: key };
-    await transport.request("post", "/v2/flowControl/{flowControlKey}/pin", { path, query: pinQuery(values) }, options);
-  });
+  return keyAction(transport, "pin", key, () => pinQuery(values), options);
 }
 
 /** Removes pinned parallelism and/or rate; the last pinned values apply until a message brings others. */
@@ -76,46 +61,32 @@ export function unpin(
   flags: UnpinOptions,
   options?: CallOptions,
 ): Promise<void> {
-  return named("unpin", key, async () => {
-    const path = { flowControlKey: key };
-    await transport.request(
-      "post",
-      "/v2/flowControl/{flowControlKey}/unpin",
-      { path, query: unpinQuery(flags) },
-      options,
-    );
-  });
+  return keyAction(transport, "unpin", key, () => unpinQuery(flags), options);
 }
 
 /** One key's state; rejects with `NotFoundError` when the key does not exist. */
 export function get(transport: QStashTransport, key: string, options?: CallOptions): Promise<FlowControlInfo> {
   return named("get", key, async () => {
-    const body = await transport.request(
-      "get",
-      "/v2/flowControl/{flowControlKey}",
-      { path: { flowControlKey: key } },
-      options,
-    );
-    return toFlowControlInfo(expectJson(body, "a flow-control key"), key);
+    const params = { path: { flowControlKey: key } };
+    return toFlowControlInfo(await transport.request("get", "/v2/flowControl/{flowControlKey}", params, options), key);
   });
 }
 
 /** Every key's state. */
 export function list(transport: QStashTransport, options?: CallOptions): Promise<FlowControlInfo[]> {
   return named("list", undefined, async () => {
-    const body = await transport.request("get", "/v2/flowControl", {}, options);
-    const items: unknown[] = expectJson(body, "a list of keys", true) ?? [];
+    const items = expectList(await transport.request("get", "/v2/flowControl", {}, options), "a list of keys");
     // An entry without a key would come back with the empty key, which no call accepts.
     if (!items.every((item) => typeof (item as { flowControlKey?: unknown } | null)?.flowControlKey === "string")) {
-      throw new QStashError("the response body is not a list of keys: an entry has no flowControlKey");
+      throw notTheApis("a list of keys", "an entry has no flowControlKey");
     }
-    return items.map((item) => toFlowControlInfo(item as never));
+    return items.map((item) => toFlowControlInfo(item));
   });
 }
 
 /** The account-wide parallelism limit and its use. */
 export function getGlobalParallelism(transport: QStashTransport, options?: CallOptions): Promise<GlobalParallelism> {
   return named("getGlobalParallelism", undefined, async () =>
-    toGlobalParallelism(expectJson(await transport.request("get", "/v2/globalParallelism", {}, options), "an object")),
+    toGlobalParallelism(await transport.request("get", "/v2/globalParallelism", {}, options)),
   );
 }

@@ -1,4 +1,5 @@
-import { checkOptions, ValidationError } from "@qstash-flow/fetch";
+import { ValidationError } from "@qstash-flow/fetch";
+import { checkOptions, shown } from "@qstash-flow/fetch/internal";
 
 export interface PinOptions {
   /** Messages delivered at once: a positive integer. */
@@ -23,7 +24,7 @@ export const MAX_PERIOD_SECONDS = 7 * 86_400;
 
 function positiveInteger(name: string, value: unknown): number {
   if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw new ValidationError(`${name} must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new ValidationError(`${name} must be a positive integer, got ${shown(value)}`);
   }
   return value as number;
 }
@@ -67,8 +68,7 @@ export function unpinQuery(options: UnpinOptions | undefined): { parallelism?: b
   const query: { parallelism?: boolean; rate?: boolean } = {};
   for (const [name, value] of Object.entries(options ?? {})) {
     if (value === undefined) continue;
-    if (typeof value !== "boolean")
-      throw new ValidationError(`${name} must be a boolean, got ${JSON.stringify(value)}`);
+    if (typeof value !== "boolean") throw new ValidationError(`${name} must be a boolean, got ${shown(value)}`);
     query[name as keyof UnpinOptions] = value;
   }
   if (!(query.parallelism || query.rate)) throw new ValidationError("unpin needs parallelism: true or rate: true");

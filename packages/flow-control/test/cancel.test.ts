@@ -1,7 +1,7 @@
-// With the global fetch (no `fetch` option) the client relies on fetch honouring its
-// signal. Against a real server on 127.0.0.1: a timeout or an abort must end the call
-// with its typed error AND cancel the request itself, so no socket stays busy waiting
-// for an answer nobody will read.
+// With no `fetch` option, Node sends over node:http. Against a real server on 127.0.0.1:
+// a timeout or an abort must end the call with its typed error AND cancel the request
+// itself, so no socket stays busy waiting for an answer nobody will read. Nothing here
+// depends on how fast the machine is: each test waits for the events it checks.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
@@ -27,21 +27,20 @@ async function stalling(mode: "silent" | "half-body") {
   return { url: server.url, closed };
 }
 
+/** Waits until `condition` holds; the test's time limit is only a guard against a hang. */
 const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  return condition();
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  return true;
 };
 
 test("a timeout rejects with TimeoutError and closes the request's connection", async () => {
   const { url, closed } = await stalling("silent");
   const flow = new FlowControl({ token: "t", baseUrl: url, maxRetries: 0, timeout: 150 });
-  const started = Date.now();
   const error = await flow.pause("slow").catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TimeoutError);
   expect((error as TimeoutError).message).toBe(
     'QStash pause for key "slow" failed: no response within 150 ms (1 attempt)',
   );
-  expect(Date.now() - started).toBeLessThan(2_000);
   expect(await until(() => closed.includes("/v2/flowControl/slow/pause"))).toBe(true);
 });
 
@@ -67,9 +66,7 @@ test("the caller's signal rejects with AbortError at once and closes the request
   expect(server?.requests).toHaveLength(1);
 });
 
-// In Node, attempts that start together share one deadline signal (see the fetch
-// package's deadline.ts). When it fires it must cut off every attempt still waiting,
-// and nothing that already finished.
+// Each attempt's timeout cuts off that attempt only: calls answered in time succeed.
 test("calls started together: the stalled ones time out and close their connections, the answered ones succeed", async () => {
   const closed: string[] = [];
   server = await startLoopbackServer((request, response, raw) => {
@@ -100,14 +97,14 @@ test("a process whose calls are done exits at once: no timeout timer keeps it al
   server = await startLoopbackServer((_request, response) => {
     response.writeHead(200, { "content-length": "0" }).end();
   });
-  // The default timeout is 30 s; a timer holding the process would keep it that long.
+  // A timeout of almost 25 days: a timer left behind would hold the process past this
+  // test's limit, which is then only a guard against a hang.
   const script = `
     import { FlowControl } from "@qstash-flow/flow-control";
-    const flow = new FlowControl({ token: "t", baseUrl: ${JSON.stringify(server.url)} });
+    const flow = new FlowControl({ token: "t", baseUrl: ${JSON.stringify(server.url)}, timeout: 2_000_000_000 });
     await Promise.all([flow.pause("a"), flow.resume("b")]);
     await flow.pause("c");
   `;
-  const started = Date.now();
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     stdio: ["ignore", "ignore", "pipe"],
@@ -118,5 +115,4 @@ test("a process whose calls are done exits at once: no timeout timer keeps it al
   expect(stderr).toBe("");
   expect(code).toBe(0);
   expect(server.requests).toHaveLength(3);
-  expect(Date.now() - started).toBeLessThan(15_000);
-}, 40_000);
+}, 120_000);

@@ -52,6 +52,18 @@ export function redactText(text: string, secret: string): string {
 
 export const mentionsSecret = (text: string, secret: string): boolean => redactText(text, secret) !== text;
 
+/** `headers` itself when no value mentions the secret, else a copy with it cut out. */
+export function redactHeaders(headers: Headers, secret: string): Headers {
+  let copy: Headers | undefined;
+  for (const [name, value] of headers) {
+    if (mentionsSecret(value, secret)) {
+      copy ??= new Headers(headers);
+      copy.set(name, redactText(value, secret));
+    }
+  }
+  return copy ?? headers;
+}
+
 /**
  * Whether `value` may keep its contents where walking own properties cannot see them:
  * `Headers`, `URL`, `Request`, `Map` and other class instances (and objects without a

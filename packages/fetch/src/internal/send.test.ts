@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createQStashClient } from "../client.js";
 import type { QStashClientOptions } from "../transport.js";
 import { ConnectionError, ValidationError } from "../errors.js";
-import { backoffDelay, MAX_RETRY_DELAY_MS, serverDelay } from "./transport.js";
+import { serverDelay } from "./rate-limit.js";
+import { backoffDelay, MAX_RETRY_DELAY_MS } from "./send.js";
 
 const ROUTE = "/v2/flowControl/{flowControlKey}/pause";
 const KEY = { params: { path: { flowControlKey: "k" } } };
@@ -149,16 +150,21 @@ describe("how long between attempts", () => {
     expect(gaps()).toEqual([2000]);
   });
 
-  test("server delays are capped at 60 s", async () => {
-    const farReset = String(NOW / 1000 + 3600);
-    const { client, gaps } = scripted([
-      withHeaders(503, { "Retry-After": "600" }),
-      withHeaders(429, { "Burst-RateLimit-Reset": farReset }),
-      200,
-    ]);
+  test("a server delay up to 60 s is waited for", async () => {
+    const { client, gaps } = scripted([withHeaders(503, { "Retry-After": "60" }), 200]);
     await settle(client.POST(ROUTE, KEY));
-    expect(gaps()).toEqual([MAX_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS]);
+    expect(gaps()).toEqual([MAX_RETRY_DELAY_MS]);
     expect(MAX_RETRY_DELAY_MS).toBe(60_000);
+  });
+
+  test.each([
+    ["Retry-After", { "Retry-After": "3600" }],
+    ["Burst-RateLimit-Reset", { "Burst-RateLimit-Reset": String(NOW / 1000 + 3600) }],
+  ])("a longer %s is not waited for: the reply comes back at once", async (_, headers) => {
+    const { client, requests } = scripted([withHeaders(429, headers), 200]);
+    const { response } = (await settle(client.POST(ROUTE, KEY))) as { response: Response };
+    expect(response.status).toBe(429);
+    expect(requests).toHaveLength(1);
   });
 
   test("reset headers count only on a 429: a 503 with one backs off", async () => {

@@ -1,0 +1,37 @@
+// What one attempt is, whatever carries it: `fetch` (fetch-exchange.ts) or, in Node,
+// `node:http` (node-exchange.ts, picked through the `#send` import).
+
+/** A response read in full, as the server sent it. */
+export interface Reply {
+  status: number;
+  statusText: string;
+  /** As received: redact them (`redactHeaders`) before they leave in an error. */
+  headers: Headers;
+  /** The body's text as received (never redacted: it is the caller's data); `""` when empty. */
+  text: string;
+  /** `"opaqueredirect"` for a redirect a browser's fetch does not show. */
+  type?: string | undefined;
+  /** The `Response`, when `fetch` carried the attempt. */
+  response?: Response | undefined;
+}
+
+/** What an attempt sends: the same on every attempt. */
+export interface Outgoing extends Omit<RequestInit, "method" | "headers" | "body" | "signal"> {
+  method: string;
+  headers: Record<string, string> | Headers;
+  /** A string or bytes, never a stream: it is sent again on a retry. */
+  body?: string | ArrayBuffer | null | undefined;
+}
+
+export interface Attempt {
+  /**
+   * The reply, its body read in full (unless the exchange was asked to leave it to the
+   * caller); rejects with what failed, or with the reason given to `cancel`.
+   */
+  reply: Promise<Reply>;
+  /** Gives the attempt up: frees its connection and makes `reply` reject with `reason` at once. */
+  cancel(reason: unknown): void;
+}
+
+/** Starts one attempt. */
+export type Exchange = (url: string, outgoing: Outgoing) => Attempt;

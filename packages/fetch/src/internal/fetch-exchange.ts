@@ -1,0 +1,44 @@
+import type { Exchange, Reply } from "./exchange.js";
+
+/** A `fetch` with the signature of the global one. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** The global fetch, looked up per call so that instrumentation installed later applies. */
+export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
+/**
+ * Attempts carried by `fetch`, each with its own `AbortController` (the only way to
+ * cancel a fetch). Redirects are not followed unless the call asks (`redirect: "manual"`).
+ * The body is read in full within the attempt, so its timeout covers it, unless
+ * `leaveBody`: then the reply's `response` comes unread, for a caller that reads it
+ * while the attempt still runs (the typed client, whose openapi-fetch parses it).
+ */
+export function fetchExchange(fetch: FetchLike, leaveBody = false): Exchange {
+  return (url, outgoing) => {
+    const controller = new AbortController();
+    let fail!: (reason: unknown) => void;
+    // Settles at once when cancelled, also for a fetch that ignores its signal.
+    const cancelled = new Promise<never>((_, reject) => (fail = reject));
+    const work = (async (): Promise<Reply> => {
+      const init = { redirect: "manual", ...outgoing, signal: controller.signal } as RequestInit;
+      const response = await fetch(url, init);
+      if (controller.signal.aborted) {
+        // It arrived after its attempt was given up: cancelled, so nothing leaks.
+        response.body?.cancel().catch(() => {});
+        throw controller.signal.reason;
+      }
+      const { status, statusText, headers, type } = response;
+      const text = leaveBody || headers.get("content-length") === "0" ? "" : await response.text();
+      return { status, statusText, headers, text, type, response };
+    })();
+    work.catch(() => {});
+    cancelled.catch(() => {});
+    return {
+      reply: Promise.race([work, cancelled]),
+      cancel(reason) {
+        controller.abort(reason);
+        fail(reason);
+      },
+    };
+  };
+}

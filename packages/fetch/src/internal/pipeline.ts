@@ -1,0 +1,83 @@
+// The one request pipeline every front end sends through: options checked once when a
+// client is made, then per call the URL (token query included), the attempts (send.ts)
+// and the reply's value or typed error (reply.ts).
+/// <reference path="./send-import.d.ts" />
+import { defaultExchange } from "#send";
+import { ValidationError } from "../errors.js";
+import type { CallOptions, QStashClientOptions } from "../transport.js";
+import type { Outgoing, Reply } from "./exchange.js";
+import { fetchExchange, globalFetch } from "./fetch-exchange.js";
+import {
+  checkHeaders,
+  checkOptions,
+  checkPolicy,
+  checkToken,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT,
+  resolveBaseUrl,
+  shown,
+} from "./options.js";
+import { redactError } from "./redact.js";
+import { settle } from "./reply.js";
+import { type Sent, send } from "./send.js";
+import { withSearch } from "./url.js";
+
+const CLIENT_OPTIONS = ["token", "baseUrl", "region", "authScheme", "fetch", "headers", "maxRetries", "timeout"];
+
+/** A client's checked options, and what sends under them. Holds the token only in closures. */
+export interface Connection {
+  /** Without a trailing slash. */
+  readonly baseUrl: string;
+  /** Sent with every request: the client's headers, lower-cased, and the Authorization. */
+  readonly headers: Record<string, string>;
+  /** The token goes in the Authorization header (else in the query). */
+  readonly headerScheme: boolean;
+  /** Sends `outgoing` to `url` (plus the token query) under the client's policy or the call's. */
+  send(url: string, outgoing: Outgoing, call?: CallOptions, hold?: boolean): Promise<Sent>;
+  /** The reply's parsed body, or its `APIError`. */
+  settle(reply: Reply): unknown;
+  /** `value` with the token cut out (see `redactError`). */
+  redact(value: unknown): unknown;
+}
+
+/**
+ * Checks a client's options; throws `ValidationError`. `leaveBody` is for the typed
+ * client, whose openapi-fetch reads the `Response` itself: it always sends through
+ * `fetch`. Everything else sends through the caller's `fetch`, else the platform's
+ * default (`node:http` in Node, the global `fetch` elsewhere).
+ */
+export function connect(options: QStashClientOptions, leaveBody = false): Connection {
+  checkOptions(options, CLIENT_OPTIONS);
+  const { authScheme = "header", fetch } = options ?? {};
+  const token = checkToken(options?.token);
+  if (authScheme !== "header" && authScheme !== "query") {
+    throw new ValidationError(`authScheme must be "header" or "query", got ${shown(authScheme)}`);
+  }
+  if (fetch !== undefined && typeof fetch !== "function") throw new ValidationError("fetch must be a function");
+  checkPolicy(options);
+  const headerScheme = authScheme === "header";
+  const headers = Object.fromEntries(new Headers(checkHeaders(options.headers, headerScheme)));
+  if (headerScheme) headers.authorization = `Bearer ${token}`;
+  const baseUrl = resolveBaseUrl(options);
+  const exchange =
+    leaveBody || fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, leaveBody) : defaultExchange;
+  const tokenQuery = headerScheme ? "" : `${new URLSearchParams({ qstash_token: token })}`;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  return {
+    baseUrl,
+    headers,
+    headerScheme,
+    send: (url, outgoing, call = {}, hold = false) =>
+      send(withSearch(url, tokenQuery), outgoing, {
+        exchange,
+        maxRetries: call.maxRetries ?? maxRetries,
+        timeout: call.timeout ?? timeout,
+        signal: call.signal,
+        secret: token,
+        hold,
+      }),
+    settle: (reply) => settle(reply, token),
+    redact: (value) => redactError(value, token),
+  };
+}

@@ -1,0 +1,109 @@
+// Sending with retries and timeouts: the one retry loop, whatever carries the attempts.
+import { AbortError, ConnectionError, TimeoutError } from "../errors.js";
+import type { Exchange, Outgoing, Reply } from "./exchange.js";
+import { serverDelay } from "./rate-limit.js";
+import { redactError } from "./redact.js";
+
+/** The longest wait between attempts; a server asking for longer gets its error at once. */
+export const MAX_RETRY_DELAY_MS = 60_000;
+
+export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
+/** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
+export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
+
+export interface SendOptions {
+  exchange: Exchange;
+  /** Retries after the first attempt; `0` sends exactly once. */
+  maxRetries: number;
+  /** Milliseconds each attempt may take, response body included. */
+  timeout: number;
+  signal?: AbortSignal | null | undefined;
+  /** Never let this string out in an error this package composes. */
+  secret: string;
+  /**
+   * Leave the last attempt running (its timeout and the caller's signal still armed)
+   * until `release` is called: for a caller that reads the body itself.
+   */
+  hold?: boolean;
+}
+
+export interface Sent extends Reply {
+  /** With `hold`: ends the last attempt's timeout. */
+  release(): void;
+}
+
+/**
+ * Sends with retries on connection errors, timeouts, 408, 429 and 5xx. Resolves with the
+ * last reply (a failed status included; also a retryable one whose server asked to wait
+ * longer than `MAX_RETRY_DELAY_MS`); rejects only with `ConnectionError`, `TimeoutError`
+ * or `AbortError`.
+ */
+export async function send(url: string, outgoing: Outgoing, options: SendOptions): Promise<Sent> {
+  const { maxRetries, timeout, secret, signal } = options;
+  for (let attempt = 0; ; attempt++) {
+    if (signal?.aborted) throw aborted(signal);
+    const started = options.exchange(url, outgoing);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // A TimeoutError, for a caller still reading the body when it fires (`hold`).
+      started.cancel(new TimeoutError(`no response within ${timeout} ms`));
+    }, timeout);
+    const forward = () => started.cancel(signal?.reason);
+    signal?.addEventListener("abort", forward);
+    const release = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forward);
+    };
+
+    let reply: Reply | undefined;
+    let failure: unknown;
+    try {
+      reply = await started.reply;
+    } catch (error) {
+      failure = error;
+    }
+    const retriesLeft = attempt < maxRetries;
+    const retryable = reply !== undefined && retriesLeft && isRetryableStatus(reply.status);
+    const wait = reply && retryable ? serverDelay(reply.headers, reply.status) : undefined;
+    if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
+      if (!options.hold) release();
+      return Object.assign(reply, { release });
+    }
+    release();
+    // A reply that is retried is not read by anyone: let its connection go.
+    reply?.response?.body?.cancel().catch(() => {});
+    if (signal?.aborted) throw aborted(signal);
+    if (!(reply || retriesLeft)) {
+      const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
+      if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
+      const cause = redactError(failure, secret);
+      throw new ConnectionError(
+        `connection failed after ${attempts}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+    try {
+      await sleep(wait ?? backoffDelay(attempt), signal);
+    } catch {
+      throw aborted(signal as AbortSignal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort);
+  });
+}
+
+const aborted = (signal: AbortSignal) => new AbortError("the call was aborted by its signal", { cause: signal.reason });

@@ -1,0 +1,32 @@
+// Building the URL: the one place that serialises a query and adds the token's query.
+// Path parameters go through `safePathSerializer` (key.ts), the one key encoder.
+import { ValidationError } from "../errors.js";
+import { safePathSerializer } from "../key.js";
+
+/**
+ * `name=value&...` for a query whose values are strings, finite numbers or booleans
+ * (undefined ones left out), `""` when none are left; throws `ValidationError` for others.
+ */
+export function searchOf(query: unknown = {}): string {
+  if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
+  const pairs: string[][] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (!(typeof value === "string" || typeof value === "boolean" || Number.isFinite(value))) {
+      throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean`);
+    }
+    pairs.push([name, String(value)]);
+  }
+  return `${new URLSearchParams(pairs)}`;
+}
+
+/** `url` with `search` (already serialised) appended to whatever query it has. */
+export function withSearch(url: string, search: string): string {
+  return search ? `${url}${url.includes("?") ? "&" : "?"}${search}` : url;
+}
+
+/** The URL of one call: base URL, the path with its parameters encoded, the query. */
+export function urlOf(baseUrl: string, path: string, params: { path?: unknown; query?: unknown }): string {
+  const pathParams = (params.path ?? {}) as Record<string, unknown>;
+  return withSearch(baseUrl + safePathSerializer(path, pathParams), searchOf(params.query));
+}
