@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { addDevCommand } from "./commands/dev.js";
 import { addReadCommands } from "./commands/read.js";
+import { addStateCommands } from "./commands/state.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
 import type { Context } from "./internal/context.js";
@@ -30,6 +31,7 @@ export function buildProgram(context: Context): Command {
     .addHelpText("after", FOOTER);
   addReadCommands(program, context);
   addWriteCommands(program, context);
+  addStateCommands(program, context);
   addWatchCommand(program, context);
   addDevCommand(program, context);
   return program;
