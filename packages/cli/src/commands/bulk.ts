@@ -13,7 +13,7 @@ export interface BulkFlags extends ConnectionOptions {
   prefix?: string;
   all?: boolean;
   yes?: boolean;
-  concurrency: number;
+  concurrency?: number;
 }
 
 /** What a bulk run does to each key, and how to say it. */
@@ -88,7 +88,7 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
   const results: { key: string; ok: boolean; error?: string }[] = [];
   await forEachBounded(
     keys,
-    flags.concurrency,
+    flags.concurrency ?? DEFAULT_CONCURRENCY,
     async (key) => {
       try {
         await action.call(flow, key, call);

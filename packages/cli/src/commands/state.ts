@@ -17,7 +17,7 @@ import { planJson, planText, resultJson, resultLine, tally, totalText } from "..
 
 interface ApplyFlags extends ConnectionOptions {
   yes?: boolean;
-  concurrency: number;
+  concurrency?: number;
 }
 
 /** The file, validated; a file that cannot be read or used ends the command with exit 2 before anything is sent. */
@@ -60,7 +60,7 @@ export function addStateCommands(program: Command, context: Context): void {
       .description("make the live keys match a desired-state file: plan, confirm, then change them")
       .argument("<file>", "the desired-state file (YAML or JSON)")
       .option("--yes", "do not ask for confirmation (needed when stdin is not a terminal)")
-      .option("--concurrency <n>", "keys changed at once", once(positiveInteger), DEFAULT_CONCURRENCY),
+      .option("--concurrency <n>", `keys changed at once (default ${DEFAULT_CONCURRENCY})`, once(positiveInteger)),
   ).action(
     guarded(async function (this: Command, file: string) {
       const options = this.opts<ApplyFlags>();
@@ -75,7 +75,10 @@ export function addStateCommands(program: Command, context: Context): void {
       ) {
         throw new CommandFailure("not confirmed: nothing was changed");
       }
-      const results = await applyPlan(flow, plan, { ...callOptions(io), concurrency: options.concurrency });
+      const results = await applyPlan(flow, plan, {
+        ...callOptions(io),
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      });
       const counts = tally(results);
       if (options.json) {
         const unknownKeys = plan.unknownKeys.length > 0 ? { unknownKeys: plan.unknownKeys } : {};
