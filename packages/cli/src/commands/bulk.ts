@@ -36,9 +36,8 @@ export function withBulk(command: Command): Command {
     .option("--yes", "with --prefix or --all: do not ask for confirmation (needed when stdin is not a terminal)")
     .option(
       "--concurrency <n>",
-      "with --prefix or --all: keys changed at once",
+      `with --prefix or --all: keys changed at once (default ${DEFAULT_CONCURRENCY})`,
       once(positiveInteger),
-      DEFAULT_CONCURRENCY,
     );
 }
 

@@ -1,6 +1,6 @@
 import { startLoopbackServer } from "@qstash-flow/test-utils";
 
-export interface Proxy {
+export interface RecordingProxy {
   url: string;
   /** `METHOD path` of every request that came through, in order of arrival. */
   seen: string[];
@@ -15,7 +15,10 @@ export interface Proxy {
  * A real HTTP proxy on 127.0.0.1 in front of the dev server: it records what the CLI
  * sends and answers `400 {error}` itself where `fails` says so, to make one key fail.
  */
-export async function startProxy(target: string, fails: (path: string) => boolean = () => false): Promise<Proxy> {
+export async function startProxy(
+  target: string,
+  fails: (path: string) => boolean = () => false,
+): Promise<RecordingProxy> {
   const seen: string[] = [];
   let inFlight = 0;
   let most = 0;
