@@ -22,12 +22,16 @@ export async function confirmed(context: Context, question: string, yes: boolean
   const { stdin, stderr, signal } = context.io;
   if (!stdin?.isTTY) refuse(context, "standard input is not a terminal, so nobody can confirm: pass --yes to go ahead");
   // The prompt writes through the redacting stderr like everything else.
-  const output = new Writable({
-    write(chunk, _encoding, done) {
-      stderr.write(String(chunk));
-      done();
-    },
-  });
+  const output = Object.assign(
+    new Writable({
+      write(chunk, _encoding, done) {
+        stderr.write(String(chunk));
+        done();
+      },
+    }),
+    // The prompt measures the terminal to know how many lines to redraw.
+    { isTTY: stderr.isTTY, columns: stderr.columns ?? 80 },
+  );
   try {
     return await confirm({ message: question, default: false }, { input: stdin, output, ...(signal && { signal }) });
   } catch (error) {
