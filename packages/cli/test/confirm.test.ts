@@ -32,7 +32,7 @@ async function answering(args: string[], answer: string): Promise<{ screen: stri
     await term.waitForScreen((screen) => /\? .*\(y\/N\)/.test(screen), "the confirmation prompt");
     await term.sendKeys(answer, "Enter");
     const code = await term.exitStatus();
-    return { screen: await term.capture(), code };
+    return { screen: await term.captureAll(), code };
   } finally {
     await term.close();
   }
