@@ -18,8 +18,11 @@ export interface RecordingProxy {
 export async function startProxy(
   target: string,
   fails: (path: string) => boolean = () => false,
+  /** Hold each POST until this many are held, then let them all through: calls that may overlap, do. */
+  gate = 1,
 ): Promise<RecordingProxy> {
   const seen: string[] = [];
+  let held: (() => void)[] = [];
   let inFlight = 0;
   let most = 0;
   const server = await startLoopbackServer(async (request, response) => {
@@ -28,6 +31,14 @@ export async function startProxy(
     inFlight++;
     most = Math.max(most, inFlight);
     try {
+      if (request.method === "POST") {
+        await new Promise<void>((resolve) => {
+          held.push(resolve);
+          if (held.length < gate) return;
+          for (const release of held) release();
+          held = [];
+        });
+      }
       if (fails(path)) {
         response.statusCode = 400;
         response.setHeader("content-type", "application/json");
