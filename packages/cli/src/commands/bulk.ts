@@ -45,7 +45,8 @@ export function withBulk(command: Command): Command {
 export function singleKey(command: Command, key: string | undefined, flags: BulkFlags): string | undefined {
   const bulk = flags.prefix !== undefined || flags.all === true;
   if (key !== undefined && bulk) usageError(command, "give either a key or --prefix/--all, not both");
-  if (key === undefined && !bulk) usageError(command, "missing the key (or --prefix <prefix>, or --all)");
+  if (key === undefined && !bulk)
+    usageError(command, "missing required argument 'key' (or --prefix <prefix>, or --all)");
   if (flags.prefix === "") usageError(command, "--prefix must not be empty; --all acts on every key");
   return key;
 }

@@ -10,8 +10,6 @@ import { json } from "../internal/format.js";
 import { once, positiveInteger } from "../internal/parse.js";
 import { applyPlan } from "../state/apply.js";
 import { type CheckedState, DesiredStateError } from "../state/desired.js";
-import { desiredStateText, exportState } from "../state/export.js";
-import { parseDesiredState } from "../state/parse.js";
 import { planDesiredState } from "../state/plan.js";
 import { planJson, planText, resultJson, resultLine, tally, totalText } from "../state/text.js";
 
@@ -28,6 +26,8 @@ async function desiredFrom(context: Context, file: string): Promise<CheckedState
   } catch (error) {
     refuse(context, `cannot read ${file}: ${(error as Error).message}`);
   }
+  // yaml is loaded only by the commands that read or write a file: the others start faster.
+  const { parseDesiredState } = await import("../state/parse.js");
   try {
     return parseDesiredState(text, { source: file });
   } catch (error) {
@@ -99,6 +99,7 @@ export function addStateCommands(program: Command, context: Context): void {
   ).action(
     guarded(async function (this: Command) {
       const options = this.opts<ConnectionOptions & { prefix?: string }>();
+      const { desiredStateText, exportState } = await import("../state/export.js");
       const state = await exportState(flowControlFrom(options, io), {
         ...callOptions(io),
         ...(options.prefix !== undefined && { prefix: options.prefix }),

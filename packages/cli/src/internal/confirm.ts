@@ -1,5 +1,4 @@
 import { Writable } from "node:stream";
-import confirm from "@inquirer/confirm";
 import { AbortError } from "@qstash-flow/flow-control";
 import { CommanderError } from "commander";
 import type { Context } from "./context.js";
@@ -32,6 +31,8 @@ export async function confirmed(context: Context, question: string, yes: boolean
     // The prompt measures the terminal to know how many lines to redraw.
     { isTTY: stderr.isTTY, columns: stderr.columns ?? 80 },
   );
+  // Loaded only when someone is asked: every other command starts without it.
+  const { default: confirm } = await import("@inquirer/confirm");
   try {
     return await confirm({ message: question, default: false }, { input: stdin, output, ...(signal && { signal }) });
   } catch (error) {
