@@ -2,6 +2,7 @@ import type { CallOptions, FlowControl, FlowControlInfo } from "@qstash-flow/flo
 import { stringify } from "yaml";
 import { duration } from "../internal/format.js";
 import { type DesiredKey, type DesiredState, UNPINNED } from "./desired.js";
+import { SCHEMA_URL } from "./schema.js";
 
 export interface ExportOptions extends CallOptions {
   /** Only the keys that start with it. */
@@ -31,9 +32,6 @@ export async function exportState(flow: FlowControl, options: ExportOptions = {}
     .sort((a, b) => (a.flowControlKey < b.flowControlKey ? -1 : a.flowControlKey > b.flowControlKey ? 1 : 0));
   return { keys: Object.fromEntries(keys.map((info) => [info.flowControlKey, entryOf(info)])) };
 }
-
-/** Where editors find the schema of the file (the published copy in this package). */
-export const SCHEMA_URL = "https://unpkg.com/@qstash-flow/cli/desired-state.schema.json";
 
 /** A desired state as the text of a file: YAML with a schema comment for editors, or JSON with `$schema`. */
 export function desiredStateText(state: DesiredState, format: "yaml" | "json" = "yaml"): string {

@@ -1,6 +1,9 @@
 import { MAX_PERIOD_SECONDS } from "@qstash-flow/flow-control";
 import { type ENTRY_FIELDS, type TOP_FIELDS, UNPINNED } from "./desired.js";
 
+/** Where editors find the schema of the file: the copy published in this package. */
+export const SCHEMA_URL = "https://unpkg.com/@qstash-flow/cli/desired-state.schema.json";
+
 const limit = (what: string) => ({
   description: `${what}: a positive whole number pins it; "${UNPINNED}" lets it follow the messages.`,
   oneOf: [{ type: "integer", minimum: 1 }, { const: UNPINNED }],
@@ -35,7 +38,7 @@ const entry = {
  */
 export const desiredStateSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://unpkg.com/@qstash-flow/cli/desired-state.schema.json",
+  $id: SCHEMA_URL,
   title: "qstash-flow desired state",
   description:
     "What each QStash flow-control key should be, for `qstash-flow plan` and `apply`. Keys the file does not name are never touched.",
