@@ -286,8 +286,13 @@ describe("the same from code", () => {
     expect(none.map((result) => result.status)).toEqual(["skipped", "skipped", "skipped"]);
     expect((await planDesiredState(flow, desired)).changes).toHaveLength(3);
 
-    const results = await applyPlan(flow, plan, { concurrency: 2 });
+    const reported: string[] = [];
+    const results = await applyPlan(flow, plan, {
+      concurrency: 2,
+      onResult: (result) => reported.push(`${result.change.key} ${result.status}`),
+    });
     expect(results.map((result) => result.status)).toEqual(["done", "done", "done"]);
+    expect(reported.sort()).toEqual(["lib/a done", "lib/b done", "lib/c done"]);
     expect(await exportState(flow, { prefix: "lib/" })).toEqual({
       keys: Object.fromEntries(
         ["lib/a", "lib/b", "lib/c"].map((key) => [

@@ -8,7 +8,7 @@ import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
 import { json } from "../internal/format.js";
 import { once, positiveInteger } from "../internal/parse.js";
-import { applyPlan } from "../state/apply.js";
+import { applyPlan, type ChangeResult } from "../state/apply.js";
 import { type CheckedState, DesiredStateError } from "../state/desired.js";
 import { planDesiredState } from "../state/plan.js";
 import { planJson, planText, resultJson, resultLine, tally, totalText } from "../state/text.js";
@@ -75,16 +75,20 @@ export function addStateCommands(program: Command, context: Context): void {
       ) {
         throw new CommandFailure("not confirmed: nothing was changed");
       }
+      // Each result is printed as it comes; the skipped ones, which never come, with the total.
+      const progress = options.json ? undefined : (result: ChangeResult) => io.stdout.write(`${resultLine(result)}\n`);
       const results = await applyPlan(flow, plan, {
         ...callOptions(io),
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        ...(progress && { onResult: progress }),
       });
       const counts = tally(results);
       if (options.json) {
         const unknownKeys = plan.unknownKeys.length > 0 ? { unknownKeys: plan.unknownKeys } : {};
         io.stdout.write(json({ results: results.map(resultJson), ...counts, ...unknownKeys }));
       } else if (results.length > 0) {
-        io.stdout.write(`${results.map(resultLine).join("\n")}\n${totalText(results)}`);
+        const skipped = results.filter((result) => result.status === "skipped").map(resultLine);
+        io.stdout.write(`${skipped.map((line) => `${line}\n`).join("")}${totalText(results)}`);
       }
       if (io.signal?.aborted) throw new AbortError("apply was interrupted", { cause: io.signal.reason });
       if (counts.failed > 0) throw new CommandFailure(`${counts.failed} of ${results.length} change(s) failed`);

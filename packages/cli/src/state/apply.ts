@@ -5,6 +5,8 @@ import type { Change, Plan } from "./plan.js";
 export interface ApplyOptions extends CallOptions {
   /** How many keys are worked on at once (default 8). A key's own changes run one after another. */
   concurrency?: number;
+  /** Called as each change is done or has failed, for progress; skipped ones are only in the result. */
+  onResult?: (result: ChangeResult) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ function send(flow: FlowControl, change: Change, call: CallOptions): Promise<voi
  * call, so the caller sees what was done and what was not.
  */
 export async function applyPlan(flow: FlowControl, plan: Plan, options: ApplyOptions = {}): Promise<ChangeResult[]> {
-  const { concurrency, ...call } = options;
+  const { concurrency, onResult, ...call } = options;
   const limit = checkConcurrency(concurrency);
   const results: ChangeResult[] = plan.changes.map((change) => ({ change, status: "skipped" }));
   const byKey = new Map<string, number[]>();
@@ -59,13 +61,16 @@ export async function applyPlan(flow: FlowControl, plan: Plan, options: ApplyOpt
     async (indexes) => {
       for (const index of indexes) {
         const change = plan.changes[index] as Change;
+        let result: ChangeResult;
         try {
           await send(flow, change, call);
-          results[index] = { change, status: "done" };
+          result = { change, status: "done" };
         } catch (error) {
-          results[index] = { change, status: "failed", error };
-          return;
+          result = { change, status: "failed", error };
         }
+        results[index] = result;
+        onResult?.(result);
+        if (result.status === "failed") return;
       }
     },
     call.signal,

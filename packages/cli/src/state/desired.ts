@@ -86,10 +86,8 @@ function describe(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "a list" : (JSON.stringify(value) ?? String(value));
 }
 
-function limit(value: unknown, field: string): Limit | string {
-  if (value === UNPINNED) return UNPINNED;
-  if (Number.isSafeInteger(value) && (value as number) > 0) return value as number;
-  return `${field} must be a positive whole number (pinned to it) or "${UNPINNED}", got ${describe(value)}`;
+function isLimit(value: unknown): value is Limit {
+  return value === UNPINNED || (Number.isSafeInteger(value) && (value as number) > 0);
 }
 
 function nameProblem(name: string): string | undefined {
@@ -119,11 +117,8 @@ function checkEntry(name: string, raw: unknown, report: (at: ProblemPath, messag
       } catch (error) {
         report(at, (error as Error).message);
       }
-    } else {
-      const checked = limit(value, field);
-      if (typeof checked === "string" && checked !== UNPINNED) report(at, checked);
-      else entry[field as "parallelism" | "rate"] = checked;
-    }
+    } else if (isLimit(value)) entry[field as "parallelism" | "rate"] = value;
+    else report(at, `${field} must be a positive whole number (pinned to it) or "${UNPINNED}", got ${describe(value)}`);
   }
   if ("period" in raw && (raw.rate === undefined || raw.rate === UNPINNED)) {
     report(
