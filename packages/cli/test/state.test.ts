@@ -52,7 +52,7 @@ describe("export, plan, apply against the dev server", () => {
     expect((await cli(["pause", "exp/paused"])).code).toBe(0);
 
     const exported = await cli(["export", "--prefix", "exp/"]);
-    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported).toMatchObject({ code: 0, stderr: "" });
     expect(exported.stdout).toMatch(/^# yaml-language-server: \$schema=/);
     expect(parseDocument(exported.stdout).toJS()).toEqual({
       keys: {
@@ -69,6 +69,13 @@ describe("export, plan, apply against the dev server", () => {
     const asJson = await cli(["export", "--prefix", "exp/", "--json"]);
     expect(JSON.parse(asJson.stdout).$schema).toMatch(/desired-state\.schema\.json$/);
     expect(await planJson(await file(asJson.stdout))).toEqual({ changes: [] });
+  });
+
+  it("warns when it exports a key whose name ends in *", async () => {
+    await qstash.publish("star*", "parallelism=1");
+    const exported = await cli(["export", "--prefix", "star"]);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toBe('warning: "star*" ends in "*", so in the file it is a pattern\n');
   });
 
   it("plans exactly the edits, applies them, then plans nothing and sends nothing", async () => {

@@ -6,7 +6,7 @@ import { confirmed, refuse } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
-import { json } from "../internal/format.js";
+import { json, printable } from "../internal/format.js";
 import { once, positiveInteger } from "../internal/parse.js";
 import { applyPlan, type ChangeResult } from "../state/apply.js";
 import { type CheckedState, DesiredStateError } from "../state/desired.js";
@@ -108,6 +108,10 @@ export function addStateCommands(program: Command, context: Context): void {
         ...callOptions(io),
         ...(options.prefix !== undefined && { prefix: options.prefix }),
       });
+      for (const key of Object.keys(state.keys).filter((name) => name.endsWith("*"))) {
+        // The file has no way to name such a key exactly: say so rather than export a surprise.
+        io.stderr.write(`warning: ${printable(JSON.stringify(key))} ends in "*", so in the file it is a pattern\n`);
+      }
       io.stdout.write(desiredStateText(state, options.json ? "json" : "yaml"));
     }),
   );
