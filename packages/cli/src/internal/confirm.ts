@@ -3,10 +3,12 @@ import { AbortError } from "@qstash-flow/flow-control";
 import { CommanderError } from "commander";
 import type { Context } from "./context.js";
 import { EXIT } from "./errors.js";
+import { printable } from "./format.js";
 
 /** Ends the command with `message` on stderr and exit 2, without the help text a syntax error gets. */
 export function refuse(context: Context, message: string): never {
-  context.io.stderr.write(`error: ${message}\n`);
+  // Key names from a file are shown as they are, but no control character reaches the terminal.
+  context.io.stderr.write(`error: ${message.split("\n").map(printable).join("\n")}\n`);
   throw new CommanderError(EXIT.usage, "qstash-flow.refused", message);
 }
 
