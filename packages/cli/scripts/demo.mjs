@@ -4,7 +4,10 @@
 // CLI said and what the sink received. Each step checks its own claim, so the demo fails
 // (exit 1) rather than tell a story that did not happen. No token or network needed.
 import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDevServer } from "@qstash-flow/dev-server";
 
@@ -177,6 +180,25 @@ async function main() {
 
     say("\n9. global: the account-wide parallelism.");
     await cli(env, "global");
+
+    say("\n10. Flow control as code: export the live state, declare a change, plan it, apply it.");
+    const dir = await mkdtemp(join(tmpdir(), "qstash-flow-demo-"));
+    try {
+      await cli(env, "export");
+      const file = join(dir, "flow.yaml");
+      await writeFile(file, `keys:\n  ${KEY}:\n    paused: false\n    parallelism: 4\n`);
+      say(`  flow.yaml: ${KEY} not paused, parallelism pinned to 4`);
+      check((await cli(env, "plan", file)).includes("pin parallelism 4"), "plan to show the pin");
+      await cli(env, "apply", file, "--yes");
+      check((await state(env)).parallelismMax === 4, "apply to pin parallelism 4");
+      check((await cli(env, "plan", file)).startsWith("No changes"), "a second plan to find nothing to do");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    say("\n11. Many keys at once: every key with a prefix, after a confirmation (--yes in scripts).");
+    await cli(env, "pause", "--prefix", "demo-", "--yes");
+    await cli(env, "resume", "--prefix", "demo-", "--yes");
 
     check(sink.received.length === 14, "all 14 messages at the sink");
     say("\nDone: 14 messages published, 14 delivered, every CLI command exited 0.");

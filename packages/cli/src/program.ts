@@ -4,6 +4,7 @@ import { addDevCommand } from "./commands/dev.js";
 import { addDoctorCommand } from "./commands/doctor.js";
 import { addMetricsCommand } from "./commands/metrics.js";
 import { addReadCommands } from "./commands/read.js";
+import { addStateCommands } from "./commands/state.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
 import { ENV_RETRIES, ENV_TIMEOUT, timeoutText } from "./internal/connection.js";
@@ -45,6 +46,7 @@ export function buildProgram(context: Context): Command {
     .addHelpText("after", FOOTER);
   addReadCommands(program, context);
   addWriteCommands(program, context);
+  addStateCommands(program, context);
   addWatchCommand(program, context);
   addMetricsCommand(program, context);
   addDoctorCommand(program, context);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, runInProcess } from "./support/cli.js";
+import type { CliResult } from "./support/cli.js";
+import { runInProcess } from "./support/in-process.js";
 import { eventually, type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;

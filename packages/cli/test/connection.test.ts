@@ -1,7 +1,8 @@
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT } from "@qstash-flow/flow-control";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, runInProcess } from "./support/cli.js";
+import type { CliResult } from "./support/cli.js";
+import { runInProcess } from "./support/in-process.js";
 import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;

@@ -16,7 +16,8 @@ it("pnpm demo walks every step against the dev server and exits 0 by itself", { 
   );
   expect(code, stderr).toBe(0);
   expect(stderr).toBe("");
-  for (const command of ["list", "get", "pause", "resume", "pin", "reset-rate", "unpin", "global"]) {
+  const commands = "list get pause resume pin reset-rate unpin global export plan apply".split(" ");
+  for (const command of commands) {
     expect(stdout).toContain(`$ qstash-flow ${command}`);
   }
   expect(stdout).toMatch(/waitlist +5\n/);

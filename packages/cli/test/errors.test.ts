@@ -1,6 +1,7 @@
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, runCli, runInProcess } from "./support/cli.js";
+import { type CliResult, runCli } from "./support/cli.js";
+import { runInProcess } from "./support/in-process.js";
 import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;

@@ -1,7 +1,8 @@
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import stringWidth from "string-width";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, runInProcess, type Terminal } from "./support/cli.js";
+import type { CliResult } from "./support/cli.js";
+import { runInProcess, type Terminal } from "./support/in-process.js";
 import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 // Keys a server may hold: a 10,000-character one, and ones with invisible or

@@ -15,6 +15,8 @@ export interface CliIO {
   stderr: CliOutput;
   /** `QSTASH_TOKEN` and `QSTASH_URL` come from here, never from `process.env` directly. */
   env?: Record<string, string | undefined> | undefined;
+  /** Where `apply` and the bulk commands read their confirmation; only a terminal is asked. */
+  stdin?: (NodeJS.ReadableStream & { isTTY?: boolean | undefined }) | undefined;
   /** Aborted on Ctrl-C / SIGTERM: `watch` and `dev` stop cleanly, other calls are cancelled. */
   signal?: AbortSignal | undefined;
 }

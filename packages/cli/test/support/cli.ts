@@ -1,6 +1,5 @@
 import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { run } from "../../src/run.js";
 
 /** The built bin: the tests run exactly what users install. */
 export const BIN = fileURLToPath(new URL("../../bin/qstash-flow.js", import.meta.url));
@@ -13,32 +12,6 @@ export interface CliResult {
 
 /** Far above any real run, even on a loaded machine: only a hang reaches it. */
 export const HANG_GUARD_MS = 120_000;
-
-/** What the CLI's stdout looks like: a pipe by default, or a terminal of some width. */
-export interface Terminal {
-  isTTY?: boolean;
-  columns?: number;
-}
-
-/**
- * Runs the CLI in this process through `run()`, with only `env` as its environment: the
- * same code the bin runs, without a process start per call. Use `runCli` only where the
- * process itself is under test (exit codes, signals, pipes).
- */
-export async function runInProcess(
-  args: string[],
-  env: Record<string, string> = {},
-  stdoutShape: Terminal = {},
-): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: { ...stdoutShape, write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 /**
  * Runs `node dist/cli.js ...args` with only `env` (plus PATH) in its environment, so that

@@ -1,15 +1,24 @@
 import { run } from "../../src/run.js";
 
+/** What the CLI's stdout looks like: a pipe by default, or a terminal of some size. */
+export interface Terminal {
+  isTTY?: boolean;
+  columns?: number;
+  rows?: number;
+}
+
 /**
- * The CLI run in this process through `run()`, with buffers for streams and an abort
- * signal for Ctrl-C: what it wrote so far, a way to wait for output, and its exit code.
+ * The CLI run in this process through `run()` (the same code the bin runs, without a
+ * process start), with only `env` as its environment, buffers for its streams and an
+ * abort signal for Ctrl-C: what it wrote so far, a way to wait for output, its exit code.
+ * Use `runCli` only where the process itself is under test (exit codes, signals, pipes).
  */
-export function startInProcess(args: string[], env: Record<string, string>, tty = false) {
+export function startInProcess(args: string[], env: Record<string, string> = {}, terminal: Terminal = {}) {
   const controller = new AbortController();
   let stdout = "";
   let stderr = "";
   const exited = run(args, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: tty, columns: 200, rows: 40 },
+    stdout: { ...terminal, write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env,
     signal: controller.signal,
@@ -21,9 +30,9 @@ export function startInProcess(args: string[], env: Record<string, string>, tty 
   return {
     exited,
     output: () => ({ stdout, stderr }),
-    /** Resolves with stdout once it matches `pattern`; rejects if the command ends first. */
-    async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-      const deadline = Date.now() + timeoutMs;
+    /** Resolves with stdout once it matches `pattern`; rejects if the command ends first (or hangs). */
+    async waitFor(pattern: RegExp, hangGuardMs = 120_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + hangGuardMs;
       for (;;) {
         const match = stdout.match(pattern);
         if (match) return match;
@@ -42,8 +51,8 @@ export function startInProcess(args: string[], env: Record<string, string>, tty 
 }
 
 /** A command that ends by itself: its exit code and output. */
-export async function runInProcess(args: string[], env: Record<string, string>) {
-  const cli = startInProcess(args, env);
+export async function runInProcess(args: string[], env: Record<string, string> = {}, terminal: Terminal = {}) {
+  const cli = startInProcess(args, env, terminal);
   const code = await cli.exited;
   return { code, ...cli.output() };
 }

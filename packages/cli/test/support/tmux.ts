@@ -53,6 +53,8 @@ export async function startTerminal(command: string[], env: Record<string, strin
   const capture = () => tmux(socket, ["capture-pane", "-p", "-t", target]);
   return {
     capture,
+    /** The screen with the lines scrolled off its top: a dead pane's notice can push the first line off. */
+    captureAll: () => tmux(socket, ["capture-pane", "-p", "-S", "-", "-t", target]),
     /** The screen, once `predicate` holds for it. */
     async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 120_000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
