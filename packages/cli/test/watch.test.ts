@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runInProcess as runCli, startCli } from "./support/cli.js";
+import { BIN, startCli } from "./support/cli.js";
+import { runInProcess as runCli } from "./support/in-process.js";
 import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 import { HAS_TMUX, startTerminal } from "./support/tmux.js";
 
