@@ -66,10 +66,10 @@ describe("bulk actions with --prefix / --all", () => {
       async (proxy, cli) => {
         const result = await cli("pin", "--prefix", "pinbulk/", "--parallelism", "6", "--yes", "--json");
         expect(result.code).toBe(1);
-        // With --json the listing goes to stderr, so stdout is one JSON document.
-        expect(result.stderr).toBe(
-          '3 key(s) with the prefix "pinbulk/":\n  "pinbulk/a"\n  "pinbulk/b"\n  "pinbulk/c"\nerror: 1 of 3 key(s) failed\n',
-        );
+        // With --json and --yes stdout is one JSON document and stderr the JSON error alone.
+        expect(JSON.parse(result.stderr)).toEqual({
+          error: { name: "CommandFailure", message: "1 of 3 key(s) failed", status: null, operation: null, key: null },
+        });
         expect(JSON.parse(result.stdout)).toEqual({
           ok: false,
           operation: "pin",

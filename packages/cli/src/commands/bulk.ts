@@ -81,7 +81,10 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
     return;
   }
   const listing = `${keys.length} key(s)${scope}:\n${keys.map((key) => `  ${printable(JSON.stringify(key))}\n`).join("")}`;
-  (flags.json ? io.stderr : io.stdout).write(listing);
+  // Under --json stdout holds one JSON document and stderr only JSON errors: the listing,
+  // there to be confirmed, is shown only when a question follows.
+  if (!flags.json) io.stdout.write(listing);
+  else if (!flags.yes) io.stderr.write(listing);
   const question = `${action.verb[0]?.toUpperCase()}${action.verb.slice(1)} ${keys.length} key(s)?`;
   if (!(await confirmed(context, question, flags.yes))) throw new CommandFailure("not confirmed: nothing was changed");
 
