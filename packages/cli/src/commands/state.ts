@@ -67,8 +67,10 @@ export function addStateCommands(program: Command, context: Context): void {
       const desired = await desiredFrom(context, file);
       const flow = flowControlFrom(options, io);
       const plan = await planDesiredState(flow, desired, callOptions(io));
-      // People see the plan before they confirm it; with --json it goes to stderr, stdout keeps the result.
-      (options.json ? io.stderr : io.stdout).write(planText(plan));
+      // People see the plan before they confirm it. Under --json stdout keeps the result and
+      // stderr only JSON errors: the plan goes to stderr only when a question follows.
+      if (!options.json) io.stdout.write(planText(plan));
+      else if (!options.yes) io.stderr.write(planText(plan));
       if (
         plan.changes.length > 0 &&
         !(await confirmed(context, `Apply ${plan.changes.length} change(s)?`, options.yes))
