@@ -7,7 +7,10 @@ export function packageTests(name: string, overrides: { testTimeout?: number; al
     test: {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      testTimeout: overrides.testTimeout ?? 15_000,
+      // Hang guards, far above any real duration on a loaded 2-core machine: a verdict must
+      // never depend on the machine's speed, and tests wait for events, not for time.
+      testTimeout: overrides.testTimeout ?? 300_000,
+      hookTimeout: 300_000,
       typecheck: {
         enabled: true,
         include: ["src/**/*.test-d.ts", "test/**/*.test-d.ts"],

@@ -103,7 +103,7 @@ export function flowControl(server: DevServer): FlowControl {
 
 /** Waits until `check` passes; a condition that never holds fails after a generous limit, not a tight one. */
 export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
-  return vi.waitFor(check, { timeout: 8_000, interval: 10 });
+  return vi.waitFor(check, { timeout: 120_000, interval: 10 });
 }
 
 /**

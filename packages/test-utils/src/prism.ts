@@ -5,6 +5,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The merged spec `pnpm generate` writes: every operation the client can call. */
+/** Prism starts in seconds; under load it can take far longer. Only a hang reaches this. */
+const PRISM_START_GUARD_MS = 180_000;
+
 export const COMBINED_SPEC = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "../../types/src/generated/combined.openapi.json",
@@ -44,13 +47,13 @@ export async function startPrism(spec = COMBINED_SPEC): Promise<MockServer> {
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + PRISM_START_GUARD_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prism exited early:\n${log}`);
     if (/Prism is listening/.test(log)) break;
     if (Date.now() > deadline) {
       child.kill();
-      throw new Error(`prism did not start within 30 s:\n${log}`);
+      throw new Error(`prism did not start within ${PRISM_START_GUARD_MS / 1000} s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
