@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundle, getLineColLocation, lint, loadConfig } from "@redocly/openapi-core";
+import { bundle, getLineColLocation, lint, loadConfig, unescapePointer } from "@redocly/openapi-core";
 import openapiFormat from "openapi-format";
 import { parse } from "yaml";
 import { SpecError } from "./internal/errors.mjs";
@@ -43,11 +43,7 @@ export async function readSurfaceConfig(openapiDir) {
 }
 
 /** The keys of one of Redocly's `#/...` JSON pointers. */
-const segments = (pointer) =>
-  pointer
-    .split("/")
-    .slice(1)
-    .map((s) => decodeURIComponent(s).replaceAll("~1", "/").replaceAll("~0", "~"));
+const segments = (pointer) => pointer.split("/").slice(1).map(unescapePointer);
 
 /**
  * Lints, bundles and selects one spec file. Lint errors inside the selection or at
@@ -83,26 +79,19 @@ export async function loadSpec(path, { label, select, redocly }) {
     // a selected operation, or what its path item shares with it (parameters, servers)
     return selected.paths?.[key] !== undefined && (ids.includes(id) || !all.some(([other]) => other === id));
   };
-  const raw = parse(await readFile(path, "utf8"));
   const errors = problems
     .filter((p) => p.severity === "error" && inside(p.location[0].pointer))
     .map((p) => {
       const { pointer, source } = p.location[0];
       const { line, col } = getLineColLocation(p.location[0]).start;
-      const at = segments(pointer).reduce((node, key) => node?.[key], raw);
+      const at = segments(pointer).reduce((node, key) => node?.[key], doc); // unresolved $refs stay as written
       const ref = p.ruleId === "no-unresolved-refs" ? at?.$ref : undefined;
       const file = source.absoluteRef === resolve(path) ? label : source.absoluteRef;
-      return {
-        file,
-        line,
-        ref,
-        text: `${file}:${line}:${col}: ${p.message}${ref ? ` ($ref: ${ref})` : ""} [${p.ruleId}]`,
-      };
+      const text = `\n  ${file}:${line}:${col}: ${p.message}${ref ? ` ($ref: ${ref})` : ""} [${p.ruleId}]`;
+      return { file, line, ref, text };
     });
-  if (errors.length) {
-    const list = errors.map((e) => `  ${e.text}`).join("\n");
-    throw new SpecError("SPEC_LINT", `${label} fails the project's OpenAPI rules:\n${list}`, errors[0]);
-  }
+  const list = errors.map((e) => e.text).join("");
+  if (errors.length) throw new SpecError("SPEC_LINT", `${label} fails the project's OpenAPI rules:${list}`, errors[0]);
   return { label, doc, selected, ids };
 }
 
@@ -119,23 +108,12 @@ export async function loadSurface({ openapiDir = join(ROOT, "openapi"), files = 
     const { path, label } = files[name] ?? { path: join(openapiDir, name), label: join(openapiDir, name) };
     specs.push(await loadSpec(path, { label, select: config.select, redocly }));
   }
+  const fail = (message) => new SpecError("SPEC_SELECTION", `${config.file}: ${message}`, { file: config.file });
   const found = new Set(specs.flatMap((s) => s.ids));
   const { tags, operations } = config.select;
-  if (!found.size) {
-    const what = `tags: ${tags.join(", ") || "none"}; operations: ${operations.join(", ") || "none"}`;
-    throw new SpecError(
-      "SPEC_SELECTION",
-      `${config.file}: the selection (${what}) matches no operation in ${config.specs.join(", ")}`,
-      { file: config.file },
-    );
-  }
+  const what = `tags: ${tags.join(", ") || "none"}; operations: ${operations.join(", ") || "none"}`;
+  if (!found.size) throw fail(`the selection (${what}) matches no operation in ${config.specs.join(", ")}`);
   const stale = operations.filter((id) => !found.has(id));
-  if (stale.length) {
-    throw new SpecError(
-      "SPEC_SELECTION",
-      `${config.file}: select.operations names ${stale.join(", ")}, which no spec defines`,
-      { file: config.file },
-    );
-  }
+  if (stale.length) throw fail(`select.operations names ${stale.join(", ")}, which no spec defines`);
   return { config, specs, ...(await mergeSpecs(specs, config)) };
 }

@@ -4,19 +4,18 @@
 // committed one (combined.openapi.json: never a re-merge of the old specs), regenerates
 // the types, writes a changeset and type-checks the packages built on them. Everything
 // runs on a staged copy first; nothing is written on any failure.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { parse } from "yaml";
-import { GENERATED_DIR, renderSurface, SURFACE_FILE, staleFiles } from "./generate.mjs";
-import { SpecError } from "./internal/errors.mjs";
-import { changesetFor, diffSurfaces, formatReport, outsideChanges } from "./internal/report.mjs";
+import { GENERATED_DIR, renderSurface, SURFACE_FILE, staleFiles, writeGenerated } from "./generate.mjs";
+import { main } from "./internal/errors.mjs";
+import { changesetFor, diffSurfaces, formatReport, outsideChanges, plural } from "./internal/report.mjs";
 import { resolveLocation, sourcesToRead, specText } from "./internal/sources.mjs";
 import { formatBreakage, verifyBuild } from "./internal/verify.mjs";
-import { savepoint, writeAtomic } from "./internal/write.mjs";
-import { formatConflict, loadSurface, ROOT } from "./surface.mjs";
+import { writeAll } from "./internal/write.mjs";
+import { formatConflict, loadSurface, ROOT, readSurfaceConfig } from "./surface.mjs";
 
 export const defaults = {
   openapiDir: join(ROOT, "openapi"),
@@ -32,11 +31,9 @@ export const defaults = {
 /** Reads the sources into a staged copy of openapi/: { name: { path, label, text, changed } }. */
 async function stage(o, specDir) {
   await cp(o.openapiDir, specDir, { recursive: true });
-  const { specs = [] } = parse(await readFile(join(specDir, "surface.yaml"), "utf8").catch(() => "")) ?? {};
+  const { specs } = await readSurfaceConfig(specDir);
   const staged = {};
-  for (const [name, location] of Object.entries(
-    await sourcesToRead(join(specDir, "sources.yaml"), specs, o.sources ?? {}),
-  )) {
+  for (const [name, location] of Object.entries(await sourcesToRead(join(specDir, "sources.yaml"), specs, o.sources))) {
     const text = await specText(location, o);
     const path = join(specDir, name);
     const changed = text !== (await readFile(path, "utf8").catch(() => null));
@@ -72,37 +69,21 @@ export async function specUpdate(options = {}) {
     let breakages = [];
     if (verified) {
       const generatedDir = join(staging, "generated");
-      await mkdir(generatedDir);
-      for (const [name, text] of Object.entries(generated)) await writeFile(join(generatedDir, name), text);
+      await writeGenerated(generated, generatedDir);
       const { packagesDir, typesName } = o;
-      breakages = verifyBuild({
-        generatedDir,
-        packages: o.verifyPackages,
-        packagesDir,
-        rootDir: resolve(packagesDir, ".."),
-        typesName,
-      });
+      const rootDir = resolve(packagesDir, "..");
+      breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, rootDir, typesName });
     }
 
     const { stale, removed } = await staleFiles(generated, o.outDir);
-    const writes = [
-      ...Object.entries(staged)
-        .filter(([, s]) => s.changed)
-        .map(([name, s]) => [join(o.openapiDir, name), s.text]),
+    const changes = Object.fromEntries([
+      ...Object.entries(staged).flatMap(([name, s]) => (s.changed ? [[join(o.openapiDir, name), s.text]] : [])),
       ...stale.map((name) => [join(o.outDir, name), generated[name]]),
+      ...removed.map((name) => [join(o.outDir, name), null]),
       ...(changeset ? [[changeset.file, changeset.content]] : []),
-    ];
-    const files = [...writes.map(([file]) => file), ...removed.map((name) => join(o.outDir, name))];
-    if (!o.dryRun && files.length) {
-      const restore = await savepoint(files);
-      try {
-        for (const [file, text] of writes) await writeAtomic(file, text);
-        for (const name of removed) await rm(join(o.outDir, name));
-      } catch (error) {
-        await restore();
-        throw error;
-      }
-    }
+    ]);
+    if (!o.dryRun) await writeAll(changes);
+    const files = Object.keys(changes);
     const { conflicts, idle } = surface;
     const text = formatReport(report);
     return { report, text, outside, conflicts, idle, files, dryRun: Boolean(o.dryRun), changeset, verified, breakages };
@@ -150,7 +131,6 @@ export function command(cwd) {
     );
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const IDLE = "contributes nothing to the generated types: every selected entry it defines comes from a spec before it";
 
 /** What the command prints after an update. */
@@ -182,18 +162,12 @@ export function summarize(result, cwd) {
     .join("\n")}\n`;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+await main(import.meta.url, "spec:update failed, nothing was written.\n", async () => {
   // `pnpm spec:update` runs at the root; paths typed on the command line are relative to where they were typed.
   const cwd = process.env.INIT_CWD || process.cwd();
   const program = command(cwd).exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 1));
-  const { verifyPackage, ...options } = program.parse(process.argv.filter((a) => a !== "--")).opts();
-  try {
-    const result = await specUpdate({ ...options, sources: options.source, verifyPackages: verifyPackage });
-    process.stdout.write(summarize(result, cwd));
-    if (result.breakages.length) process.exitCode = 2;
-  } catch (error) {
-    const message = error instanceof SpecError ? `${error.code}: ${error.message}` : error.stack;
-    console.error(`spec:update failed, nothing was written.\n${message}`);
-    process.exitCode = 1;
-  }
-}
+  const { verifyPackage, source, ...options } = program.parse(process.argv.filter((a) => a !== "--")).opts();
+  const result = await specUpdate({ ...options, sources: source, verifyPackages: verifyPackage });
+  process.stdout.write(summarize(result, cwd));
+  return result.breakages.length ? 2 : 0;
+});

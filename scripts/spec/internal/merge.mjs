@@ -2,10 +2,12 @@
 // server defined differently is a conflict: the first spec that defines it wins unless
 // `resolve` names another, and every conflict is returned with what differs
 // (api-smart-diff on dereferenced definitions, so inline and $ref compare equal).
+import { isDeepStrictEqual } from "node:util";
 import { apiDiff } from "api-smart-diff";
 import openapiFormat from "openapi-format";
 import { SpecError } from "./errors.mjs";
-import { canonical, dereference, operationsOf, UNUSED } from "./openapi.mjs";
+import { dereference, operationsOf, UNUSED } from "./openapi.mjs";
+import { plural } from "./report.mjs";
 
 const routeOf = (path) => path.replace(/\{[^}]*\}/g, "{}");
 const byKey = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
@@ -36,7 +38,7 @@ function differences(winner, other) {
       if (d.action === "remove") return `\`${where}\` only in ${winner.file}`;
       return `\`${where}\`: ${JSON.stringify(d.before)} in ${winner.file} vs ${JSON.stringify(d.after)} in ${other.file}`;
     });
-  return docs ? [...named, `${docs} documentation difference${docs === 1 ? "" : "s"}`] : named;
+  return docs ? [...named, plural(docs, "documentation difference")] : named;
 }
 
 /** Every selected entry of one spec as [key as `resolve` names it, entry]. */
@@ -79,7 +81,7 @@ export async function mergeSpecs(specs, config) {
     const named = config.resolve[key];
     const winner = candidates.find((c) => c.file === (named ?? candidates[0].file));
     if (!winner) throw fail(`resolve "${key}" names ${named}, which does not define it in the selection`);
-    const others = candidates.filter((c) => c !== winner && canonical(c.compare) !== canonical(winner.compare));
+    const others = candidates.filter((c) => c !== winner && !isDeepStrictEqual(c.compare, winner.compare));
     if (named && !others.length) {
       throw fail(
         `resolve "${key}" resolves nothing (${candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`}); remove the entry`,
@@ -108,7 +110,9 @@ export async function mergeSpecs(specs, config) {
       description: `Merged from ${config.specs.join(", ")} by openapi/surface.yaml.`,
     },
     servers: [],
-    security: [...new Map(specs.flatMap((s) => s.selected.security ?? []).map((r) => [canonical(r), r])).values()],
+    security: specs
+      .flatMap((s) => s.selected.security ?? [])
+      .filter((r, i, all) => all.findIndex((o) => isDeepStrictEqual(o, r)) === i),
     paths: {},
     components: {},
   };

@@ -1,8 +1,9 @@
 // What changed in the selected surface, classified by api-smart-diff on dereferenced
 // documents (a schema moving between inline and $ref is no change), and the changeset.
 import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { apiDiff } from "api-smart-diff";
-import { canonical, dereference, operationsOf } from "./openapi.mjs";
+import { dereference, operationsOf } from "./openapi.mjs";
 
 const LEVELS = ["patch", "minor", "major"];
 const max = (levels) => levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a ?? "") ? b : a), null);
@@ -57,47 +58,32 @@ export function outsideChanges(oldDoc, newDoc, selected) {
   const a = operationsOf(oldDoc);
   const b = operationsOf(newDoc);
   const ids = new Set([...a.keys(), ...b.keys()].filter((id) => !selected.has(id)));
-  return [...ids].filter((id) => canonical(a.get(id)?.op) !== canonical(b.get(id)?.op)).length;
+  return [...ids].filter((id) => !isDeepStrictEqual(a.get(id)?.op, b.get(id)?.op)).length;
 }
+
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Each change that matters on its own line; documentation changes (patch) counted in one. */
-function summarized(changes) {
+function summarized(changes, indent = "  ") {
   const docs = changes.filter((c) => c.level === "patch").length;
-  const lines = changes.filter((c) => c.level !== "patch").map((c) => `  - ${c.level}: ${c.message}`);
-  return docs
-    ? [...lines, `  - patch: ${docs} documentation change${docs === 1 ? "" : "s"} (descriptions, summaries, examples)`]
-    : lines;
+  return [
+    ...changes.filter((c) => c.level !== "patch").map((c) => `${indent}- ${c.level}: ${c.message}`),
+    ...(docs ? [`${indent}- patch: ${plural(docs, "documentation change")} (descriptions, summaries, examples)`] : []),
+  ];
 }
 
+const code = (id) => `- \`${id}\``;
 /** The report as Markdown: printed, and the changeset's text. */
 export function formatReport(report) {
   if (report.bump === null) return "No change to the selected API surface.\n";
-  const section = (title, lines) => (lines.length ? [`**${title}**`, "", ...lines, ""] : []);
-  const lines = [
-    `The QStash flow-control API changed upstream (${report.bump}).`,
-    "",
-    ...section(
-      "Operations removed (major)",
-      report.removed.map((id) => `- \`${id}\``),
-    ),
-    ...section(
-      "Operations added (minor)",
-      report.added.map((id) => `- \`${id}\``),
-    ),
-    ...section(
-      "Operations changed",
-      [...report.changed].flatMap(([id, changes]) => [`- \`${id}\``, ...summarized(changes)]),
-    ),
-    ...section(
-      "Components",
-      report.components.map((c) => `- ${c.level}: ${c.message}`),
-    ),
-    ...section(
-      "Other",
-      summarized(report.other).map((line) => line.replace(/^ {2}/, "")),
-    ),
-  ];
-  return `${lines.join("\n").trimEnd()}\n`;
+  const sections = [
+    ["Operations removed (major)", report.removed.map(code)],
+    ["Operations added (minor)", report.added.map(code)],
+    ["Operations changed", [...report.changed].flatMap(([id, changes]) => [code(id), ...summarized(changes)])],
+    ["Components", report.components.map((c) => `- ${c.level}: ${c.message}`)],
+    ["Other", summarized(report.other, "")],
+  ].flatMap(([title, lines]) => (lines.length ? [`**${title}**`, "", ...lines, ""] : []));
+  return `${[`The QStash flow-control API changed upstream (${report.bump}).`, "", ...sections].join("\n").trimEnd()}\n`;
 }
 
 /**
