@@ -5,7 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
-import { main, SpecError } from "./internal/errors.mjs";
+import { main } from "./internal/errors.mjs";
 import { writeAll } from "./internal/write.mjs";
 import { CONFIG_FILE, formatConflict, loadSurface, ROOT } from "./surface.mjs";
 
@@ -33,12 +33,6 @@ export async function renderSurface({ config, specs, doc }) {
   const files = {};
   const names = config.specs.map((file) => basename(file, ".yaml"));
   for (const [i, name] of names.entries()) {
-    if (["combined", "index"].includes(name.toLowerCase()) || names.indexOf(name) !== i) {
-      throw new SpecError(
-        "SPEC_CONFIG",
-        `${config.file}: the spec ${config.specs[i]} would overwrite another generated file; rename it`,
-      );
-    }
     files[`${name}.ts`] =
       header(`the operations openapi/${CONFIG_FILE} selects in openapi/${config.specs[i]}`) +
       (await types(specs[i].selected));

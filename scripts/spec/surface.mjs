@@ -32,6 +32,9 @@ export async function readSurfaceConfig(openapiDir) {
   if (!strings(specs) || !specs.length || !specs.every((s) => /^[\w.-]+\.yaml$/.test(s))) {
     throw fail('"specs" must list spec files of this folder, most trusted first');
   }
+  // each spec is generated into <name>.ts beside combined.ts and index.ts
+  const clash = specs.find((s, i) => specs.indexOf(s) !== i || /^(combined|index)\.yaml$/i.test(s));
+  if (clash) throw fail(`the spec ${clash} would overwrite another generated file; rename it`);
   const { tags = [], operations = [] } = select;
   if (!strings(tags) || !strings(operations) || !(tags.length || operations.length)) {
     throw fail('"select" needs "tags" and/or "operations" ("METHOD /path"), lists of strings');

@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import { GENERATED_DIR, renderSurface, SURFACE_FILE, staleFiles, writeGenerated } from "./generate.mjs";
 import { main } from "./internal/errors.mjs";
 import { changesetFor, diffSurfaces, formatReport, outsideChanges, plural } from "./internal/report.mjs";
@@ -28,17 +28,17 @@ export const defaults = {
   timeout: 30_000,
 };
 
-/** Reads the sources into a staged copy of openapi/: { name: { path, label, text, changed } }. */
+/** Reads the sources into a staged copy of openapi/: { name: { path, label, text, old, changed } }. */
 async function stage(o, specDir) {
   await cp(o.openapiDir, specDir, { recursive: true });
   const { specs } = await readSurfaceConfig(specDir);
   const staged = {};
   for (const [name, location] of Object.entries(await sourcesToRead(join(specDir, "sources.yaml"), specs, o.sources))) {
-    const text = await specText(location, o);
-    const path = join(specDir, name);
-    const changed = text !== (await readFile(path, "utf8").catch(() => null));
+    const [text, path] = [await specText(location, o), join(specDir, name)];
+    const old = await readFile(path, "utf8").catch(() => null);
     await writeFile(path, text);
-    staged[name] = { path, label: `openapi/${name} (from ${location})`, text, changed };
+    const label = `openapi/${name} (from ${location})`;
+    staged[name] = { path, label, text, old: parseDocument(old ?? "").toJS(), changed: text !== old };
   }
   return staged;
 }
@@ -56,10 +56,8 @@ export async function specUpdate(options = {}) {
     const report = await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc);
     const selected = new Set(surface.specs.flatMap((s) => s.ids));
     let outside = 0;
-    for (const name of Object.keys(staged)) {
-      const old = await readFile(join(o.openapiDir, name), "utf8").then(parse, () => ({}));
-      outside += outsideChanges(old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
-    }
+    for (const [name, s] of Object.entries(staged))
+      outside += outsideChanges(s.old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
     // Dependents import the types rather than copy them: their published files do not
     // change, and changesets bumps them when the new version leaves their range.
     const note = changesetFor(report, [o.typesName]);
@@ -71,8 +69,7 @@ export async function specUpdate(options = {}) {
       const generatedDir = join(staging, "generated");
       await writeGenerated(generated, generatedDir);
       const { packagesDir, typesName } = o;
-      const rootDir = resolve(packagesDir, "..");
-      breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, rootDir, typesName });
+      breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, typesName });
     }
 
     const { stale, removed } = await staleFiles(generated, o.outDir);
@@ -95,6 +92,7 @@ export async function specUpdate(options = {}) {
 /** The command: commander parses it; relative paths are taken from `cwd`. */
 export function command(cwd) {
   const path = (p) => resolve(cwd, p);
+  const paths = (p, list = []) => [...list, path(p)];
   const source = (entry, sources = {}) => {
     const [, name, location] = /^([^=]+)=(.+)$/.exec(entry) ?? [];
     if (!name) throw new InvalidArgumentError("expected <file>=<url|path>");
@@ -116,10 +114,7 @@ export function command(cwd) {
     )
     .option("--dry-run", "print the report and the changeset; write nothing")
     .option("--no-verify", "skip the type check of @qstash-flow/fetch and @qstash-flow/flow-control")
-    .option("--verify-package <path>", "type-check this package instead (repeatable)", (p, list = []) => [
-      ...list,
-      path(p),
-    ])
+    .option("--verify-package <path>", "type-check this package instead (repeatable)", paths)
     .option("--timeout <ms>", "per-request timeout for URLs", positive)
     .option("--openapi-dir <path>", "the specs folder", path)
     .option("--out-dir <path>", "the generated types", path)

@@ -67,13 +67,11 @@ async function entriesOf({ selected }, file) {
 export async function mergeSpecs(specs, config) {
   const fail = (message) => new SpecError("SPEC_CONFLICT", `${config.file}: ${message}`, { file: config.file });
   const entries = new Map();
-  for (const [i, spec] of specs.entries()) {
+  for (const [i, spec] of specs.entries())
     for (const [key, entry] of await entriesOf(spec, config.specs[i]))
       entries.set(key, [...(entries.get(key) ?? []), entry]);
-  }
-  for (const key of Object.keys(config.resolve)) {
-    if (!entries.has(key)) throw fail(`resolve "${key}" names nothing in the selection; remove the entry`);
-  }
+  const unknown = Object.keys(config.resolve).find((key) => !entries.has(key));
+  if (unknown) throw fail(`resolve "${unknown}" names nothing in the selection; remove the entry`);
 
   const conflicts = [];
   const winners = [];
@@ -82,22 +80,13 @@ export async function mergeSpecs(specs, config) {
     const winner = candidates.find((c) => c.file === (named ?? candidates[0].file));
     if (!winner) throw fail(`resolve "${key}" names ${named}, which does not define it in the selection`);
     const others = candidates.filter((c) => c !== winner && !isDeepStrictEqual(c.compare, winner.compare));
-    if (named && !others.length) {
-      throw fail(
-        `resolve "${key}" resolves nothing (${candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`}); remove the entry`,
-      );
-    }
+    const why = candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`;
+    if (named && !others.length) throw fail(`resolve "${key}" resolves nothing (${why}); remove the entry`);
     winners.push(winner);
     for (const other of others) {
       const id = winner.id === other.id ? winner.id : `${winner.id} / ${other.id}`;
-      conflicts.push({
-        id,
-        key,
-        winner: winner.file,
-        other: other.file,
-        declared: Boolean(named),
-        differences: differences(winner, other),
-      });
+      const [declared, diff] = [Boolean(named), differences(winner, other)];
+      conflicts.push({ id, key, winner: winner.file, other: other.file, declared, differences: diff });
     }
   }
 
@@ -120,13 +109,13 @@ export async function mergeSpecs(specs, config) {
   for (const { where, value } of winners) {
     if (where[0] === "servers") doc.servers.push(value);
     else place(doc, where, value);
-    const route = where[0] === "paths" && routeOf(where[1]);
-    if (route && spelled.get(route) && spelled.get(route) !== where[1]) {
+    if (where[0] !== "paths") continue;
+    const [route, before] = [routeOf(where[1]), spelled.get(routeOf(where[1]))];
+    if (before && before !== where[1])
       throw fail(
-        `route ${route} is spelled ${spelled.get(route)} and ${where[1]} by the operations chosen; resolve them to one spec`,
+        `route ${route} is spelled ${before} and ${where[1]} by the operations chosen; resolve them to one spec`,
       );
-    }
-    if (route) spelled.set(route, where[1]);
+    spelled.set(route, where[1]);
   }
   doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(byKey));
   // A component only a losing definition used is dropped; a spec none of whose entries

@@ -6,7 +6,6 @@ import { apiDiff } from "api-smart-diff";
 import { dereference, operationsOf } from "./openapi.mjs";
 
 const LEVELS = ["patch", "minor", "major"];
-const max = (levels) => levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a ?? "") ? b : a), null);
 // api-smart-diff judges the wire; a types package breaks more: a changed `type` or a
 // removed field (even an optional one in a response) stops code compiled against the old
 // types from compiling. Unclassified changes are taken as breaking.
@@ -24,13 +23,18 @@ const names = (doc) =>
  * @param {any} after the surface being written
  */
 export async function diffSurfaces(before, after) {
-  const report = { added: [], removed: [], changed: new Map(), components: [], other: [], bump: null };
-  const opsA = operationsOf(before);
-  const opsB = operationsOf(after);
-  for (const id of opsA.keys()) if (!opsB.has(id)) report.removed.push(id);
-  for (const id of opsB.keys()) if (!opsA.has(id)) report.added.push(id);
-  const diffs = apiDiff(withoutComponents(await dereference(before)), withoutComponents(await dereference(after)));
-  for (const d of diffs) {
+  const [opsA, opsB, a, b] = [operationsOf(before), operationsOf(after), names(before), names(after)];
+  const report = {
+    removed: [...opsA.keys()].filter((id) => !opsB.has(id)),
+    added: [...opsB.keys()].filter((id) => !opsA.has(id)),
+    changed: new Map(),
+    components: [
+      ...a.filter((n) => !b.includes(n)).map((id) => ({ level: "major", message: `\`${id}\` removed` })),
+      ...b.filter((n) => !a.includes(n)).map((id) => ({ level: "minor", message: `\`${id}\` added` })),
+    ],
+    other: [],
+  };
+  for (const d of apiDiff(withoutComponents(await dereference(before)), withoutComponents(await dereference(after)))) {
     const [area, path, method] = d.path;
     const id = area === "paths" && method ? `${method.toUpperCase()} ${path}` : null;
     if (area === "paths" && (!id || d.path.length === 3)) continue; // whole operations: counted above
@@ -38,25 +42,18 @@ export async function diffSurfaces(before, after) {
     if (id) report.changed.set(id, [...(report.changed.get(id) ?? []), change]);
     else report.other.push(change);
   }
-  const [a, b] = [names(before), names(after)];
-  for (const id of a.filter((n) => !b.includes(n)))
-    report.components.push({ level: "major", message: `\`${id}\` removed` });
-  for (const id of b.filter((n) => !a.includes(n)))
-    report.components.push({ level: "minor", message: `\`${id}\` added` });
-  report.bump = max([
+  const changes = [...report.changed.values(), report.components, report.other].flat();
+  const levels = [
     ...report.removed.map(() => "major"),
     ...report.added.map(() => "minor"),
-    ...[...report.changed.values()].flat().map((c) => c.level),
-    ...report.components.map((c) => c.level),
-    ...report.other.map((c) => c.level),
-  ]);
-  return report;
+    ...changes.map((c) => c.level),
+  ];
+  return { ...report, bump: LEVELS.findLast((level) => levels.includes(level)) ?? null };
 }
 
 /** Operations outside the selection that an update adds, removes or changes. */
 export function outsideChanges(oldDoc, newDoc, selected) {
-  const a = operationsOf(oldDoc);
-  const b = operationsOf(newDoc);
+  const [a, b] = [operationsOf(oldDoc), operationsOf(newDoc)];
   const ids = new Set([...a.keys(), ...b.keys()].filter((id) => !selected.has(id)));
   return [...ids].filter((id) => !isDeepStrictEqual(a.get(id)?.op, b.get(id)?.op)).length;
 }

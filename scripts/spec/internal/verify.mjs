@@ -1,23 +1,31 @@
 // Type-checks the packages built on the types against freshly generated ones, before
 // anything is written. TypeScript's diagnostics give file and line; the operation is read
-// from the call, type or index around the error, as the packages name one.
+// from the call or index access around the error.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import ts from "typescript";
 
-// client.POST("/p"), transport.request("post", "/p"), paths["/p"]["post"]
+// How the packages name an operation: client.POST("/p"), transport.request("post", "/p"), paths["/p"]["post"].
+const METHOD = String.raw`(?<mq>["']?)(?<method>GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\k<mq>`;
+const PATH = String.raw`(?<q>["'])(?<path>\/[^"'\`]*)\k<q>`;
 const NAMED = [
-  /^[\w$.?!]*\.(?<method>GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\(\s*(["'])(?<path>\/[^"'`]*)\2/,
-  /^[\w$.?!]*\.request\(\s*(["'])(?<method>\w+)\1\s*,\s*(["'])(?<path>\/[^"'`]*)\3/,
-  /^[\w$.]*\[\s*(["'])(?<path>\/[^"'`]*)\1\s*\](?:\s*\[\s*(["'])(?<method>\w+)\3\s*\])?$/,
+  new RegExp(String.raw`^\.${METHOD}\(${PATH}`),
+  new RegExp(String.raw`^\.request\(${METHOD}, ${PATH}`, "i"),
+  new RegExp(String.raw`^[\w$.]*\[\s*${PATH}\s*\](?:\s*\[\s*${METHOD}\s*\])?`, "i"),
 ];
 
-/** "METHOD /path" (or "/path") of the innermost call or indexed access around `pos`, or null. */
+/** A call as `.name(args)`, the outermost of chained index accesses as written; else "". */
+const head = (node, sf) => {
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression))
+    return `.${node.expression.name.text}(${node.arguments.map((a) => a.getText(sf)).join(", ")})`;
+  const access = (n) => ts.isElementAccessExpression(n) || ts.isIndexedAccessTypeNode(n);
+  return access(node) && !access(node.parent) ? node.getText(sf) : "";
+};
+
+/** "METHOD /path" (or "/path") of the innermost call or index access around `pos`, or null. */
 function operationAt(sf, pos) {
-  for (let node = ts.getTokenAtPosition(sf, pos); node && !ts.isSourceFile(node); node = node.parent) {
-    // paths["/p"]["post"]: the outer access names the method
-    if (ts.isElementAccessExpression(node.parent) || ts.isIndexedAccessTypeNode(node.parent)) continue;
-    const found = NAMED.map((re) => re.exec(node.getText(sf))?.groups).find(Boolean);
+  for (let node = ts.getTokenAtPosition(sf, pos); node; node = node.parent) {
+    const found = NAMED.map((re) => re.exec(head(node, sf))?.groups).find(Boolean);
     if (found) return [found.method?.toUpperCase(), found.path].filter(Boolean).join(" ");
   }
   return null;
@@ -28,10 +36,11 @@ export const formatBreakage = (b) =>
   `${b.operation ? `operation ${b.operation} broke ` : ""}${b.file ? `${b.file}:${b.line}` : "the build"}: ${b.message}${b.operation ? "" : " (no operation call found here)"}`;
 
 /**
- * @param {{ generatedDir: string, packages: string[], packagesDir: string, rootDir: string, typesName: string }} options
+ * @param {{ generatedDir: string, packages: string[], packagesDir: string, typesName: string }} options
+ *   files are named from the folder holding `packagesDir`
  * @returns {{ operation: string | null, file: string | null, line: number, message: string }[]}
  */
-export function verifyBuild({ generatedDir, packages, packagesDir, rootDir, typesName }) {
+export function verifyBuild({ generatedDir, packages, packagesDir, typesName }) {
   // Workspace imports see today's sources, not stale builds; the types are the new ones.
   const paths = { [typesName]: [join(generatedDir, "index.ts")] };
   for (const dir of readdirSync(packagesDir).map((name) => join(packagesDir, name))) {
@@ -58,7 +67,7 @@ export function verifyBuild({ generatedDir, packages, packagesDir, rootDir, type
       const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0];
       const at = d.file && d.start !== undefined;
       const line = at ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
-      const file = d.file ? relative(rootDir, d.file.fileName) : null;
+      const file = d.file ? relative(dirname(packagesDir), d.file.fileName) : null;
       breakages.set(`${file}:${line}:${message}`, {
         operation: at ? operationAt(d.file, d.start) : null,
         file,
