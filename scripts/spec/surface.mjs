@@ -21,13 +21,11 @@ const strings = (value) => Array.isArray(value) && value.every((v) => typeof v =
 /** openapi/surface.yaml: which specs, most trusted first, and which operations. */
 export async function readSurfaceConfig(openapiDir) {
   const file = join(openapiDir, CONFIG_FILE);
-  const fail = (message, cause) => new SpecError("SPEC_CONFIG", `${file}: ${message}`, { file, cause });
-  let config;
-  try {
-    config = parse(await readFile(file, "utf8")) ?? {};
-  } catch (error) {
-    throw fail(`cannot be read: ${error.message.split("\n")[0]}`, error);
-  }
+  const fail = (message, cause) =>
+    new SpecError("SPEC_CONFIG", `${file}: ${message}`, { file, line: cause?.linePos?.[0].line, cause });
+  const config = await readFile(file, "utf8")
+    .then((text) => parse(text) ?? {})
+    .catch((error) => Promise.reject(fail(`cannot be read: ${error.message.split("\n")[0]}`, error)));
   const { specs, select = {}, resolve: chosen } = config;
   if (!strings(specs) || !specs.length || !specs.every((s) => /^[\w.-]+\.yaml$/.test(s))) {
     throw fail('"specs" must list spec files of this folder, most trusted first');

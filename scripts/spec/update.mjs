@@ -28,12 +28,18 @@ export const defaults = {
   timeout: 30_000,
 };
 
-/** Reads the sources into a staged copy of openapi/: { name: { path, label, text, old, changed } }. */
+/**
+ * Reads the sources into a staged copy of openapi/ (where their relative $refs resolve as
+ * they will once written): { name: { path, label, text, old, changed } }. Errors name the
+ * files of openapi/, never the copy.
+ */
 async function stage(o, specDir) {
   await cp(o.openapiDir, specDir, { recursive: true });
-  const { specs } = await readSurfaceConfig(specDir);
+  const { specs } = await readSurfaceConfig(o.openapiDir);
   const staged = {};
-  for (const [name, location] of Object.entries(await sourcesToRead(join(specDir, "sources.yaml"), specs, o.sources))) {
+  for (const [name, location] of Object.entries(
+    await sourcesToRead(join(o.openapiDir, "sources.yaml"), specs, o.sources),
+  )) {
     const [text, path] = [await specText(location, o), join(specDir, name)];
     const old = await readFile(path, "utf8").catch(() => null);
     await writeFile(path, text);
@@ -49,7 +55,7 @@ export async function specUpdate(options = {}) {
   const staging = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
   try {
     const staged = await stage(o, join(staging, "openapi"));
-    const surface = await loadSurface({ openapiDir: join(staging, "openapi"), files: staged });
+    const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
     const generated = await renderSurface(surface);
     const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
     const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
