@@ -5,7 +5,13 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundle, getLineColLocation, lint, loadConfig, unescapePointer } from "@redocly/openapi-core";
+import {
+  bundleFromString,
+  getLineColLocation,
+  lintFromString,
+  loadConfig,
+  unescapePointer,
+} from "@redocly/openapi-core";
 import openapiFormat from "openapi-format";
 import { parse } from "yaml";
 import { SpecError } from "./internal/errors.mjs";
@@ -51,17 +57,19 @@ const segments = (pointer) => pointer.split("/").slice(1).map(unescapePointer);
  * document level fail, naming file, line, rule and $ref; the rest of the file is
  * carried along and its problems ignored.
  */
-export async function loadSpec(path, { label, select, redocly }) {
+export async function loadSpec(path, { label, select, redocly, text }) {
+  const input = { absoluteRef: resolve(path), config: redocly };
   let problems;
   try {
-    problems = await lint({ ref: path, config: redocly });
+    input.source = text ?? (await readFile(path, "utf8"));
+    problems = await lintFromString(input);
   } catch (error) {
     // openapi-core's YamlParseError (named plain "Error") carries the line and column.
     const at = typeof error?.line === "number" ? `:${error.line}:${error.col}: not valid YAML` : "";
     const why = error.originalError?.reason ?? error.message;
     throw new SpecError("SPEC_PARSE", `${label}${at}: ${why}`, { file: label, line: error?.line, cause: error });
   }
-  const doc = (await bundle({ ref: path, config: redocly })).bundle.parsed;
+  const doc = (await bundleFromString(input)).bundle.parsed;
   if (!doc?.openapi)
     throw new SpecError("SPEC_SOURCE", `${label} is not an OpenAPI document (no "openapi" key)`, { file: label });
 
@@ -87,7 +95,7 @@ export async function loadSpec(path, { label, select, redocly }) {
       const { line, col } = getLineColLocation(p.location[0]).start;
       const at = segments(pointer).reduce((node, key) => node?.[key], doc); // unresolved $refs stay as written
       const ref = p.ruleId === "no-unresolved-refs" ? at?.$ref : undefined;
-      const file = source.absoluteRef === resolve(path) ? label : source.absoluteRef;
+      const file = source.absoluteRef === input.absoluteRef ? label : source.absoluteRef;
       const text = `\n  ${file}:${line}:${col}: ${p.message}${ref ? ` ($ref: ${ref})` : ""} [${p.ruleId}]`;
       return { file, line, ref, text };
     });
@@ -98,16 +106,16 @@ export async function loadSpec(path, { label, select, redocly }) {
 
 /**
  * The whole surface: config, every spec loaded and selected, merged.
- * @param {{ openapiDir?: string, files?: Record<string, { path: string, label: string }> }} [options]
- *   `files` replaces a spec's file (the staged sources of an update)
+ * @param {{ openapiDir?: string, files?: Record<string, { label: string, text: string }> }} [options]
+ *   `files` replaces a spec's text (the staged sources of an update; $refs resolve from openapiDir)
  */
 export async function loadSurface({ openapiDir = join(ROOT, "openapi"), files = {} } = {}) {
   const config = await readSurfaceConfig(openapiDir);
   const redocly = await loadConfig({ configPath: join(ROOT, "redocly.yaml") });
   const specs = [];
   for (const name of config.specs) {
-    const { path, label } = files[name] ?? { path: join(openapiDir, name), label: join(openapiDir, name) };
-    specs.push(await loadSpec(path, { label, select: config.select, redocly }));
+    const { path = join(openapiDir, name), label = path, text } = files[name] ?? {};
+    specs.push(await loadSpec(path, { label, text, select: config.select, redocly }));
   }
   const fail = (message) => new SpecError("SPEC_SELECTION", `${config.file}: ${message}`, { file: config.file });
   const found = new Set(specs.flatMap((s) => s.ids));

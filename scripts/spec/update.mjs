@@ -2,9 +2,9 @@
 // `pnpm spec:update`: replaces vendored specs in openapi/ from their sources, lints and
 // merges them as openapi/surface.yaml declares, compares the selected surface with the
 // committed one (combined.openapi.json: never a re-merge of the old specs), regenerates
-// the types, writes a changeset and type-checks the packages built on them. Everything
-// runs on a staged copy first; nothing is written on any failure.
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// the types, writes a changeset and type-checks the packages built on them. Sources are
+// read and checked in memory first; nothing is written on any failure.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -28,23 +28,16 @@ export const defaults = {
   timeout: 30_000,
 };
 
-/**
- * Reads the sources into a staged copy of openapi/ (where their relative $refs resolve as
- * they will once written): { name: { path, label, text, old, changed } }. Errors name the
- * files of openapi/, never the copy.
- */
-async function stage(o, specDir) {
-  await cp(o.openapiDir, specDir, { recursive: true });
+/** Reads the sources, writing nothing: { name: { label, text, old, changed } }. */
+async function stage(o) {
   const { specs } = await readSurfaceConfig(o.openapiDir);
   const staged = {};
-  for (const [name, location] of Object.entries(
-    await sourcesToRead(join(o.openapiDir, "sources.yaml"), specs, o.sources),
-  )) {
-    const [text, path] = [await specText(location, o), join(specDir, name)];
-    const old = await readFile(path, "utf8").catch(() => null);
-    await writeFile(path, text);
+  const sources = await sourcesToRead(join(o.openapiDir, "sources.yaml"), specs, o.sources);
+  for (const [name, location] of Object.entries(sources)) {
+    const text = await specText(location, o);
+    const old = await readFile(join(o.openapiDir, name), "utf8").catch(() => null);
     const label = `openapi/${name} (from ${location})`;
-    staged[name] = { path, label, text, old: parseDocument(old ?? "").toJS(), changed: text !== old };
+    staged[name] = { label, text, old: parseDocument(old ?? "").toJS(), changed: text !== old };
   }
   return staged;
 }
@@ -52,47 +45,46 @@ async function stage(o, specDir) {
 /** @param {Partial<typeof defaults> & { sources?: Record<string, string>, dryRun?: boolean, fetch?: typeof fetch }} [options] */
 export async function specUpdate(options = {}) {
   const o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-  const staging = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
-  try {
-    const staged = await stage(o, join(staging, "openapi"));
-    const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
-    const generated = await renderSurface(surface);
-    const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
-    const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
-    const report = await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc);
-    const selected = new Set(surface.specs.flatMap((s) => s.ids));
-    let outside = 0;
-    for (const [name, s] of Object.entries(staged))
-      outside += outsideChanges(s.old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
-    // Dependents import the types rather than copy them: their published files do not
-    // change, and changesets bumps them when the new version leaves their range.
-    const note = changesetFor(report, [o.typesName]);
-    const changeset = note && { file: join(o.changesetDir, note.name), content: note.content };
+  const staged = await stage(o);
+  const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
+  const generated = await renderSurface(surface);
+  const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
+  const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
+  const report = await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc);
+  const selected = new Set(surface.specs.flatMap((s) => s.ids));
+  let outside = 0;
+  for (const [name, s] of Object.entries(staged))
+    outside += outsideChanges(s.old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
+  // Dependents import the types rather than copy them: their published files do not
+  // change, and changesets bumps them when the new version leaves their range.
+  const note = changesetFor(report, [o.typesName]);
+  const changeset = note && { file: join(o.changesetDir, note.name), content: note.content };
 
-    const verified = o.verify && (report.bump === "minor" || report.bump === "major");
-    let breakages = [];
-    if (verified) {
-      const generatedDir = join(staging, "generated");
+  const verified = o.verify && (report.bump === "minor" || report.bump === "major");
+  let breakages = [];
+  if (verified) {
+    const generatedDir = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
+    try {
       await writeGenerated(generated, generatedDir);
       const { packagesDir, typesName } = o;
       breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, typesName });
+    } finally {
+      await rm(generatedDir, { recursive: true, force: true });
     }
-
-    const { stale, removed } = await staleFiles(generated, o.outDir);
-    const changes = Object.fromEntries([
-      ...Object.entries(staged).flatMap(([name, s]) => (s.changed ? [[join(o.openapiDir, name), s.text]] : [])),
-      ...stale.map((name) => [join(o.outDir, name), generated[name]]),
-      ...removed.map((name) => [join(o.outDir, name), null]),
-      ...(changeset ? [[changeset.file, changeset.content]] : []),
-    ]);
-    if (!o.dryRun) await writeAll(changes);
-    const files = Object.keys(changes);
-    const { conflicts, idle } = surface;
-    const text = formatReport(report);
-    return { report, text, outside, conflicts, idle, files, dryRun: Boolean(o.dryRun), changeset, verified, breakages };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
   }
+
+  const { stale, removed } = await staleFiles(generated, o.outDir);
+  const changes = Object.fromEntries([
+    ...Object.entries(staged).flatMap(([name, s]) => (s.changed ? [[join(o.openapiDir, name), s.text]] : [])),
+    ...stale.map((name) => [join(o.outDir, name), generated[name]]),
+    ...removed.map((name) => [join(o.outDir, name), null]),
+    ...(changeset ? [[changeset.file, changeset.content]] : []),
+  ]);
+  if (!o.dryRun) await writeAll(changes);
+  const files = Object.keys(changes);
+  const { conflicts, idle } = surface;
+  const text = formatReport(report);
+  return { report, text, outside, conflicts, idle, files, dryRun: Boolean(o.dryRun), changeset, verified, breakages };
 }
 
 /** The command: commander parses it; relative paths are taken from `cwd`. */
