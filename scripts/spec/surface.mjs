@@ -33,19 +33,16 @@ export async function readSurfaceConfig(openapiDir) {
     .then((text) => parse(text) ?? {})
     .catch((error) => Promise.reject(fail(`cannot be read: ${error.message.split("\n")[0]}`, error)));
   const { specs, select = {}, resolve: chosen } = config;
-  if (!strings(specs) || !specs.length || !specs.every((s) => /^[\w.-]+\.yaml$/.test(s))) {
+  if (!strings(specs) || !specs.length || !specs.every((s) => /^[\w.-]+\.yaml$/.test(s)))
     throw fail('"specs" must list spec files of this folder, most trusted first');
-  }
   // each spec is generated into <name>.ts beside combined.ts and index.ts
   const clash = specs.find((s, i) => specs.indexOf(s) !== i || /^(combined|index)\.yaml$/i.test(s));
   if (clash) throw fail(`the spec ${clash} would overwrite another generated file; rename it`);
   const { tags = [], operations = [] } = select;
-  if (!strings(tags) || !strings(operations) || !(tags.length || operations.length)) {
+  if (!strings(tags) || !strings(operations) || !(tags.length || operations.length))
     throw fail('"select" needs "tags" and/or "operations" ("METHOD /path"), lists of strings');
-  }
-  for (const [id, winner] of Object.entries(chosen ?? {})) {
-    if (!specs.includes(winner)) throw fail(`resolve "${id}" names ${winner}, which is not in "specs"`);
-  }
+  const [id, winner] = Object.entries(chosen ?? {}).find(([, file]) => !specs.includes(file)) ?? [];
+  if (id !== undefined) throw fail(`resolve "${id}" names ${winner}, which is not in "specs"`);
   return { file, specs, select: { tags, operations }, resolve: chosen ?? {} };
 }
 

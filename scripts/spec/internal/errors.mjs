@@ -17,13 +17,9 @@ export class SpecError extends Error {
    * @param {string} message
    * @param {{ file?: string, line?: number, ref?: string, cause?: unknown }} [where]
    */
-  constructor(code, message, where = {}) {
-    super(message, where.cause === undefined ? undefined : { cause: where.cause });
-    this.name = "SpecError";
-    this.code = code;
-    this.file = where.file;
-    this.line = where.line;
-    this.ref = where.ref;
+  constructor(code, message, { file, line, ref, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    Object.assign(this, { name: "SpecError", code, file, line, ref });
   }
 }
 
