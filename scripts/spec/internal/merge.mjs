@@ -25,39 +25,37 @@ const isDoc = (d) => d.path.some((p) => /^(description|summary|title|examples?|x
 /** "where: what" lines for the differences between two definitions of one entry. */
 function differences(winner, other) {
   const wrap = (c) => place({ openapi: "3.1.0", info: { title: "", version: "" } }, c.where, c.compare);
-  const all = apiDiff(wrap(winner), wrap(other));
-  const docs = all.filter(isDoc).length;
-  const named = all
-    .filter((d) => !isDoc(d))
-    .map((d) => {
-      const where = d.path
-        .filter((p) => p !== "properties")
-        .slice(winner.where[0] === "paths" ? 3 : 2)
-        .join(".");
-      if (d.action === "add") return `\`${where}\` only in ${other.file}`;
-      if (d.action === "remove") return `\`${where}\` only in ${winner.file}`;
-      return `\`${where}\`: ${JSON.stringify(d.before)} in ${winner.file} vs ${JSON.stringify(d.after)} in ${other.file}`;
-    });
-  return docs ? [...named, plural(docs, "documentation difference")] : named;
+  const [lines, depth] = [[], winner.where[0] === "paths" ? 3 : 2];
+  let docs = 0;
+  for (const d of apiDiff(wrap(winner), wrap(other))) {
+    const at = d.path
+      .filter((p) => p !== "properties")
+      .slice(depth)
+      .join(".");
+    if (isDoc(d)) docs++;
+    else if (d.action === "add") lines.push(`\`${at}\` only in ${other.file}`);
+    else if (d.action === "remove") lines.push(`\`${at}\` only in ${winner.file}`);
+    else {
+      // only a replaced value is printed: an added or removed one may be a recursive schema
+      const [a, b] = [JSON.stringify(d.before), JSON.stringify(d.after)];
+      lines.push(`\`${at}\`: ${a} in ${winner.file} vs ${b} in ${other.file}`);
+    }
+  }
+  return docs ? [...lines, plural(docs, "documentation difference")] : lines;
 }
 
 /** Every selected entry of one spec as [key as `resolve` names it, entry]. */
 async function entriesOf({ selected }, file) {
   const deref = await dereference(selected);
-  const entry = (key, id, where, value, compare = value) => [key, { file, id, where, value, compare }];
-  return [
-    ...[...operationsOf(selected)].map(([id, { method, path, op }]) =>
-      entry(`${method.toUpperCase()} ${routeOf(path)}`, id, ["paths", path, method], op, deref.paths[path][method]),
-    ),
-    ...Object.entries(selected.components ?? {}).flatMap(([kind, items]) =>
-      Object.entries(items ?? {}).map(([name, value]) =>
-        entry(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value),
-      ),
-    ),
-    ...(selected.servers ?? []).map((server) =>
-      entry(server.url, `server ${server.url}`, ["servers", server.url], server),
-    ),
-  ];
+  const entries = [];
+  const add = (key, id, where, value, compare = value) => entries.push([key, { file, id, where, value, compare }]);
+  for (const [id, { method, path, op }] of operationsOf(selected))
+    add(`${method.toUpperCase()} ${routeOf(path)}`, id, ["paths", path, method], op, deref.paths[path][method]);
+  for (const [kind, items] of Object.entries(selected.components ?? {}))
+    for (const [name, value] of Object.entries(items ?? {}))
+      add(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value);
+  for (const server of selected.servers ?? []) add(server.url, `server ${server.url}`, ["servers", server.url], server);
+  return entries;
 }
 
 /**

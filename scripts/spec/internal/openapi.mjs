@@ -1,7 +1,8 @@
 // Small helpers on OpenAPI documents shared by the selection, the merge and the report.
 import { bundle, createConfig, makeDocumentFromString } from "@redocly/openapi-core";
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/** The HTTP methods an OpenAPI path item can hold. */
+export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** Component kinds dropped when nothing selected reaches them (securitySchemes stay). */
 export const UNUSED = ["schemas", "parameters", "examples", "headers", "requestBodies", "responses"];
 

@@ -4,9 +4,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import ts from "typescript";
+import { METHODS } from "./openapi.mjs";
 
 // How the packages name an operation: client.POST("/p"), transport.request("post", "/p"), paths["/p"]["post"].
-const METHOD = String.raw`(?<mq>["']?)(?<method>GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\k<mq>`;
+const METHOD = String.raw`(?<mq>["']?)(?<method>${METHODS.join("|").toUpperCase()})\k<mq>`;
 const PATH = String.raw`(?<q>["'])(?<path>\/[^"'\`]*)\k<q>`;
 const NAMED = [
   new RegExp(String.raw`^\.${METHOD}\(${PATH}`),
