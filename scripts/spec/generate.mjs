@@ -2,14 +2,15 @@
 // Generates the committed types of @qstash-flow/types from the selected surface.
 //   node scripts/spec/generate.mjs            write packages/types/src/generated/
 //   node scripts/spec/generate.mjs --check    fail if they are not what generation writes
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
-import { SpecError } from "./internal/errors.mjs";
+import { main } from "./internal/errors.mjs";
+import { writeAll } from "./internal/write.mjs";
 import { CONFIG_FILE, formatConflict, loadSurface, ROOT } from "./surface.mjs";
 
-export const GENERATED_DIR = join(ROOT, "packages/types/src/generated");
+const GENERATED = "packages/types/src/generated";
+export const GENERATED_DIR = join(ROOT, GENERATED);
 /** The merged surface as JSON: the "before" of every update, and Prism's contract. */
 export const SURFACE_FILE = "combined.openapi.json";
 
@@ -22,7 +23,7 @@ const pascal = (name) =>
 const types = async (doc) => astToString(await openapiTS(structuredClone(doc)));
 
 /** Line endings do not count: a Windows checkout (core.autocrlf) has CRLF files. */
-export const sameText = (a, b) => a != null && b != null && a.replace(/\r\n/g, "\n") === b.replace(/\r\n/g, "\n");
+const sameText = (a, b) => a != null && b != null && a.replace(/\r\n/g, "\n") === b.replace(/\r\n/g, "\n");
 
 /**
  * Everything generation writes, as { file name: contents }, from a loaded surface.
@@ -32,12 +33,6 @@ export async function renderSurface({ config, specs, doc }) {
   const files = {};
   const names = config.specs.map((file) => basename(file, ".yaml"));
   for (const [i, name] of names.entries()) {
-    if (["combined", "index"].includes(name.toLowerCase()) || names.indexOf(name) !== i) {
-      throw new SpecError(
-        "SPEC_CONFIG",
-        `${config.file}: the spec ${config.specs[i]} would overwrite another generated file; rename it`,
-      );
-    }
     files[`${name}.ts`] =
       header(`the operations openapi/${CONFIG_FILE} selects in openapi/${config.specs[i]}`) +
       (await types(specs[i].selected));
@@ -68,37 +63,29 @@ export async function staleFiles(files, outDir = GENERATED_DIR) {
   return { stale, removed: [...existing] };
 }
 
-/** Writes `files` into `outDir`, removing generated files no longer produced. */
+/** Writes `files` into `outDir` all or nothing, removing generated files no longer produced. */
 export async function writeGenerated(files, outDir = GENERATED_DIR) {
   const { stale, removed } = await staleFiles(files, outDir);
-  await mkdir(outDir, { recursive: true });
-  for (const name of removed) await rm(join(outDir, name));
-  for (const name of stale) await writeFile(join(outDir, name), files[name]);
-  return [...stale, ...removed];
+  const changes = [...stale.map((name) => [name, files[name]]), ...removed.map((name) => [name, null])];
+  await writeAll(Object.fromEntries(changes.map(([name, text]) => [join(outDir, name), text])));
+  return changes.map(([name]) => name);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes("--check");
-  try {
-    const surface = await loadSurface();
-    for (const conflict of surface.conflicts) console.warn(`conflict: ${formatConflict(conflict)}`);
-    const files = await renderSurface(surface);
-    if (check) {
-      const { stale, removed } = await staleFiles(files);
-      const all = [...stale, ...removed.map((f) => `${f} (no longer generated)`)];
-      if (all.length) {
-        console.error(
-          `Generated types are out of date with openapi/:\n${all.map((f) => `  packages/types/src/generated/${f}`).join("\n")}\nFix: run \`pnpm generate\` and commit the result.`,
-        );
-        process.exit(1);
-      }
-      console.log("Generated types are up to date.");
-    } else {
-      const written = await writeGenerated(files);
-      console.log(`Generated ${written.length ? written.join(", ") : "nothing new"}.`);
-    }
-  } catch (error) {
-    console.error(error instanceof SpecError ? `${error.code}: ${error.message}` : error.stack);
-    process.exit(1);
+await main(import.meta.url, "", async () => {
+  const surface = await loadSurface();
+  for (const conflict of surface.conflicts) console.warn(`conflict: ${formatConflict(conflict)}`);
+  const files = await renderSurface(surface);
+  if (!process.argv.includes("--check")) {
+    const written = await writeGenerated(files);
+    console.log(`Generated ${written.length ? written.join(", ") : "nothing new"}.`);
+    return 0;
   }
-}
+  const { stale, removed } = await staleFiles(files);
+  const all = [...stale, ...removed.map((f) => `${f} (no longer generated)`)].map((f) => `\n  ${GENERATED}/${f}`);
+  if (all.length)
+    console.error(
+      `Generated types are out of date with openapi/:${all.join("")}\nFix: run \`pnpm generate\` and commit the result.`,
+    );
+  else console.log("Generated types are up to date.");
+  return all.length ? 1 : 0;
+});

@@ -2,21 +2,20 @@
 // `pnpm spec:update`: replaces vendored specs in openapi/ from their sources, lints and
 // merges them as openapi/surface.yaml declares, compares the selected surface with the
 // committed one (combined.openapi.json: never a re-merge of the old specs), regenerates
-// the types, writes a changeset and type-checks the packages built on them. Everything
-// runs on a staged copy first; nothing is written on any failure.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// the types, writes a changeset and type-checks the packages built on them. Sources are
+// read and checked in memory first; nothing is written on any failure.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
-import { parse } from "yaml";
-import { GENERATED_DIR, renderSurface, SURFACE_FILE, staleFiles } from "./generate.mjs";
-import { SpecError } from "./internal/errors.mjs";
-import { changesetFor, diffSurfaces, formatReport, outsideChanges } from "./internal/report.mjs";
+import { parseDocument } from "yaml";
+import { GENERATED_DIR, renderSurface, SURFACE_FILE, staleFiles, writeGenerated } from "./generate.mjs";
+import { main } from "./internal/errors.mjs";
+import { changesetFor, diffSurfaces, formatReport, outsideChanges, plural } from "./internal/report.mjs";
 import { resolveLocation, sourcesToRead, specText } from "./internal/sources.mjs";
 import { formatBreakage, verifyBuild } from "./internal/verify.mjs";
-import { savepoint, writeAtomic } from "./internal/write.mjs";
-import { formatConflict, loadSurface, ROOT } from "./surface.mjs";
+import { writeAll } from "./internal/write.mjs";
+import { formatConflict, loadSurface, ROOT, readSurfaceConfig } from "./surface.mjs";
 
 export const defaults = {
   openapiDir: join(ROOT, "openapi"),
@@ -29,19 +28,16 @@ export const defaults = {
   timeout: 30_000,
 };
 
-/** Reads the sources into a staged copy of openapi/: { name: { path, label, text, changed } }. */
-async function stage(o, specDir) {
-  await cp(o.openapiDir, specDir, { recursive: true });
-  const { specs = [] } = parse(await readFile(join(specDir, "surface.yaml"), "utf8").catch(() => "")) ?? {};
+/** Reads the sources, writing nothing: { name: { label, text, old, changed } }. */
+async function stage(o) {
+  const { specs } = await readSurfaceConfig(o.openapiDir);
   const staged = {};
-  for (const [name, location] of Object.entries(
-    await sourcesToRead(join(specDir, "sources.yaml"), specs, o.sources ?? {}),
-  )) {
+  const sources = await sourcesToRead(join(o.openapiDir, "sources.yaml"), specs, o.sources);
+  for (const [name, location] of Object.entries(sources)) {
     const text = await specText(location, o);
-    const path = join(specDir, name);
-    const changed = text !== (await readFile(path, "utf8").catch(() => null));
-    await writeFile(path, text);
-    staged[name] = { path, label: `openapi/${name} (from ${location})`, text, changed };
+    const old = await readFile(join(o.openapiDir, name), "utf8").catch(() => null);
+    const label = `openapi/${name} (from ${location})`;
+    staged[name] = { label, text, old: parseDocument(old ?? "").toJS(), changed: text !== old };
   }
   return staged;
 }
@@ -49,71 +45,52 @@ async function stage(o, specDir) {
 /** @param {Partial<typeof defaults> & { sources?: Record<string, string>, dryRun?: boolean, fetch?: typeof fetch }} [options] */
 export async function specUpdate(options = {}) {
   const o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-  const staging = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
-  try {
-    const staged = await stage(o, join(staging, "openapi"));
-    const surface = await loadSurface({ openapiDir: join(staging, "openapi"), files: staged });
-    const generated = await renderSurface(surface);
-    const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
-    const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
-    const report = await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc);
-    const selected = new Set(surface.specs.flatMap((s) => s.ids));
-    let outside = 0;
-    for (const name of Object.keys(staged)) {
-      const old = await readFile(join(o.openapiDir, name), "utf8").then(parse, () => ({}));
-      outside += outsideChanges(old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
-    }
-    // Dependents import the types rather than copy them: their published files do not
-    // change, and changesets bumps them when the new version leaves their range.
-    const note = changesetFor(report, [o.typesName]);
-    const changeset = note && { file: join(o.changesetDir, note.name), content: note.content };
+  const staged = await stage(o);
+  const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
+  const generated = await renderSurface(surface);
+  const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
+  const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
+  const report = await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc);
+  const selected = new Set(surface.specs.flatMap((s) => s.ids));
+  let outside = 0;
+  for (const [name, s] of Object.entries(staged))
+    outside += outsideChanges(s.old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
+  // Dependents import the types rather than copy them: their published files do not
+  // change, and changesets bumps them when the new version leaves their range.
+  const note = changesetFor(report, [o.typesName]);
+  const changeset = note && { file: join(o.changesetDir, note.name), content: note.content };
 
-    const verified = o.verify && (report.bump === "minor" || report.bump === "major");
-    let breakages = [];
-    if (verified) {
-      const generatedDir = join(staging, "generated");
-      await mkdir(generatedDir);
-      for (const [name, text] of Object.entries(generated)) await writeFile(join(generatedDir, name), text);
+  const verified = o.verify && (report.bump === "minor" || report.bump === "major");
+  let breakages = [];
+  if (verified) {
+    const generatedDir = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
+    try {
+      await writeGenerated(generated, generatedDir);
       const { packagesDir, typesName } = o;
-      breakages = verifyBuild({
-        generatedDir,
-        packages: o.verifyPackages,
-        packagesDir,
-        rootDir: resolve(packagesDir, ".."),
-        typesName,
-      });
+      breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, typesName });
+    } finally {
+      await rm(generatedDir, { recursive: true, force: true });
     }
-
-    const { stale, removed } = await staleFiles(generated, o.outDir);
-    const writes = [
-      ...Object.entries(staged)
-        .filter(([, s]) => s.changed)
-        .map(([name, s]) => [join(o.openapiDir, name), s.text]),
-      ...stale.map((name) => [join(o.outDir, name), generated[name]]),
-      ...(changeset ? [[changeset.file, changeset.content]] : []),
-    ];
-    const files = [...writes.map(([file]) => file), ...removed.map((name) => join(o.outDir, name))];
-    if (!o.dryRun && files.length) {
-      const restore = await savepoint(files);
-      try {
-        for (const [file, text] of writes) await writeAtomic(file, text);
-        for (const name of removed) await rm(join(o.outDir, name));
-      } catch (error) {
-        await restore();
-        throw error;
-      }
-    }
-    const { conflicts, idle } = surface;
-    const text = formatReport(report);
-    return { report, text, outside, conflicts, idle, files, dryRun: Boolean(o.dryRun), changeset, verified, breakages };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
   }
+
+  const { stale, removed } = await staleFiles(generated, o.outDir);
+  const changes = Object.fromEntries([
+    ...Object.entries(staged).flatMap(([name, s]) => (s.changed ? [[join(o.openapiDir, name), s.text]] : [])),
+    ...stale.map((name) => [join(o.outDir, name), generated[name]]),
+    ...removed.map((name) => [join(o.outDir, name), null]),
+    ...(changeset ? [[changeset.file, changeset.content]] : []),
+  ]);
+  if (!o.dryRun) await writeAll(changes);
+  const files = Object.keys(changes);
+  const { conflicts, idle } = surface;
+  const text = formatReport(report);
+  return { report, text, outside, conflicts, idle, files, dryRun: Boolean(o.dryRun), changeset, verified, breakages };
 }
 
 /** The command: commander parses it; relative paths are taken from `cwd`. */
 export function command(cwd) {
   const path = (p) => resolve(cwd, p);
+  const paths = (p, list = []) => [...list, path(p)];
   const source = (entry, sources = {}) => {
     const [, name, location] = /^([^=]+)=(.+)$/.exec(entry) ?? [];
     if (!name) throw new InvalidArgumentError("expected <file>=<url|path>");
@@ -135,10 +112,7 @@ export function command(cwd) {
     )
     .option("--dry-run", "print the report and the changeset; write nothing")
     .option("--no-verify", "skip the type check of @qstash-flow/fetch and @qstash-flow/flow-control")
-    .option("--verify-package <path>", "type-check this package instead (repeatable)", (p, list = []) => [
-      ...list,
-      path(p),
-    ])
+    .option("--verify-package <path>", "type-check this package instead (repeatable)", paths)
     .option("--timeout <ms>", "per-request timeout for URLs", positive)
     .option("--openapi-dir <path>", "the specs folder", path)
     .option("--out-dir <path>", "the generated types", path)
@@ -150,7 +124,6 @@ export function command(cwd) {
     );
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const IDLE = "contributes nothing to the generated types: every selected entry it defines comes from a spec before it";
 
 /** What the command prints after an update. */
@@ -182,18 +155,12 @@ export function summarize(result, cwd) {
     .join("\n")}\n`;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+await main(import.meta.url, "spec:update failed, nothing was written.\n", async () => {
   // `pnpm spec:update` runs at the root; paths typed on the command line are relative to where they were typed.
   const cwd = process.env.INIT_CWD || process.cwd();
   const program = command(cwd).exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 1));
-  const { verifyPackage, ...options } = program.parse(process.argv.filter((a) => a !== "--")).opts();
-  try {
-    const result = await specUpdate({ ...options, sources: options.source, verifyPackages: verifyPackage });
-    process.stdout.write(summarize(result, cwd));
-    if (result.breakages.length) process.exitCode = 2;
-  } catch (error) {
-    const message = error instanceof SpecError ? `${error.code}: ${error.message}` : error.stack;
-    console.error(`spec:update failed, nothing was written.\n${message}`);
-    process.exitCode = 1;
-  }
-}
+  const { verifyPackage, source, ...options } = program.parse(process.argv.filter((a) => a !== "--")).opts();
+  const result = await specUpdate({ ...options, sources: source, verifyPackages: verifyPackage });
+  process.stdout.write(summarize(result, cwd));
+  return result.breakages.length ? 2 : 0;
+});

@@ -28,6 +28,13 @@ test("the committed types are what generation writes", async () => {
   expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], removed: [] });
 }, 60_000);
 
+test("the drift check works from another directory", async () => {
+  const dir = await sources();
+  const script = join(ROOT, "scripts/spec/generate.mjs");
+  const { stdout } = await promisify(execFile)(process.execPath, [script, "--check"], { cwd: dir });
+  expect(stdout).toBe("Generated types are up to date.\n");
+}, 60_000);
+
 test("whole documents replace the excerpts; the client and the wrapper still compile", async () => {
   const dir = await sources();
   await cp(defaults.openapiDir, join(dir, "openapi"), { recursive: true });

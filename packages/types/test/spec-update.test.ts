@@ -1,11 +1,14 @@
 // `pnpm spec:update` end to end on upstream-shaped whole documents: staged, linted,
 // selected, merged, compared with the committed surface, written (or not).
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { afterEach, describe, expect, test } from "vitest";
+import { render } from "../../../scripts/spec/generate.mjs";
 import { formatBreakage } from "../../../scripts/spec/internal/verify.mjs";
+import { writeAll } from "../../../scripts/spec/internal/write.mjs";
 import { formatConflict } from "../../../scripts/spec/surface.mjs";
 import { summarize } from "../../../scripts/spec/update.mjs";
 import {
@@ -103,6 +106,41 @@ describe("an update from upstream's whole documents", () => {
       ),
     ]);
     expect(summarize(result, ws.dir)).toContain("Build check: the new types break the build:");
+  });
+
+  test("a call through request(), a type indexed by path and method: named too; other errors are not", async () => {
+    const ws = await workspace();
+    const source = [
+      `import type { paths } from "@qstash-flow/types";`,
+      `declare const transport: { request<P extends keyof paths>(method: "post", path: P): Promise<unknown> };`,
+      `declare const client: { POST(path: "/v2/flowControl/{flowControlKey}/pause"): Promise<unknown> };`,
+      `export const reset = () => transport.request("post", "/v2/flowControl/{flowControlKey}/resetRate");`,
+      `export type Reset = paths["/v2/flowControl/{flowControlKey}/resetRate"]["post"];`,
+      `export const paused = client.POST("/v2/flowControl/{flowControlKey}/pause").then(() => {`,
+      `  const count: number = "not a number";`,
+      "  return count;",
+      "});",
+      "",
+    ].join("\n");
+    await writeFile(join(ws.consumerDir, "src/index.ts"), source);
+    const doc = changedQStash((d) => {
+      delete d.paths[`${FLOW}/resetRate`];
+    });
+    const workflow = workflowSpec();
+    delete workflow.paths[`${FLOW}/resetRate`];
+    const result = await ws.run(
+      {
+        "qstash.yaml": await ws.source("qstash.yaml", doc),
+        "workflow.yaml": await ws.source("workflow.yaml", workflow),
+      },
+      { verify: true, verifyPackages: [ws.consumerDir] },
+    );
+    const file = "packages/consumer/src/index.ts";
+    expect(result.breakages.map(formatBreakage)).toEqual([
+      expect.stringMatching(new RegExp(`^operation POST ${FLOW.replace(/[{}]/g, "\\$&")}/resetRate broke ${file}:4: `)),
+      expect.stringMatching(new RegExp(`^operation POST ${FLOW.replace(/[{}]/g, "\\$&")}/resetRate broke ${file}:5: `)),
+      expect.stringMatching(new RegExp(`^${file}:7: .*\\(no operation call found here\\)$`)),
+    ]);
   });
 
   test("a changed parameter type is major", async () => {
@@ -292,6 +330,84 @@ describe("failures name the file and write nothing", () => {
         "the selection (tags: Flow control; operations: none) matches no operation in qstash.yaml, workflow.yaml",
       ),
     });
+  });
+
+  test("generation names a malformed vendored file and its line", async () => {
+    const ws = await workspace();
+    const file = join(ws.options.openapiDir, "workflow.yaml");
+    const lines = stringify(workflowSpec()).split("\n");
+    const at = lines.indexOf("paths:") + 2;
+    lines.splice(at - 1, 0, "  x: a: b"); // a nested mapping on one line: not YAML
+    await writeFile(file, lines.join("\n"));
+    await expect(render({ openapiDir: ws.options.openapiDir })).rejects.toMatchObject({
+      code: "SPEC_PARSE",
+      file,
+      line: at,
+      message: expect.stringContaining(`${file}:${at}:`),
+    });
+  });
+
+  test("generation names the vendored file and the $ref it cannot resolve", async () => {
+    const ws = await workspace();
+    const file = join(ws.options.openapiDir, "workflow.yaml");
+    const doc = workflowSpec();
+    doc.paths["/v2/flowControl"].get.responses[200].content["application/json"].schema.items = {
+      $ref: "#/components/schemas/Missing",
+    };
+    await writeFile(file, stringify(doc));
+    await expect(render({ openapiDir: ws.options.openapiDir })).rejects.toMatchObject({
+      code: "SPEC_LINT",
+      file,
+      ref: "#/components/schemas/Missing",
+      message: expect.stringMatching(
+        /workflow\.yaml:\d+:\d+: Can't resolve \$ref \(\$ref: #\/components\/schemas\/Missing\)/,
+      ),
+    });
+  });
+
+  test("an update names a broken vendored file it does not replace by its place in openapi/", async () => {
+    const ws = await workspace();
+    const file = join(ws.options.openapiDir, "workflow.yaml");
+    await writeFile(file, stringify(workflowSpec()).replace("paths:\n", "paths:\n  x: a: b\n"));
+    const source = await ws.source(
+      "q.yaml",
+      changedQStash(() => {}),
+    );
+    await expect(ws.run({ "qstash.yaml": source })).rejects.toMatchObject({ code: "SPEC_PARSE", file });
+  });
+
+  test("a malformed openapi/surface.yaml: the file and its line", async () => {
+    const ws = await workspace({ surface: "specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow Control\n" });
+    const before = await ws.snapshot();
+    const file = join(ws.options.openapiDir, "surface.yaml");
+    await expect(
+      ws.run({
+        "qstash.yaml": await ws.source(
+          "q.yaml",
+          changedQStash(() => {}),
+        ),
+      }),
+    ).rejects.toMatchObject({
+      code: "SPEC_CONFIG",
+      file,
+      line: expect.any(Number),
+      message: expect.stringMatching(new RegExp(`^${file.replace(/[.\\]/g, "\\$&")}: cannot be read: .* at line \\d+`)),
+    });
+    expect(await ws.snapshot()).toEqual({ ...before, "sources/q.yaml": expect.any(String) });
+  });
+
+  test("a write that fails part way puts back every file it replaced", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "qstash-flow-write-test-"));
+    try {
+      await writeFile(join(dir, "a.txt"), "old");
+      await mkdir(join(dir, "b.txt", "inside"), { recursive: true }); // a folder where a file should go
+      const files = { [join(dir, "a.txt")]: "new", [join(dir, "b.txt")]: "b", [join(dir, "c.txt")]: "c" };
+      await expect(writeAll(files)).rejects.toThrow();
+      expect(await readFile(join(dir, "a.txt"), "utf8")).toBe("old");
+      expect((await readdir(dir)).sort()).toEqual(["a.txt", "b.txt"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("a source that holds no OpenAPI document", async () => {

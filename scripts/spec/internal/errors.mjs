@@ -1,3 +1,6 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
 /**
  * Every failure of generation or an update: `code` says which kind, `file` (and `line`,
  * `ref` where known) say where. Nothing is written after one.
@@ -14,12 +17,22 @@ export class SpecError extends Error {
    * @param {string} message
    * @param {{ file?: string, line?: number, ref?: string, cause?: unknown }} [where]
    */
-  constructor(code, message, where = {}) {
-    super(message, where.cause === undefined ? undefined : { cause: where.cause });
-    this.name = "SpecError";
-    this.code = code;
-    this.file = where.file;
-    this.line = where.line;
-    this.ref = where.ref;
+  constructor(code, message, { file, line, ref, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    Object.assign(this, { name: "SpecError", code, file, line, ref });
+  }
+}
+
+/**
+ * Runs a command when `moduleUrl` is the script node started: `run` returns the exit code;
+ * a failure prints `heading`, then "CODE: message" (a stack for what is not a SpecError), and exits 1.
+ */
+export async function main(moduleUrl, heading, run) {
+  if (!process.argv[1] || resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  try {
+    process.exitCode = await run();
+  } catch (error) {
+    console.error(`${heading}${error instanceof SpecError ? `${error.code}: ${error.message}` : error.stack}`);
+    process.exitCode = 1;
   }
 }

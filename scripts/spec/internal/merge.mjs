@@ -2,10 +2,12 @@
 // server defined differently is a conflict: the first spec that defines it wins unless
 // `resolve` names another, and every conflict is returned with what differs
 // (api-smart-diff on dereferenced definitions, so inline and $ref compare equal).
+import { isDeepStrictEqual } from "node:util";
 import { apiDiff } from "api-smart-diff";
 import openapiFormat from "openapi-format";
 import { SpecError } from "./errors.mjs";
-import { canonical, dereference, operationsOf, UNUSED } from "./openapi.mjs";
+import { dereference, operationsOf, UNUSED } from "./openapi.mjs";
+import { plural } from "./report.mjs";
 
 const routeOf = (path) => path.replace(/\{[^}]*\}/g, "{}");
 const byKey = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
@@ -23,39 +25,37 @@ const isDoc = (d) => d.path.some((p) => /^(description|summary|title|examples?|x
 /** "where: what" lines for the differences between two definitions of one entry. */
 function differences(winner, other) {
   const wrap = (c) => place({ openapi: "3.1.0", info: { title: "", version: "" } }, c.where, c.compare);
-  const all = apiDiff(wrap(winner), wrap(other));
-  const docs = all.filter(isDoc).length;
-  const named = all
-    .filter((d) => !isDoc(d))
-    .map((d) => {
-      const where = d.path
-        .filter((p) => p !== "properties")
-        .slice(winner.where[0] === "paths" ? 3 : 2)
-        .join(".");
-      if (d.action === "add") return `\`${where}\` only in ${other.file}`;
-      if (d.action === "remove") return `\`${where}\` only in ${winner.file}`;
-      return `\`${where}\`: ${JSON.stringify(d.before)} in ${winner.file} vs ${JSON.stringify(d.after)} in ${other.file}`;
-    });
-  return docs ? [...named, `${docs} documentation difference${docs === 1 ? "" : "s"}`] : named;
+  const [lines, depth] = [[], winner.where[0] === "paths" ? 3 : 2];
+  let docs = 0;
+  for (const d of apiDiff(wrap(winner), wrap(other))) {
+    const at = d.path
+      .filter((p) => p !== "properties")
+      .slice(depth)
+      .join(".");
+    if (isDoc(d)) docs++;
+    else if (d.action === "add") lines.push(`\`${at}\` only in ${other.file}`);
+    else if (d.action === "remove") lines.push(`\`${at}\` only in ${winner.file}`);
+    else {
+      // only a replaced value is printed: an added or removed one may be a recursive schema
+      const [a, b] = [JSON.stringify(d.before), JSON.stringify(d.after)];
+      lines.push(`\`${at}\`: ${a} in ${winner.file} vs ${b} in ${other.file}`);
+    }
+  }
+  return docs ? [...lines, plural(docs, "documentation difference")] : lines;
 }
 
 /** Every selected entry of one spec as [key as `resolve` names it, entry]. */
 async function entriesOf({ selected }, file) {
   const deref = await dereference(selected);
-  const entry = (key, id, where, value, compare = value) => [key, { file, id, where, value, compare }];
-  return [
-    ...[...operationsOf(selected)].map(([id, { method, path, op }]) =>
-      entry(`${method.toUpperCase()} ${routeOf(path)}`, id, ["paths", path, method], op, deref.paths[path][method]),
-    ),
-    ...Object.entries(selected.components ?? {}).flatMap(([kind, items]) =>
-      Object.entries(items ?? {}).map(([name, value]) =>
-        entry(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value),
-      ),
-    ),
-    ...(selected.servers ?? []).map((server) =>
-      entry(server.url, `server ${server.url}`, ["servers", server.url], server),
-    ),
-  ];
+  const entries = [];
+  const add = (key, id, where, value, compare = value) => entries.push([key, { file, id, where, value, compare }]);
+  for (const [id, { method, path, op }] of operationsOf(selected))
+    add(`${method.toUpperCase()} ${routeOf(path)}`, id, ["paths", path, method], op, deref.paths[path][method]);
+  for (const [kind, items] of Object.entries(selected.components ?? {}))
+    for (const [name, value] of Object.entries(items ?? {}))
+      add(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value);
+  for (const server of selected.servers ?? []) add(server.url, `server ${server.url}`, ["servers", server.url], server);
+  return entries;
 }
 
 /**
@@ -65,13 +65,11 @@ async function entriesOf({ selected }, file) {
 export async function mergeSpecs(specs, config) {
   const fail = (message) => new SpecError("SPEC_CONFLICT", `${config.file}: ${message}`, { file: config.file });
   const entries = new Map();
-  for (const [i, spec] of specs.entries()) {
+  for (const [i, spec] of specs.entries())
     for (const [key, entry] of await entriesOf(spec, config.specs[i]))
       entries.set(key, [...(entries.get(key) ?? []), entry]);
-  }
-  for (const key of Object.keys(config.resolve)) {
-    if (!entries.has(key)) throw fail(`resolve "${key}" names nothing in the selection; remove the entry`);
-  }
+  const unknown = Object.keys(config.resolve).find((key) => !entries.has(key));
+  if (unknown) throw fail(`resolve "${unknown}" names nothing in the selection; remove the entry`);
 
   const conflicts = [];
   const winners = [];
@@ -79,23 +77,14 @@ export async function mergeSpecs(specs, config) {
     const named = config.resolve[key];
     const winner = candidates.find((c) => c.file === (named ?? candidates[0].file));
     if (!winner) throw fail(`resolve "${key}" names ${named}, which does not define it in the selection`);
-    const others = candidates.filter((c) => c !== winner && canonical(c.compare) !== canonical(winner.compare));
-    if (named && !others.length) {
-      throw fail(
-        `resolve "${key}" resolves nothing (${candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`}); remove the entry`,
-      );
-    }
+    const others = candidates.filter((c) => c !== winner && !isDeepStrictEqual(c.compare, winner.compare));
+    const why = candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`;
+    if (named && !others.length) throw fail(`resolve "${key}" resolves nothing (${why}); remove the entry`);
     winners.push(winner);
     for (const other of others) {
       const id = winner.id === other.id ? winner.id : `${winner.id} / ${other.id}`;
-      conflicts.push({
-        id,
-        key,
-        winner: winner.file,
-        other: other.file,
-        declared: Boolean(named),
-        differences: differences(winner, other),
-      });
+      const [declared, diff] = [Boolean(named), differences(winner, other)];
+      conflicts.push({ id, key, winner: winner.file, other: other.file, declared, differences: diff });
     }
   }
 
@@ -108,7 +97,9 @@ export async function mergeSpecs(specs, config) {
       description: `Merged from ${config.specs.join(", ")} by openapi/surface.yaml.`,
     },
     servers: [],
-    security: [...new Map(specs.flatMap((s) => s.selected.security ?? []).map((r) => [canonical(r), r])).values()],
+    security: specs
+      .flatMap((s) => s.selected.security ?? [])
+      .filter((r, i, all) => all.findIndex((o) => isDeepStrictEqual(o, r)) === i),
     paths: {},
     components: {},
   };
@@ -116,13 +107,13 @@ export async function mergeSpecs(specs, config) {
   for (const { where, value } of winners) {
     if (where[0] === "servers") doc.servers.push(value);
     else place(doc, where, value);
-    const route = where[0] === "paths" && routeOf(where[1]);
-    if (route && spelled.get(route) && spelled.get(route) !== where[1]) {
+    if (where[0] !== "paths") continue;
+    const [route, before] = [routeOf(where[1]), spelled.get(routeOf(where[1]))];
+    if (before && before !== where[1])
       throw fail(
-        `route ${route} is spelled ${spelled.get(route)} and ${where[1]} by the operations chosen; resolve them to one spec`,
+        `route ${route} is spelled ${before} and ${where[1]} by the operations chosen; resolve them to one spec`,
       );
-    }
-    if (route) spelled.set(route, where[1]);
+    spelled.set(route, where[1]);
   }
   doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(byKey));
   // A component only a losing definition used is dropped; a spec none of whose entries

@@ -1,22 +1,10 @@
 // Small helpers on OpenAPI documents shared by the selection, the merge and the report.
 import { bundle, createConfig, makeDocumentFromString } from "@redocly/openapi-core";
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/** The HTTP methods an OpenAPI path item can hold. */
+export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** Component kinds dropped when nothing selected reaches them (securitySchemes stay). */
 export const UNUSED = ["schemas", "parameters", "examples", "headers", "requestBodies", "responses"];
-
-/**
- * Key order never decides whether two definitions differ; code-unit order, never the
- * locale's. A dereferenced recursive schema refers to itself: the repeat is written "[cycle]".
- */
-export function canonical(value, ancestors = []) {
-  if (!value || typeof value !== "object") return JSON.stringify(value);
-  if (ancestors.includes(value)) return '"[cycle]"';
-  const inner = [...ancestors, value];
-  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, inner)).join(",")}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k], inner)}`).join(",")}}`;
-}
 
 /** Every operation of a document as "METHOD /path" -> { method, path, op }. */
 export function operationsOf(doc) {

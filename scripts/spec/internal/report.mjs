@@ -1,11 +1,11 @@
 // What changed in the selected surface, classified by api-smart-diff on dereferenced
 // documents (a schema moving between inline and $ref is no change), and the changeset.
 import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { apiDiff } from "api-smart-diff";
-import { canonical, dereference, operationsOf } from "./openapi.mjs";
+import { dereference, operationsOf } from "./openapi.mjs";
 
 const LEVELS = ["patch", "minor", "major"];
-const max = (levels) => levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a ?? "") ? b : a), null);
 // api-smart-diff judges the wire; a types package breaks more: a changed `type` or a
 // removed field (even an optional one in a response) stops code compiled against the old
 // types from compiling. Unclassified changes are taken as breaking.
@@ -23,13 +23,18 @@ const names = (doc) =>
  * @param {any} after the surface being written
  */
 export async function diffSurfaces(before, after) {
-  const report = { added: [], removed: [], changed: new Map(), components: [], other: [], bump: null };
-  const opsA = operationsOf(before);
-  const opsB = operationsOf(after);
-  for (const id of opsA.keys()) if (!opsB.has(id)) report.removed.push(id);
-  for (const id of opsB.keys()) if (!opsA.has(id)) report.added.push(id);
-  const diffs = apiDiff(withoutComponents(await dereference(before)), withoutComponents(await dereference(after)));
-  for (const d of diffs) {
+  const [opsA, opsB, a, b] = [operationsOf(before), operationsOf(after), names(before), names(after)];
+  const report = {
+    removed: [...opsA.keys()].filter((id) => !opsB.has(id)),
+    added: [...opsB.keys()].filter((id) => !opsA.has(id)),
+    changed: new Map(),
+    components: [
+      ...a.filter((n) => !b.includes(n)).map((id) => ({ level: "major", message: `\`${id}\` removed` })),
+      ...b.filter((n) => !a.includes(n)).map((id) => ({ level: "minor", message: `\`${id}\` added` })),
+    ],
+    other: [],
+  };
+  for (const d of apiDiff(withoutComponents(await dereference(before)), withoutComponents(await dereference(after)))) {
     const [area, path, method] = d.path;
     const id = area === "paths" && method ? `${method.toUpperCase()} ${path}` : null;
     if (area === "paths" && (!id || d.path.length === 3)) continue; // whole operations: counted above
@@ -37,67 +42,45 @@ export async function diffSurfaces(before, after) {
     if (id) report.changed.set(id, [...(report.changed.get(id) ?? []), change]);
     else report.other.push(change);
   }
-  const [a, b] = [names(before), names(after)];
-  for (const id of a.filter((n) => !b.includes(n)))
-    report.components.push({ level: "major", message: `\`${id}\` removed` });
-  for (const id of b.filter((n) => !a.includes(n)))
-    report.components.push({ level: "minor", message: `\`${id}\` added` });
-  report.bump = max([
+  const changes = [...report.changed.values(), report.components, report.other].flat();
+  const levels = [
     ...report.removed.map(() => "major"),
     ...report.added.map(() => "minor"),
-    ...[...report.changed.values()].flat().map((c) => c.level),
-    ...report.components.map((c) => c.level),
-    ...report.other.map((c) => c.level),
-  ]);
-  return report;
+    ...changes.map((c) => c.level),
+  ];
+  return { ...report, bump: LEVELS.findLast((level) => levels.includes(level)) ?? null };
 }
 
 /** Operations outside the selection that an update adds, removes or changes. */
 export function outsideChanges(oldDoc, newDoc, selected) {
-  const a = operationsOf(oldDoc);
-  const b = operationsOf(newDoc);
+  const [a, b] = [operationsOf(oldDoc), operationsOf(newDoc)];
   const ids = new Set([...a.keys(), ...b.keys()].filter((id) => !selected.has(id)));
-  return [...ids].filter((id) => canonical(a.get(id)?.op) !== canonical(b.get(id)?.op)).length;
+  return [...ids].filter((id) => !isDeepStrictEqual(a.get(id)?.op, b.get(id)?.op)).length;
 }
+
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Each change that matters on its own line; documentation changes (patch) counted in one. */
-function summarized(changes) {
+function summarized(changes, indent = "  ") {
   const docs = changes.filter((c) => c.level === "patch").length;
-  const lines = changes.filter((c) => c.level !== "patch").map((c) => `  - ${c.level}: ${c.message}`);
-  return docs
-    ? [...lines, `  - patch: ${docs} documentation change${docs === 1 ? "" : "s"} (descriptions, summaries, examples)`]
-    : lines;
+  return [
+    ...changes.filter((c) => c.level !== "patch").map((c) => `${indent}- ${c.level}: ${c.message}`),
+    ...(docs ? [`${indent}- patch: ${plural(docs, "documentation change")} (descriptions, summaries, examples)`] : []),
+  ];
 }
 
+const code = (id) => `- \`${id}\``;
 /** The report as Markdown: printed, and the changeset's text. */
 export function formatReport(report) {
   if (report.bump === null) return "No change to the selected API surface.\n";
-  const section = (title, lines) => (lines.length ? [`**${title}**`, "", ...lines, ""] : []);
-  const lines = [
-    `The QStash flow-control API changed upstream (${report.bump}).`,
-    "",
-    ...section(
-      "Operations removed (major)",
-      report.removed.map((id) => `- \`${id}\``),
-    ),
-    ...section(
-      "Operations added (minor)",
-      report.added.map((id) => `- \`${id}\``),
-    ),
-    ...section(
-      "Operations changed",
-      [...report.changed].flatMap(([id, changes]) => [`- \`${id}\``, ...summarized(changes)]),
-    ),
-    ...section(
-      "Components",
-      report.components.map((c) => `- ${c.level}: ${c.message}`),
-    ),
-    ...section(
-      "Other",
-      summarized(report.other).map((line) => line.replace(/^ {2}/, "")),
-    ),
-  ];
-  return `${lines.join("\n").trimEnd()}\n`;
+  const sections = [
+    ["Operations removed (major)", report.removed.map(code)],
+    ["Operations added (minor)", report.added.map(code)],
+    ["Operations changed", [...report.changed].flatMap(([id, changes]) => [code(id), ...summarized(changes)])],
+    ["Components", report.components.map((c) => `- ${c.level}: ${c.message}`)],
+    ["Other", summarized(report.other, "")],
+  ].flatMap(([title, lines]) => (lines.length ? [`**${title}**`, "", ...lines, ""] : []));
+  return `${[`The QStash flow-control API changed upstream (${report.bump}).`, "", ...sections].join("\n").trimEnd()}\n`;
 }
 
 /**

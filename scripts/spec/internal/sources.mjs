@@ -20,28 +20,24 @@ export function resolveLocation(location, base) {
  * The source of each file to update: only `overrides` when there are any (the other files
  * stay as vendored and nothing is fetched for them), else every entry of `configFile`.
  */
-export async function sourcesToRead(configFile, specs, overrides) {
-  let entries = Object.entries(overrides).map(([name, at]) => [name, resolveLocation(at, process.cwd()), "--source"]);
-  if (!entries.length) {
-    const config = await readFile(configFile, "utf8").then(parse, (error) => {
-      throw new SpecError("SPEC_CONFIG", `Cannot read ${configFile}: ${error.message}`, { file: configFile });
-    });
-    entries = Object.entries(config ?? {}).map(([name, at]) => [
-      name,
-      typeof at === "string" && at.trim() && resolveLocation(at.trim(), dirname(configFile)),
-      configFile,
-    ]);
-  }
-  for (const [name, location, where] of entries) {
-    if (!specs.includes(name))
-      throw new SpecError(
-        "SPEC_CONFIG",
-        `${where}: ${name} is not one of the specs in openapi/surface.yaml (${specs.join(", ")})`,
-      );
-    if (!location)
-      throw new SpecError("SPEC_CONFIG", `${where}: ${name} needs one source, a URL or a path`, { file: where });
-  }
-  return Object.fromEntries(entries.map(([name, location]) => [name, location]));
+export async function sourcesToRead(configFile, specs, overrides = {}) {
+  const fromConfig = !Object.keys(overrides).length;
+  const where = fromConfig ? configFile : "--source";
+  const fail = (message) => new SpecError("SPEC_CONFIG", `${where}: ${message}`, { file: where });
+  const entries = fromConfig
+    ? await readFile(configFile, "utf8").then(parse, (error) =>
+        Promise.reject(fail(`cannot be read: ${error.message}`)),
+      )
+    : overrides;
+  const base = fromConfig ? dirname(configFile) : process.cwd();
+  return Object.fromEntries(
+    Object.entries(entries ?? {}).map(([name, at]) => {
+      if (!specs.includes(name))
+        throw fail(`${name} is not one of the specs in openapi/surface.yaml (${specs.join(", ")})`);
+      if (typeof at !== "string" || !at.trim()) throw fail(`${name} needs one source, a URL or a path`);
+      return [name, resolveLocation(at.trim(), base)];
+    }),
+  );
 }
 
 /** What a source returned; URLs are fetched with a timeout. */
@@ -52,10 +48,11 @@ async function readSource(location, { timeout, fetch = globalThis.fetch }) {
       Promise.reject(fail(`Cannot read ${location}: ${error.message}`, error)),
     );
   const response = await fetch(location, { signal: AbortSignal.timeout(timeout) }).catch((error) => {
-    throw fail(
-      `GET ${location} ${error?.name === "TimeoutError" ? `timed out after ${timeout} ms` : `failed: ${error?.cause?.message ?? error?.message}`}`,
-      error,
-    );
+    const why =
+      error?.name === "TimeoutError"
+        ? `timed out after ${timeout} ms`
+        : `failed: ${error?.cause?.message ?? error?.message}`;
+    throw fail(`GET ${location} ${why}`, error);
   });
   if (!response.ok) throw fail(`GET ${location} answered ${response.status} ${response.statusText}`);
   return response.text();
@@ -77,9 +74,6 @@ export async function specText(location, options) {
     if (/^openapi\s*:/m.test(block)) return block;
   }
   if (/^openapi\s*:/m.test(body)) return `${body.replace(/\s+$/, "")}\n`;
-  throw new SpecError(
-    "SPEC_SOURCE",
-    `${location} holds no OpenAPI document: expected YAML or JSON with an "openapi" key, or a Markdown page with one in a \`\`\`yaml block`,
-    { file: location },
-  );
+  const expected = 'expected YAML or JSON with an "openapi" key, or a Markdown page with one in a ```yaml block';
+  throw new SpecError("SPEC_SOURCE", `${location} holds no OpenAPI document: ${expected}`, { file: location });
 }

@@ -1,73 +1,35 @@
 // Type-checks the packages built on the types against freshly generated ones, before
-// anything is written, and names the operation whose call each error is in:
-// `client.POST("/v2/...")`, `transport.request("post", "/v2/...")` or `paths["/v2/..."]["post"]`.
+// anything is written. TypeScript's diagnostics give file and line; the operation is read
+// from the call or index access around the error.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import ts from "typescript";
+import { METHODS } from "./openapi.mjs";
 
-const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+// How the packages name an operation: client.POST("/p"), transport.request("post", "/p"), paths["/p"]["post"].
+const METHOD = String.raw`(?<mq>["']?)(?<method>${METHODS.join("|").toUpperCase()})\k<mq>`;
+const PATH = String.raw`(?<q>["'])(?<path>\/[^"'\`]*)\k<q>`;
+const NAMED = [
+  new RegExp(String.raw`^\.${METHOD}\(${PATH}`),
+  new RegExp(String.raw`^\.request\(${METHOD}, ${PATH}`, "i"),
+  new RegExp(String.raw`^[\w$.]*\[\s*${PATH}\s*\](?:\s*\[\s*${METHOD}\s*\])?`, "i"),
+];
 
-/** Workspace packages by name -> their TypeScript entry, so imports see today's sources, not stale builds. */
-function workspaceSources(packagesDir) {
-  const paths = {};
-  for (const name of readdirSync(packagesDir)) {
-    const index = join(packagesDir, name, "src/index.ts");
-    const manifest = join(packagesDir, name, "package.json");
-    if (existsSync(index) && existsSync(manifest)) paths[JSON.parse(readFileSync(manifest, "utf8")).name] = [index];
-  }
-  return paths;
-}
+/** A call as `.name(args)`, the outermost of chained index accesses as written; else "". */
+const head = (node, sf) => {
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression))
+    return `.${node.expression.name.text}(${node.arguments.map((a) => a.getText(sf)).join(", ")})`;
+  const access = (n) => ts.isElementAccessExpression(n) || ts.isIndexedAccessTypeNode(n);
+  return access(node) && !access(node.parent) ? node.getText(sf) : "";
+};
 
-const text = (node) =>
-  (node &&
-    (ts.isStringLiteralLike(node)
-      ? node.text
-      : ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal)
-        ? node.literal.text
-        : null)) ??
-  null;
-
-/** "METHOD /path" (or "/path") of the call or type around a node, or null. */
-function operationAround(node) {
-  for (; node; node = node.parent) {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
-      const [first, second] = node.arguments.map(text);
-      const name = node.expression.name.text;
-      if (METHODS.includes(name) && first?.startsWith("/")) return `${name} ${first}`;
-      if (name === "request" && METHODS.includes(first?.toUpperCase()) && second?.startsWith("/"))
-        return `${first.toUpperCase()} ${second}`;
-    }
-    const index = ts.isIndexedAccessTypeNode(node)
-      ? node.indexType
-      : ts.isElementAccessExpression(node)
-        ? node.argumentExpression
-        : null;
-    const path = text(index);
-    if (path?.startsWith("/")) {
-      const outer = node.parent;
-      const method = text(
-        ts.isIndexedAccessTypeNode(outer)
-          ? outer.indexType
-          : ts.isElementAccessExpression(outer)
-            ? outer.argumentExpression
-            : null,
-      )?.toUpperCase();
-      return METHODS.includes(method) ? `${method} ${path}` : path;
-    }
+/** "METHOD /path" (or "/path") of the innermost call or index access around `pos`, or null. */
+function operationAt(sf, pos) {
+  for (let node = ts.getTokenAtPosition(sf, pos); node; node = node.parent) {
+    const found = NAMED.map((re) => re.exec(head(node, sf))?.groups).find(Boolean);
+    if (found) return [found.method?.toUpperCase(), found.path].filter(Boolean).join(" ");
   }
   return null;
-}
-
-function nodeAt(sf, pos) {
-  let found = sf;
-  const visit = (node) => {
-    if (pos >= node.getStart(sf) && pos < node.getEnd()) {
-      found = node;
-      ts.forEachChild(node, visit);
-    }
-  };
-  ts.forEachChild(sf, visit);
-  return found;
 }
 
 /** "operation POST /v2/... broke <file>:<line>: <message>" */
@@ -75,11 +37,19 @@ export const formatBreakage = (b) =>
   `${b.operation ? `operation ${b.operation} broke ` : ""}${b.file ? `${b.file}:${b.line}` : "the build"}: ${b.message}${b.operation ? "" : " (no operation call found here)"}`;
 
 /**
- * @param {{ generatedDir: string, packages: string[], packagesDir: string, rootDir: string, typesName: string }} options
+ * @param {{ generatedDir: string, packages: string[], packagesDir: string, typesName: string }} options
+ *   files are named from the folder holding `packagesDir`
  * @returns {{ operation: string | null, file: string | null, line: number, message: string }[]}
  */
-export function verifyBuild({ generatedDir, packages, packagesDir, rootDir, typesName }) {
-  const mapped = { ...workspaceSources(packagesDir), [typesName]: [join(generatedDir, "index.ts")] };
+export function verifyBuild({ generatedDir, packages, packagesDir, typesName }) {
+  // Workspace imports see today's sources, not stale builds; the types are the new ones.
+  const paths = { [typesName]: [join(generatedDir, "index.ts")] };
+  for (const dir of readdirSync(packagesDir).map((name) => join(packagesDir, name))) {
+    if (!existsSync(join(dir, "src/index.ts")) || !existsSync(join(dir, "package.json"))) continue;
+    const { name } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    paths[name] ??= [join(dir, "src/index.ts")];
+    paths[`${name}/*`] = [join(dir, "src/*.ts")];
+  }
   const breakages = new Map();
   for (const dir of packages) {
     const configPath = join(dir, "tsconfig.json");
@@ -91,15 +61,20 @@ export function verifyBuild({ generatedDir, packages, packagesDir, rootDir, type
       ...parsed.options,
       noEmit: true,
       incremental: false,
-      paths: { ...parsed.options.paths, ...mapped },
+      paths: { ...parsed.options.paths, ...paths },
     };
     const program = ts.createProgram({ rootNames: parsed.fileNames, options });
     for (const d of ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error)) {
       const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0];
-      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
-      const operation = d.file && d.start !== undefined ? operationAround(nodeAt(d.file, d.start)) : null;
-      const file = d.file ? relative(rootDir, d.file.fileName) : null;
-      breakages.set(`${file}:${line}:${message}`, { operation, file, line, message });
+      const at = d.file && d.start !== undefined;
+      const line = at ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+      const file = d.file ? relative(dirname(packagesDir), d.file.fileName) : null;
+      breakages.set(`${file}:${line}:${message}`, {
+        operation: at ? operationAt(d.file, d.start) : null,
+        file,
+        line,
+        message,
+      });
     }
   }
   return [...breakages.values()];

@@ -1,27 +1,29 @@
-// All-or-nothing writes: the files an update touches are saved first and put back (or
-// removed, if they did not exist) when a later write fails.
+// All-or-nothing writes: each file goes through a temporary file in its folder (a reader
+// never sees half a file), and the files already replaced are put back if a later one fails.
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
-/** Writes through a temporary file in the same folder, so a reader never sees half a file. */
-export async function writeAtomic(file, text) {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temp, text).then(
-    () => rename(temp, file),
-    async (error) => {
-      await rm(temp, { force: true });
-      throw error;
-    },
-  );
-}
-
-/** Saves `files`; the returned function restores them. */
-export async function savepoint(files) {
-  const saved = await Promise.all(files.map(async (file) => [file, await readFile(file).catch(() => null)]));
-  return () =>
-    Promise.all(
-      saved.map(([file, content]) => (content === null ? rm(file, { force: true }) : writeFile(file, content))),
+/** @param {Record<string, string | null>} files contents by path; null removes the file */
+export async function writeAll(files) {
+  const done = [];
+  try {
+    for (const [file, text] of Object.entries(files)) {
+      const saved = await readFile(file).catch(() => null);
+      if (text === null) await rm(file, { force: true });
+      else {
+        await mkdir(dirname(file), { recursive: true });
+        const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+        await writeFile(temp, text)
+          .then(() => rename(temp, file))
+          .finally(() => rm(temp, { force: true }));
+      }
+      done.push([file, saved]);
+    }
+  } catch (error) {
+    await Promise.all(
+      done.map(([file, saved]) => (saved === null ? rm(file, { force: true }) : writeFile(file, saved))),
     );
+    throw error;
+  }
 }
