@@ -1,6 +1,6 @@
 import { type DevServerEvent, startDevServer } from "@qstash-flow/dev-server";
 import { FlowControl } from "@qstash-flow/flow-control";
-import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { publishMessage, startLoopbackServer } from "@qstash-flow/test-utils";
 
 export const OBSERVED_TOKEN = "observe-test-token-5d1e09b7";
 
@@ -35,16 +35,7 @@ export async function startObservedQStash() {
     async publish(key: string, value: string, count = 1, { hang = false } = {}) {
       const destination = new URL(`/${hang ? "hang" : "ok"}/${encodeURIComponent(key)}`, sink.url);
       for (let i = 0; i < count; i++) {
-        const response = await fetch(new URL(`/v2/publish/${destination.href}`, server.url), {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${OBSERVED_TOKEN}`,
-            "upstash-flow-control-key": key,
-            "upstash-flow-control-value": value,
-          },
-          body: "hello",
-        });
-        if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+        await publishMessage({ url: server.url, token: OBSERVED_TOKEN, destination, key, value });
       }
     },
     async close() {

@@ -1,5 +1,5 @@
 import { startDevServer } from "@qstash-flow/dev-server";
-import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { publishMessage, startLoopbackServer } from "@qstash-flow/test-utils";
 
 /** Not the documented default, so a test proves the CLI sends the token it was given. */
 export const TOKEN = "cli-test-token-3f9a7c21";
@@ -27,18 +27,7 @@ export async function startLocalQStash(): Promise<LocalQStash> {
     delivered: (key) => sink.requests.filter((request) => keyOf(request.rawUrl) === key).length,
     async publish(key, value = "parallelism=1") {
       const destination = new URL(`/deliveries/${encodeURIComponent(key)}`, sink.url);
-      // The publish route takes the destination URL itself as the rest of its path.
-      const target = new URL(`/v2/publish/${destination.href}`, server.url);
-      const response = await fetch(target, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${TOKEN}`,
-          "upstash-flow-control-key": key,
-          "upstash-flow-control-value": value,
-        },
-        body: "hello",
-      });
-      if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+      await publishMessage({ url: server.url, token: TOKEN, destination, key, value });
     },
     async close() {
       await server.close();
