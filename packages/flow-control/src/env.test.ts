@@ -114,6 +114,39 @@ describe("FlowControl.fromEnv", () => {
     await flow.pause("k");
     expect(mock.requests[0]?.url.href).toBe("http://us.test/v2/flowControl/k/pause");
     expect(mock.requests[0]?.headers.get("authorization")).toBe("Bearer us-token");
+    expect(flow.credentialsSource).toEqual({
+      tokenFrom: "US_EAST_1_QSTASH_TOKEN",
+      baseUrlFrom: "US_EAST_1_QSTASH_URL",
+      warning: undefined,
+    });
+  });
+
+  test("a region it cannot follow is visible on the client, and nothing is printed", () => {
+    const printed: unknown[] = [];
+    const original = { ...console };
+    for (const level of ["log", "info", "warn", "error", "debug"] as const) console[level] = (...a) => printed.push(a);
+    try {
+      const flow = FlowControl.fromEnv({ ...PLAIN, US_EAST_1_QSTASH_TOKEN: "us-token", QSTASH_REGION: "US_EAST_1" });
+      expect(flow.credentialsSource).toEqual({
+        tokenFrom: "QSTASH_TOKEN",
+        baseUrlFrom: "QSTASH_URL",
+        warning:
+          "QSTASH_REGION is US_EAST_1 but US_EAST_1_QSTASH_URL is not set: falling back to QSTASH_URL and QSTASH_TOKEN",
+      });
+    } finally {
+      Object.assign(console, original);
+    }
+    expect(printed).toEqual([]);
+  });
+
+  test("a client made from options says so; the source names variables, never the token", () => {
+    expect(new FlowControl({ token: "t-secret" }).credentialsSource).toEqual({
+      tokenFrom: "options",
+      baseUrlFrom: undefined,
+      warning: undefined,
+    });
+    const flow = FlowControl.fromEnv(PLAIN);
+    expect(JSON.stringify(flow.credentialsSource)).not.toContain("plain-token");
   });
 
   test("explicit token and region win over the environment", async () => {

@@ -4,13 +4,16 @@ import {
   type QStashTransport,
   ValidationError,
 } from "@qstash-flow/fetch";
-import { credentialsFromEnv, type Env } from "./env.js";
+import { type Credentials, credentialsFromEnv, type Env } from "./env.js";
 import type { FlowControlInfo, GlobalParallelism } from "./info.js";
 import * as ops from "./operations.js";
 import type { CallOptions } from "./operations.js";
 import type { PinOptions, UnpinOptions } from "./options.js";
 
 export type FlowControlOptions = QStashClientOptions;
+
+/** Where a client's token and URL came from (names, never values), and any fallback made. */
+export type CredentialsSource = Pick<Credentials, "tokenFrom" | "baseUrlFrom" | "warning">;
 
 /**
  * Pause, resume, pin, unpin and inspect QStash flow-control keys. Method names follow
@@ -19,18 +22,21 @@ export type FlowControlOptions = QStashClientOptions;
  */
 export class FlowControl {
   readonly #transport: QStashTransport;
+  #source: CredentialsSource;
 
   constructor(options: FlowControlOptions) {
     this.#transport = createQStashTransport(options);
+    const urlGiven = options.baseUrl !== undefined || options.region !== undefined;
+    this.#source = { tokenFrom: "options", baseUrlFrom: urlGiven ? "options" : undefined, warning: undefined };
   }
 
   /**
    * A client from the environment (`env`, default `process.env` where there is one), in
    * the official SDK's order: `options.token` / `baseUrl` / `region` first; then, when
    * `QSTASH_REGION` is `EU_CENTRAL_1` or `US_EAST_1`, `<REGION>_QSTASH_URL` and
-   * `<REGION>_QSTASH_TOKEN`; then `QSTASH_URL` and `QSTASH_TOKEN`. It never prints: to
-   * see where the credentials came from, or that an incomplete region fell back to the
-   * plain variables, call `credentialsFromEnv(env)`, which is what this reads.
+   * `<REGION>_QSTASH_TOKEN`; then `QSTASH_URL` and `QSTASH_TOKEN`. It never prints: the
+   * client's `credentialsSource` says which variables it read and, in `warning`, that an
+   * incomplete or unknown region fell back to the plain variables.
    */
   static fromEnv(env?: Env, options: Partial<FlowControlOptions> = {}): FlowControl {
     const source: Env = env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
@@ -40,12 +46,23 @@ export class FlowControl {
       const why = found.warning ? ` (${found.warning})` : "";
       throw new ValidationError(`the environment variable QSTASH_TOKEN is not set${why}`);
     }
-    return new FlowControl({
+    const flow = new FlowControl({
       ...rest,
       token: found.token,
       ...(found.baseUrl !== undefined && { baseUrl: found.baseUrl }),
       ...(found.region !== undefined && { region: found.region }),
     });
+    flow.#source = { tokenFrom: found.tokenFrom, baseUrlFrom: found.baseUrlFrom, warning: found.warning };
+    return flow;
+  }
+
+  /**
+   * Where the token and URL came from: `"options"` or the environment variable's name
+   * (`baseUrlFrom` is `undefined` for the default server), and `warning` when `fromEnv`
+   * could not follow `QSTASH_REGION`. Names only, never the token.
+   */
+  get credentialsSource(): CredentialsSource {
+    return { ...this.#source };
   }
 
   /** The transport this wrapper sends through; the function forms (`pause(transport, key)`) take it too. */

@@ -7,7 +7,7 @@ export {
   type ExplicitCredentials,
   envRegion,
 } from "./env.js";
-export { FlowControl, type FlowControlOptions } from "./flow-control.js";
+export { type CredentialsSource, FlowControl, type FlowControlOptions } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export {
   type CallOptions,
