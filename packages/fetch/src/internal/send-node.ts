@@ -22,6 +22,8 @@ function headersOf(response: IncomingMessage): Headers {
   return headers;
 }
 
+const textOf = (chunks: Buffer[]): string => (chunks.length ? Buffer.concat(chunks).toString("utf8") : "");
+
 function replyOf(response: IncomingMessage, text: string): Reply {
   let headers: Headers | undefined;
   return {
@@ -68,16 +70,12 @@ export function nodeExchange(asResponse: boolean): Exchange {
       fail = reject;
       sent.on("error", reject);
       sent.on("response", (response) => {
-        let text = "";
+        // Bytes, decoded once at the end: a character split across chunks comes out whole.
         const chunks: Buffer[] = [];
-        if (!asResponse) response.setEncoding("utf8");
-        response.on("data", (chunk: string | Buffer) => {
-          if (typeof chunk === "string") text += chunk;
-          else chunks.push(chunk);
-        });
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
           try {
-            resolve(asResponse ? responseOf(url, response, chunks) : replyOf(response, text));
+            resolve(asResponse ? responseOf(url, response, chunks) : replyOf(response, textOf(chunks)));
           } catch (error) {
             // A status or reason phrase `Response` refuses (say 600): nothing a caller could read.
             reject(error);
