@@ -40,6 +40,7 @@ beforeAll(async () => {
       return;
     }
     if (action === "flaky") return attempts === 1 ? send(503, "", { "retry-after": "0" }) : send(200, '{"ok":1}');
+    if (action === "empty") return send(200, "");
     if (action === "bad") return send(400, '{"error":"parallelism must be positive"}');
     if (action === "missing") return send(404, '{"error":"flowControlKey not found"}');
     if (action === "echo") return send(401, JSON.stringify({ error: `bad token ${TOKEN}` }), { "x-echo": TOKEN });
@@ -222,6 +223,12 @@ describe.each(CARRIERS)("the typed client, sent over %s", (carrier, extra) => {
   test("with the query scheme, response.url names the request without the token", async () => {
     const { response } = await get("who", { authScheme: "query" });
     expect(response.url).toBe(`${server.url}/v2/flowControl/who?qstash_token=[redacted]`);
+  });
+
+  test("an empty success resolves with no data", async () => {
+    const { data, error, response } = await get("empty");
+    expect([data, error, response.status]).toEqual([undefined, undefined, 200]);
+    expect(response.headers.get("content-type")).toBe("application/json");
   });
 
   test("the timeout covers the body openapi-fetch reads", async () => {
