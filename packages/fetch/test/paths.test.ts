@@ -41,6 +41,10 @@ beforeAll(async () => {
     }
     if (action === "flaky") return attempts === 1 ? send(503, "", { "retry-after": "0" }) : send(200, '{"ok":1}');
     if (action === "empty") return send(200, "");
+    if (path.endsWith("/body/pin")) {
+      const { method, body } = request;
+      return send(200, JSON.stringify({ method, body, type: request.headers["content-type"] }));
+    }
     if (action === "bad") return send(400, '{"error":"parallelism must be positive"}');
     if (action === "missing") return send(404, '{"error":"flowControlKey not found"}');
     if (action === "echo") return send(401, JSON.stringify({ error: `bad token ${TOKEN}` }), { "x-echo": TOKEN });
@@ -223,6 +227,15 @@ describe.each(CARRIERS)("the typed client, sent over %s", (carrier, extra) => {
   test("with the query scheme, response.url names the request without the token", async () => {
     const { response } = await get("who", { authScheme: "query" });
     expect(response.url).toBe(`${server.url}/v2/flowControl/who?qstash_token=[redacted]`);
+  });
+
+  test("a call's body reaches the server as openapi-fetch serialised it", async () => {
+    const { data } = await client().POST("/v2/flowControl/{flowControlKey}/pin", {
+      params: { path: { flowControlKey: "body" }, query: { parallelism: 2 } },
+      // no operation of this API takes a body; a raw call may still send one
+      body: { note: "ключ" } as never,
+    });
+    expect(data).toEqual({ method: "POST", body: '{"note":"ключ"}', type: "application/json" });
   });
 
   test("an empty success resolves with no data", async () => {
