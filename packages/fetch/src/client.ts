@@ -43,8 +43,8 @@ type Result = { data?: unknown; error?: unknown; response: Response };
  * `{ data, error, response }`. It rejects with `ValidationError` for bad input (nothing
  * is sent), and with `ConnectionError`, `TimeoutError` or `AbortError` when no response
  * arrived. openapi-fetch builds each request and reads its response; it sends through
- * the same pipeline as `createQStashTransport` (retries, timeouts, token), always over
- * `fetch`, since its results carry the `Response` it received.
+ * the same pipeline as `createQStashTransport` (retries, timeouts, token, and in Node
+ * without a `fetch` option `node:http`), whose reply is the one `Response` it reads.
  */
 export function createQStashClient(options: QStashClientOptions): QStashClient {
   const connection = connect(options, true);

@@ -40,6 +40,11 @@ beforeAll(async () => {
       return;
     }
     if (action === "flaky") return attempts === 1 ? send(503, "", { "retry-after": "0" }) : send(200, '{"ok":1}');
+    if (action === "empty") return send(200, "");
+    if (path.endsWith("/body/pin")) {
+      const { method, body } = request;
+      return send(200, JSON.stringify({ method, body, type: request.headers["content-type"] }));
+    }
     if (action === "bad") return send(400, '{"error":"parallelism must be positive"}');
     if (action === "missing") return send(404, '{"error":"flowControlKey not found"}');
     if (action === "echo") return send(401, JSON.stringify({ error: `bad token ${TOKEN}` }), { "x-echo": TOKEN });
@@ -204,23 +209,79 @@ describe.each(CARRIERS)("sent over %s", (carrier, extra) => {
   }, 120_000);
 });
 
-describe("the typed client (always over fetch: its results carry the Response received)", () => {
+describe.each(CARRIERS)("the typed client, sent over %s", (carrier, extra) => {
   const client = (options: Partial<QStashClientOptions> = {}) =>
-    createQStashClient({ token: TOKEN, baseUrl: server.url, maxRetries: 0, ...options });
-  const get = (key: string, options: Partial<QStashClientOptions> = {}) =>
-    client(options).GET("/v2/flowControl/{flowControlKey}", { params: { path: { flowControlKey: key } } });
+    createQStashClient({ token: TOKEN, baseUrl: server.url, maxRetries: 0, ...extra, ...options });
+  const get = (key: string, options: Partial<QStashClientOptions> = {}, signal: AbortSignal | null = null) =>
+    client(options).GET("/v2/flowControl/{flowControlKey}", { params: { path: { flowControlKey: key } }, signal });
+
+  test("it is the carrier it says, and the Response is the one received, read once by openapi-fetch", async () => {
+    const { data, response } = await get("who");
+    expect(data).toEqual({ seen: "/v2/flowControl/who", agent: carrier === "fetch" ? "node" : null });
+    expect(response).toBeInstanceOf(Response);
+    expect(response.bodyUsed).toBe(true);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(response.url).toBe(`${server.url}/v2/flowControl/who`);
+  });
+
+  test("with the query scheme, response.url names the request without the token", async () => {
+    const { response } = await get("who", { authScheme: "query" });
+    expect(response.url).toBe(`${server.url}/v2/flowControl/who?qstash_token=[redacted]`);
+  });
+
+  test("a call's body reaches the server as openapi-fetch serialised it", async () => {
+    const { data } = await client().POST("/v2/flowControl/{flowControlKey}/pin", {
+      params: { path: { flowControlKey: "body" }, query: { parallelism: 2 } },
+      // no operation of this API takes a body; a raw call may still send one
+      body: { note: "ключ" } as never,
+    });
+    expect(data).toEqual({ method: "POST", body: '{"note":"ключ"}', type: "application/json" });
+  });
+
+  test("an empty success resolves with no data", async () => {
+    const { data, error, response } = await get("empty");
+    expect([data, error, response.status]).toEqual([undefined, undefined, 200]);
+    expect(response.headers.get("content-type")).toBe("application/json");
+  });
 
   test("the timeout covers the body openapi-fetch reads", async () => {
+    const before = closed.filter((url) => url.endsWith("/half-body")).length;
     await expect(get("half-body", { timeout: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    await until(() => closed.filter((url) => url.endsWith("/half-body")).length > before);
+  });
+
+  test("the caller's signal ends the call at once with AbortError", async () => {
+    const controller = new AbortController();
+    const key = `silent-typed-${carrier.replace(":", "")}`;
+    const pending = get(key, { timeout: 1_000_000 }, controller.signal).catch((error: unknown) => error);
+    await until(() => server.requests.some((r) => r.rawUrl.includes(key)));
+    controller.abort(new Error("operator cancelled"));
+    const error = (await pending) as AbortError;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.cause).toEqual(new Error("operator cancelled"));
+    await until(() => closed.some((url) => url.includes(key)));
+  });
+
+  test("a refused connection is a ConnectionError", async () => {
+    await expect(get("k", { baseUrl: refusedUrl })).rejects.toBeInstanceOf(ConnectionError);
+  });
+
+  test("an error status resolves with the body as sent; the token is not cut from it", async () => {
+    const { error, response } = await get("echo");
+    expect(response.status).toBe(401);
+    expect(response.headers.get("x-echo")).toBe(TOKEN);
+    expect(error).toEqual({ error: `bad token ${TOKEN}` });
   });
 
   test("a redirect resolves with error naming where it pointed; nothing is followed", async () => {
+    const before = server.requests.length;
     const { error, response } = await get("moved");
     expect(response.status).toBe(302);
     expect(error).toEqual({ error: "a redirect to https://elsewhere.example/login; not followed" });
+    expect(server.requests.length - before).toBe(1);
   });
 
-  test("a body split inside a character is parsed whole, and the Response is the one received", async () => {
+  test("a body split inside a character is parsed whole", async () => {
     const { data, response } = await get("unicode");
     expect(data).toEqual({ flowControlKey: "ключ-🔑" });
     expect(response.bodyUsed).toBe(true);

@@ -41,12 +41,13 @@ export interface Connection {
 }
 
 /**
- * Checks a client's options; throws `ValidationError`. `leaveBody` is for the typed
- * client, whose openapi-fetch reads the `Response` itself: it always sends through
- * `fetch`. Everything else sends through the caller's `fetch`, else the platform's
- * default (`node:http` in Node, the global `fetch` elsewhere).
+ * Checks a client's options; throws `ValidationError`. Sends through the caller's
+ * `fetch`, else the platform's default (`node:http` in Node, the global `fetch`
+ * elsewhere). `asResponse` is for the typed client, whose openapi-fetch reads a
+ * `Response`: each reply then carries the one `Response` received (over `fetch`, its body
+ * left for the caller to read while the attempt is held).
  */
-export function connect(options: QStashClientOptions, leaveBody = false): Connection {
+export function connect(options: QStashClientOptions, asResponse = false): Connection {
   checkOptions(options, CLIENT_OPTIONS);
   const { authScheme = "header", fetch } = options ?? {};
   const token = checkToken(options?.token);
@@ -60,7 +61,7 @@ export function connect(options: QStashClientOptions, leaveBody = false): Connec
   if (headerScheme) headers.authorization = `Bearer ${token}`;
   const baseUrl = resolveBaseUrl(options);
   const exchange =
-    leaveBody || fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, leaveBody) : defaultExchange;
+    fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, asResponse) : defaultExchange(asResponse);
   const tokenQuery = headerScheme ? "" : `${new URLSearchParams({ qstash_token: token })}`;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;

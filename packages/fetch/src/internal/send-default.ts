@@ -2,4 +2,4 @@
 // attempt goes through `fetch`. Browsers, workers, Deno and Bun load this file.
 import type { Exchange } from "./exchange.js";
 
-export const defaultExchange: Exchange | undefined = undefined;
+export const defaultExchange: ((asResponse: boolean) => Exchange) | undefined = undefined;

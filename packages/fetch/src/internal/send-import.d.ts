@@ -1,5 +1,6 @@
 // `#send` is resolved where the package runs (package.json "imports"): send-node.ts in
-// Node, send-default.ts elsewhere. Both export this.
+// Node, send-default.ts elsewhere. Both export this: attempts that hand back the body as
+// text, or with `asResponse` as a `Response` (for the typed client).
 declare module "#send" {
-  export const defaultExchange: import("./exchange.js").Exchange | undefined;
+  export const defaultExchange: ((asResponse: boolean) => import("./exchange.js").Exchange) | undefined;
 }

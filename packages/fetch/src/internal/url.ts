@@ -7,7 +7,8 @@ import { safePathSerializer } from "../key.js";
  * `name=value&...` for a query whose values are strings, finite numbers or booleans
  * (undefined ones left out), `""` when none are left; throws `ValidationError` for others.
  */
-export function searchOf(query: unknown = {}): string {
+export function searchOf(query?: unknown): string {
+  if (query === undefined) return "";
   if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
   const pairs: string[][] = [];
   for (const [name, value] of Object.entries(query)) {
