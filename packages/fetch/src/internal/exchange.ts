@@ -1,5 +1,5 @@
 // What one attempt is, whatever carries it: `fetch` (fetch-exchange.ts) or, in Node,
-// `node:http` (node-exchange.ts, picked through the `#send` import).
+// `node:http` (send-node.ts, picked through the `#send` import).
 
 /** A response read in full, as the server sent it. */
 export interface Reply {
