@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { AbortError } from "@qstash-flow/flow-control";
 import type { Command } from "commander";
 import { DEFAULT_CONCURRENCY } from "../internal/bounded.js";
-import { confirmed, refuse } from "../internal/confirm.js";
+import { asks, confirmed, refuse } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
@@ -70,7 +70,7 @@ export function addStateCommands(program: Command, context: Context): void {
       // People see the plan before they confirm it. Under --json stdout keeps the result and
       // stderr only JSON errors: the plan goes to stderr only when a question follows.
       if (!options.json) io.stdout.write(planText(plan));
-      else if (!options.yes) io.stderr.write(planText(plan));
+      else if (plan.changes.length > 0 && asks(context, options.yes)) io.stderr.write(planText(plan));
       if (
         plan.changes.length > 0 &&
         !(await confirmed(context, `Apply ${plan.changes.length} change(s)?`, options.yes))
