@@ -10,7 +10,19 @@ let qstash: LocalQStash;
 let hung: LoopbackServer;
 const outputs: CliResult[] = [];
 
-const API_COMMANDS = ["list", "get", "pause", "resume", "pin", "unpin", "reset-rate", "global", "watch", "metrics", "doctor"];
+const API_COMMANDS = [
+  "list",
+  "get",
+  "pause",
+  "resume",
+  "pin",
+  "unpin",
+  "reset-rate",
+  "global",
+  "watch",
+  "metrics",
+  "doctor",
+];
 /** The commands that poll: one attempt per refresh, with the interval as its timeout. */
 const POLLING = ["watch", "metrics"];
 

@@ -201,7 +201,9 @@ describe("qstash-flow metrics", () => {
     for (const interval of ["500ms", "0", "soon", "25d"]) {
       const bad = startInProcess(["metrics", "--interval", interval], qstash.env);
       expect(await bad.exited, interval).toBe(2);
-      expect(bad.output().stderr).toContain('expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is seconds), from 1s');
+      expect(bad.output().stderr).toContain(
+        'expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is seconds), from 1s',
+      );
     }
   });
 

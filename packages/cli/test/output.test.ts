@@ -192,7 +192,10 @@ describe("errors under --json: one JSON object on stderr", () => {
       name: "UsageError",
       message: expect.stringContaining(`cannot read ${join(dir, "missing.yaml")}`),
     });
-    for (const args of [["apply", valid], ["pause", "--prefix", "json/"]]) {
+    for (const args of [
+      ["apply", valid],
+      ["pause", "--prefix", "json/"],
+    ]) {
       expect(await refused(args)).toMatchObject({
         name: "UsageError",
         message: expect.stringMatching(/standard input is not a terminal.*--yes/),

@@ -7,7 +7,12 @@ import { CommandFailure, failureText } from "../internal/errors.js";
 import { millisecondsText, printable } from "../internal/format.js";
 import { interval, listenAddress, positiveInteger } from "../internal/parse.js";
 import { waitForAbort } from "../internal/sleep.js";
-import { DEFAULT_MAX_KEYS, DEFAULT_METRICS_INTERVAL_MS, type PollResult, startFlowControlMetrics } from "../observe/metrics.js";
+import {
+  DEFAULT_MAX_KEYS,
+  DEFAULT_METRICS_INTERVAL_MS,
+  type PollResult,
+  startFlowControlMetrics,
+} from "../observe/metrics.js";
 import { type MetricsServer, serveMetrics } from "../observe/serve.js";
 
 interface MetricsFlags extends ConnectionOptions {

@@ -6,4 +6,5 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /** Infos in key order. */
-export const byKey = (a: FlowControlInfo, b: FlowControlInfo): number => compareKeys(a.flowControlKey, b.flowControlKey);
+export const byKey = (a: FlowControlInfo, b: FlowControlInfo): number =>
+  compareKeys(a.flowControlKey, b.flowControlKey);
