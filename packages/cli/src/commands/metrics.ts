@@ -68,7 +68,10 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
           .argParser(listenAddress),
       )
       .addOption(
-        new Option("--interval <duration>", "time between polls of the API: 15s, 1m, 1h, or a bare number of seconds")
+        new Option(
+          "--interval <duration>",
+          "time between polls of the API: 15s, 1m, 1h, or a bare number of seconds (at least 1s)",
+        )
           .default(DEFAULT_METRICS_INTERVAL_MS, millisecondsText(DEFAULT_METRICS_INTERVAL_MS))
           .argParser(interval("s", MIN_INTERVAL_MS)),
       )
