@@ -111,8 +111,12 @@ export function addStateCommands(program: Command, context: Context): void {
         ...(options.prefix !== undefined && { prefix: options.prefix }),
       });
       for (const key of Object.keys(state.keys).filter((name) => name.endsWith("*"))) {
-        // The file has no way to name such a key exactly: say so rather than export a surprise.
-        io.stderr.write(`warning: ${printable(JSON.stringify(key))} ends in "*", so in the file it is a pattern\n`);
+        // The file has no way to name such a key exactly: say so rather than export a surprise
+        // (under --json as a JSON line, as every other warning).
+        const message = `${JSON.stringify(key)} ends in "*", so in the file it is a pattern`;
+        io.stderr.write(
+          options.json ? `${JSON.stringify({ warning: { message } })}\n` : `warning: ${printable(message)}\n`,
+        );
       }
       io.stdout.write(desiredStateText(state, options.json ? "json" : "yaml"));
     }),
