@@ -7,7 +7,8 @@ import { addReadCommands } from "./commands/read.js";
 import { addStateCommands } from "./commands/state.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
-import { ENV_RETRIES, ENV_TIMEOUT, timeoutText } from "./internal/connection.js";
+import { ENV_RETRIES, ENV_TIMEOUT } from "./internal/connection.js";
+import { millisecondsText } from "./internal/format.js";
 import type { Context } from "./internal/context.js";
 import { USAGE_LEGEND } from "./internal/format.js";
 import { VERSION } from "./internal/version.js";
@@ -17,7 +18,7 @@ Every API command takes --token, --url or --region, --timeout, --retries and
 --json. Flags win over the environment: QSTASH_TOKEN and QSTASH_URL, or, when
 QSTASH_REGION is EU_CENTRAL_1 or US_EAST_1, <REGION>_QSTASH_TOKEN and
 <REGION>_QSTASH_URL (as in the official SDK); ${ENV_TIMEOUT} and
-${ENV_RETRIES} (defaults ${timeoutText(DEFAULT_TIMEOUT)} and ${DEFAULT_MAX_RETRIES}).
+${ENV_RETRIES} (defaults ${millisecondsText(DEFAULT_TIMEOUT)} and ${DEFAULT_MAX_RETRIES}).
 ${USAGE_LEGEND}
 Under --json, a failure is one JSON object on stderr:
   {"error": {"name", "message", "status", "operation", "key"}}

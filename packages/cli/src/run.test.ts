@@ -94,11 +94,11 @@ describe("usage errors: exit 2, the relevant help, nothing sent", () => {
       /^error: baseUrl must be an absolute http\(s\) URL without query, fragment or credentials\n(?![\s\S]*pw-5f3a)/,
       "list",
     ],
-    ["a short watch interval", ["watch", "k", "--interval", "5"], /from 100 to 2147483647/, "watch"],
+    ["a short watch interval", ["watch", "k", "--interval", "5"], /from 100ms to 2147483647ms/, "watch"],
     [
       "a watch interval no timer can wait",
       ["watch", "k", "--interval", "3000000000"],
-      /from 100 to 2147483647/,
+      /from 100ms to 2147483647ms/,
       "watch",
     ],
     ["a port out of range", ["dev", "--port", "70000"], /port number from 0 to 65535/, "dev"],

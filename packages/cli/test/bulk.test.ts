@@ -138,4 +138,20 @@ describe("bulk actions with --prefix / --all", () => {
     });
     expect(await flow.get("refused/a")).toMatchObject({ isPaused: false });
   });
+
+  it("refuses --yes and --concurrency on a single key, where they would mean nothing; nothing is sent", async () => {
+    await through(never, async (proxy, cli) => {
+      const cases: [string[], string][] = [
+        [["pause", "billing", "--concurrency", "3"], "--concurrency only applies with --prefix or --all"],
+        [["resume", "billing", "--yes"], "--yes only applies with --prefix or --all"],
+        [["pin", "billing", "--rate", "2", "--yes", "--concurrency", "2"], "--yes and --concurrency only apply"],
+      ];
+      for (const [args, message] of cases) {
+        const result = await cli(...args);
+        expect(result.code, args.join(" ")).toBe(2);
+        expect(result.stderr).toContain(`error: ${message}`);
+      }
+      expect(proxy.seen).toEqual([]);
+    });
+  });
 });

@@ -10,7 +10,21 @@ let qstash: LocalQStash;
 let hung: LoopbackServer;
 const outputs: CliResult[] = [];
 
-const API_COMMANDS = ["list", "get", "pause", "resume", "pin", "unpin", "reset-rate", "global", "watch"];
+const API_COMMANDS = [
+  "list",
+  "get",
+  "pause",
+  "resume",
+  "pin",
+  "unpin",
+  "reset-rate",
+  "global",
+  "watch",
+  "metrics",
+  "doctor",
+];
+/** The commands that poll: one attempt per refresh, with the interval as its timeout. */
+const POLLING = ["watch", "metrics"];
 
 beforeAll(async () => {
   qstash = await startLocalQStash();
@@ -41,7 +55,7 @@ describe("--timeout and --retries", () => {
   it.each(API_COMMANDS)("%s takes both and names its defaults in --help", async (command) => {
     const { stdout } = await cli([command, "--help"], {});
     const help = stdout.replace(/\s+/g, " ");
-    if (command === "watch") {
+    if (POLLING.includes(command)) {
       expect(help).toContain(
         "--timeout <duration> per attempt: seconds, or 500ms, 10s, 2m (default: $QSTASH_FLOW_TIMEOUT, else the interval, min 5s)",
       );

@@ -102,6 +102,7 @@ describe("qstash-flow doctor", () => {
     for (const args of [
       ["--samples", "1"],
       ["--interval", "soon"],
+      ["--interval", "500ms"],
       ["--samples", "2x"],
     ]) {
       const { code, stderr } = await runInProcess(["doctor", ...args], qstash.env);
@@ -109,5 +110,8 @@ describe("qstash-flow doctor", () => {
       expect(stderr).toMatch(/error: option '--(samples|interval)/);
     }
     expect(qstash.served("list")).toBe(lists);
+    const { stderr } = await runInProcess(["doctor", "--interval", "600h"], qstash.env);
+    expect(stderr).toContain("expected an interval such as");
+    expect(stderr).toContain("(a bare number is seconds), from 1s");
   });
 });

@@ -165,6 +165,48 @@ describe("qstash-flow metrics", () => {
     }
   });
 
+  it("bounds each poll with --timeout and --retries, or their environment variables, and counts the failure", async () => {
+    const hung = await startLoopbackServer(() => undefined);
+    const env = { QSTASH_URL: hung.url, QSTASH_TOKEN: OBSERVED_TOKEN };
+    try {
+      // An hour between polls: without the flags, a poll would wait as long for its answer.
+      const cases: [string[], Record<string, string>, string][] = [
+        [["--timeout", "1s", "--retries", "0"], {}, "no response within 1000 ms (1 attempt)"],
+        [[], { QSTASH_FLOW_TIMEOUT: "500ms", QSTASH_FLOW_RETRIES: "1" }, "no response within 500 ms (2 attempts)"],
+      ];
+      for (const [flags, extra, message] of cases) {
+        const { cli, url } = await startMetrics(["--interval", "1h", ...flags], { ...env, ...extra });
+        try {
+          await eventually(() => cli.output().stderr.includes("poll failed"), "a failed poll");
+          expect(cli.output().stderr).toContain(message);
+          const s = await scrape(url);
+          expect(s.value("qstash_flow_control_poll_errors_total")).toBe(1);
+        } finally {
+          expect(await cli.stop()).toBe(0);
+        }
+      }
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it("takes --interval as a duration or a bare number of seconds, at least 1s, and says so when refused", async () => {
+    const { cli } = await startMetrics(["--interval", "90"]);
+    await cli.stop();
+    expect(cli.output().stdout).toContain("polling every 90s");
+    const ms = startInProcess(["metrics", "--listen", "127.0.0.1:0", "--interval", "1500ms", "--json"], qstash.env);
+    await ms.waitFor(/"url"/);
+    await ms.stop();
+    expect(JSON.parse(ms.output().stdout.split("\n")[0] as string)).toMatchObject({ interval: 1.5 });
+    for (const interval of ["500ms", "0", "soon", "25d"]) {
+      const bad = startInProcess(["metrics", "--interval", interval], qstash.env);
+      expect(await bad.exited, interval).toBe(2);
+      expect(bad.output().stderr).toContain(
+        'expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is seconds), from 1s',
+      );
+    }
+  });
+
   it("bounds the series with --max-keys, says so on stderr once, and counts what it left out", async () => {
     for (const key of ["c-1", "c-2", "c-3"]) await qstash.client.pause(key);
     const { cli, url } = await startMetrics(["--interval", "1h", "--prefix", "c-", "--max-keys", "2"]);

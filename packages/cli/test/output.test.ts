@@ -1,3 +1,7 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FlowControl } from "@qstash-flow/flow-control";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import stringWidth from "string-width";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +81,25 @@ describe("invisible and direction-changing characters", () => {
     expect(list + get).not.toMatch(/[\u202E\u2028\u200B\u00A0]|\u{E0041}/u);
   });
 
+  it("are escaped in what pause, resume, reset-rate, pin and unpin say of a single key", async () => {
+    const hostile = "w\u202Ertl\u2028line\u200Bzero";
+    const shown = "w\\u202ertl\\u2028line\\u200bzero";
+    for (const args of [
+      ["pause", hostile],
+      ["resume", hostile],
+      ["reset-rate", hostile],
+      ["pin", hostile, "--parallelism", "2"],
+      ["unpin", hostile, "--parallelism"],
+    ]) {
+      const { code, stdout } = await cli(args, qstash.url);
+      expect(code, args[0]).toBe(0);
+      expect(stdout.startsWith(`"${shown}" `), stdout).toBe(true);
+      expect(stdout, args[0]).not.toMatch(/[\u202E\u2028\u200B]/);
+    }
+    const json = await cli(["pause", hostile, "--json"], qstash.url);
+    expect(JSON.parse(json.stdout)).toMatchObject({ key: hostile });
+  });
+
   it("reach scripts unaltered under --json", async () => {
     const listed = JSON.parse((await cli(["list", "--json"], keys.url)).stdout) as { flowControlKey: string }[];
     expect(listed.slice(1).map((k) => k.flowControlKey)).toEqual(HOSTILE);
@@ -146,6 +169,40 @@ describe("errors under --json: one JSON object on stderr", () => {
       status: null,
       operation: "pause",
       key: "..",
+    });
+  });
+
+  it("for a desired-state file that is invalid or missing, and for apply or a bulk action off a terminal without --yes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "qstash-flow-json-"));
+    const invalid = join(dir, "invalid.yaml");
+    const valid = join(dir, "valid.yaml");
+    await writeFile(invalid, "keys:\n  a:\n    paused: yes\n");
+    await writeFile(valid, "keys:\n  json/a:\n    paused: true\n");
+    await qstash.publish("json/a");
+    const refused = async (args: string[]) => {
+      const result = await cli([...args, "--json"], qstash.url);
+      expect(result.code, result.stderr).toBe(2);
+      return failure(result).error;
+    };
+    expect(await refused(["plan", invalid])).toMatchObject({
+      name: "UsageError",
+      message: expect.stringContaining(`${invalid}:3:13: paused must be true or false, got "yes"`),
+    });
+    expect(await refused(["plan", join(dir, "missing.yaml")])).toMatchObject({
+      name: "UsageError",
+      message: expect.stringContaining(`cannot read ${join(dir, "missing.yaml")}`),
+    });
+    for (const args of [
+      ["apply", valid],
+      ["pause", "--prefix", "json/"],
+    ]) {
+      expect(await refused(args)).toMatchObject({
+        name: "UsageError",
+        message: expect.stringMatching(/standard input is not a terminal.*--yes/),
+      });
+    }
+    expect(await new FlowControl({ token: TOKEN, baseUrl: qstash.url }).get("json/a")).toMatchObject({
+      isPaused: false,
     });
   });
 

@@ -76,6 +76,10 @@ describe("export, plan, apply against the dev server", () => {
     const exported = await cli(["export", "--prefix", "star"]);
     expect(exported.code).toBe(0);
     expect(exported.stderr).toBe('warning: "star*" ends in "*", so in the file it is a pattern\n');
+    const json = await cli(["export", "--prefix", "star", "--json"]);
+    expect(JSON.parse(json.stderr)).toEqual({
+      warning: { message: '"star*" ends in "*", so in the file it is a pattern' },
+    });
   });
 
   it("plans exactly the edits, applies them, then plans nothing and sends nothing", async () => {

@@ -22,6 +22,23 @@ function field(screen: string, name: string): string | undefined {
 if (!HAS_TMUX) console.warn("watch.test.ts: tmux is not installed, so the terminal test is skipped (CI installs it)");
 
 describe("watch", () => {
+  it("says what is missing or too much, and refuses an interval it cannot use in words of its own", async () => {
+    const env = { QSTASH_TOKEN: TOKEN, QSTASH_URL: qstash.url };
+    const neither = await runCli(["watch"], env);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain("error: missing required argument 'key' (or --prefix <prefix>)");
+    const both = await runCli(["watch", "k", "--prefix", "k"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("error: give a key or --prefix, not both");
+    for (const interval of ["50", "99ms", "1d", "1.5s", "fast"]) {
+      const bad = await runCli(["watch", "k", "--interval", interval], env);
+      expect(bad.code, interval).toBe(2);
+      expect(bad.stderr).toContain(
+        'expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is milliseconds), from 100ms',
+      );
+    }
+  });
+
   it.skipIf(!HAS_TMUX)("redraws a key's live state in place in a terminal and exits 0 on Ctrl-C", async () => {
     const key = "watched";
     await qstash.publish(key);
@@ -57,7 +74,7 @@ describe("watch", () => {
     const key = "watched-plain";
     await qstash.publish(key);
     const env = { QSTASH_URL: qstash.url, QSTASH_TOKEN: TOKEN };
-    const watch = startCli(["watch", key, "--interval", "100"], env);
+    const watch = startCli(["watch", key, "--interval", "100ms"], env);
     await watch.waitFor(/(waitlist=0.*\n.*){2}/);
     await runCli(["pause", key], env);
     await qstash.publish(key);

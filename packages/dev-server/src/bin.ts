@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
 import { DEFAULT_PORT } from "./defaults.js";
-import { banner, exposure } from "./internal/banner.js";
+import { devServerBanner, exposure } from "./internal/banner.js";
 import type { DevServerOptions } from "./options.js";
 import { startDevServer } from "./server.js";
 
@@ -37,9 +37,10 @@ function count(flag: string, text: string | undefined): number | undefined {
 }
 
 function options(argv: string[]): { server: DevServerOptions; quiet: boolean; verbose: boolean } | undefined {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args: argv,
     strict: true,
+    tokens: true,
     options: {
       port: { type: "string", short: "p" },
       host: { type: "string" },
@@ -57,6 +58,13 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
       help: { type: "boolean", short: "h" },
     },
   });
+  // parseArgs keeps the last of a repeated option: refuse it instead, as the CLI does.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.name === "allow-destination") continue;
+    if (seen.has(token.name)) throw new DevServerOptionsError(`--${token.name}`, "is given twice");
+    seen.add(token.name);
+  }
   if (values.help) return undefined;
   const server: Record<string, unknown> = {
     port: count("--port", values.port),
@@ -106,7 +114,7 @@ async function main(): Promise<number> {
     process.stderr.write(`qstash-flow-dev-server: ${message}\n\n${HELP}`);
     return 2;
   }
-  process.stdout.write(banner(server));
+  process.stdout.write(devServerBanner(server, parsed.server.allowedDestinations));
   const warning = exposure(server, parsed.server.allowedDestinations);
   if (warning) process.stderr.write(warning);
   await new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ export {
 } from "./defaults.js";
 export { DevServerOptionsError } from "./errors.js";
 export { type DevServerEvent, formatDevServerEvent } from "./events.js";
+export { devServerBanner } from "./internal/banner.js";
 export type { FlowControlKeyJson } from "./internal/key-state.js";
 export type { DevServerOptions } from "./options.js";
 export { type DevServer, startDevServer } from "./server.js";

@@ -1,11 +1,12 @@
 import { AbortError, type CallOptions, type FlowControl } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
 import { DEFAULT_CONCURRENCY, forEachBounded } from "../internal/bounded.js";
-import { confirmed } from "../internal/confirm.js";
+import { asks, confirmed } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom } from "../internal/connection.js";
 import { type Context, callOptions } from "../internal/context.js";
 import { CommandFailure, usageError } from "../internal/errors.js";
 import { json, printable } from "../internal/format.js";
+import { compareKeys } from "../internal/keys.js";
 import { once, positiveInteger } from "../internal/parse.js";
 import { errorMessage } from "../state/text.js";
 
@@ -47,6 +48,11 @@ export function singleKey(command: Command, key: string | undefined, flags: Bulk
   if (key !== undefined && bulk) usageError(command, "give either a key or --prefix/--all, not both");
   if (key === undefined && !bulk)
     usageError(command, "missing required argument 'key' (or --prefix <prefix>, or --all)");
+  const bulkOnly = [flags.yes && "--yes", flags.concurrency !== undefined && "--concurrency"].filter(Boolean);
+  if (key !== undefined && bulkOnly.length > 0) {
+    const verb = bulkOnly.length > 1 ? "apply" : "applies";
+    usageError(command, `${bulkOnly.join(" and ")} only ${verb} with --prefix or --all, not to a single key`);
+  }
   if (flags.prefix === "") usageError(command, "--prefix must not be empty; --all acts on every key");
   return key;
 }
@@ -84,7 +90,7 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
   // Under --json stdout holds one JSON document and stderr only JSON errors: the listing,
   // there to be confirmed, is shown only when a question follows.
   if (!flags.json) io.stdout.write(listing);
-  else if (!flags.yes) io.stderr.write(listing);
+  else if (asks(context, flags.yes)) io.stderr.write(listing);
   const question = `${action.verb[0]?.toUpperCase()}${action.verb.slice(1)} ${keys.length} key(s)?`;
   if (!(await confirmed(context, question, flags.yes))) throw new CommandFailure("not confirmed: nothing was changed");
 
@@ -107,7 +113,7 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
   const failed = results.filter((result) => !result.ok).length;
   const done = results.length - failed;
   if (flags.json) {
-    const sorted = results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const sorted = results.sort((a, b) => compareKeys(a.key, b.key));
     io.stdout.write(json({ ...summary, ok: failed === 0, matched: keys.length, done, failed, results: sorted }));
   } else {
     io.stdout.write(`Done: ${action.past} ${done} of ${keys.length} key(s), ${failed} failed.\n`);

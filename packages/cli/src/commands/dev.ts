@@ -13,23 +13,6 @@ interface DevFlags {
   json?: boolean;
 }
 
-function banner(server: DevServer): string {
-  return [
-    `QStash dev server listening on ${server.url}`,
-    `token: ${server.token}`,
-    "",
-    "In another terminal:",
-    `  export QSTASH_URL=${server.url} QSTASH_TOKEN=${server.token}`,
-    "",
-    "Receivers verify deliveries with:",
-    `  export QSTASH_CURRENT_SIGNING_KEY=${server.currentSigningKey} QSTASH_NEXT_SIGNING_KEY=${server.nextSigningKey}`,
-    "  qstash-flow list",
-    "",
-    "Messages are delivered to loopback destinations only. Ctrl-C stops.",
-    "",
-  ].join("\n");
-}
-
 /** `dev`: a local QStash flow-control server, until Ctrl-C / SIGTERM. */
 export function addDevCommand(program: Command, context: Context): void {
   const { io } = context;
@@ -42,7 +25,7 @@ export function addDevCommand(program: Command, context: Context): void {
     .action(async function (this: Command) {
       const options = this.opts<DevFlags>();
       // Loaded on demand: the other commands never pay for the server.
-      const { startDevServer, formatDevServerEvent } = await import("@qstash-flow/dev-server");
+      const { startDevServer, formatDevServerEvent, devServerBanner } = await import("@qstash-flow/dev-server");
       const log = (event: DevServerEvent) => {
         // API calls are noise next to the messages; the listening line is the banner.
         if (options.quiet || event.type === "listening" || event.type === "request") return;
@@ -76,7 +59,7 @@ export function addDevCommand(program: Command, context: Context): void {
                 currentSigningKey: server.currentSigningKey,
                 nextSigningKey: server.nextSigningKey,
               })}\n`
-            : banner(server),
+            : devServerBanner(server),
         );
         await waitForAbort(io.signal);
       } finally {

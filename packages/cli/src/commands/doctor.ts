@@ -2,8 +2,8 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
-import { duration, json, printable } from "../internal/format.js";
-import { period, positiveInteger } from "../internal/parse.js";
+import { duration, json, millisecondsText, printable } from "../internal/format.js";
+import { interval, positiveInteger } from "../internal/parse.js";
 import { sleep } from "../internal/sleep.js";
 import { diagnose, type Finding, type Snapshot } from "../observe/doctor.js";
 
@@ -12,6 +12,9 @@ interface DoctorFlags extends ConnectionOptions {
   interval: number;
   prefix?: string;
 }
+
+/** Samples closer than this would tell nothing new and only load the API. */
+const MIN_INTERVAL_MS = 1000;
 
 /** At least two samples: progress is a difference between two of them. */
 function samples(value: string): number {
@@ -46,9 +49,9 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
         new Option("--samples <n>", "how many times to read the keys (at least 2)").default(3).argParser(samples),
       )
       .addOption(
-        new Option("--interval <duration>", "time between samples: seconds, or 5s, 1m")
-          .default(5, "5s")
-          .argParser(period),
+        new Option("--interval <duration>", "time between samples: 5s, 1m, or a bare number of seconds (at least 1s)")
+          .default(5000, "5s")
+          .argParser(interval("s", MIN_INTERVAL_MS)),
       )
       .option("--prefix <prefix>", "only the keys that start with this")
       .addHelpText("after", "\nExit 1 when a finding is an error (a stuck key), else 0."),
@@ -57,12 +60,13 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
       const options = this.opts<DoctorFlags>();
       const client = flowControlFrom(options, io);
       const prefix = options.prefix ?? "";
-      if (io.stderr.isTTY) {
-        io.stderr.write(`sampling the keys ${options.samples} times, ${duration(options.interval)} apart...\n`);
+      // Under --json stderr holds only the JSON error, if any.
+      if (io.stderr.isTTY && !options.json) {
+        io.stderr.write(`sampling the keys ${options.samples} times, ${millisecondsText(options.interval)} apart...\n`);
       }
       const snapshots: Snapshot[] = [];
       for (let i = 0; i < options.samples; i++) {
-        if (i > 0) await sleep(options.interval * 1000, io.signal);
+        if (i > 0) await sleep(options.interval, io.signal);
         // An aborted signal makes this call fail as an interruption: no partial report.
         const keys = await client.list(callOptions(io));
         snapshots.push({ at: Date.now(), keys: keys.filter((info) => info.flowControlKey.startsWith(prefix)) });

@@ -1,13 +1,18 @@
 import { QStashError } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
-import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
+import { type ConnectionOptions, flowControlFrom, policyFrom, withConnection } from "../internal/connection.js";
 import { type Context, guarded } from "../internal/context.js";
 import type { CliIO } from "../internal/io.js";
 import { CommandFailure, failureText } from "../internal/errors.js";
-import { duration, printable } from "../internal/format.js";
-import { listenAddress, period, positiveInteger } from "../internal/parse.js";
+import { millisecondsText, printable } from "../internal/format.js";
+import { interval, listenAddress, positiveInteger } from "../internal/parse.js";
 import { waitForAbort } from "../internal/sleep.js";
-import { DEFAULT_MAX_KEYS, type PollResult, startFlowControlMetrics } from "../observe/metrics.js";
+import {
+  DEFAULT_MAX_KEYS,
+  DEFAULT_METRICS_INTERVAL_MS,
+  type PollResult,
+  startFlowControlMetrics,
+} from "../observe/metrics.js";
 import { type MetricsServer, serveMetrics } from "../observe/serve.js";
 
 interface MetricsFlags extends ConnectionOptions {
@@ -18,7 +23,8 @@ interface MetricsFlags extends ConnectionOptions {
 }
 
 const DEFAULT_LISTEN = "127.0.0.1:9464";
-const DEFAULT_INTERVAL_SECONDS = 15;
+/** Polls closer than this would only load the API: Prometheus scrapes every 15 s or so. */
+const MIN_INTERVAL_MS = 1000;
 
 function errorText(error: unknown): string {
   return error instanceof QStashError
@@ -62,9 +68,12 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
           .argParser(listenAddress),
       )
       .addOption(
-        new Option("--interval <duration>", "time between polls of the API: seconds, or 15s, 1m, 1h")
-          .default(DEFAULT_INTERVAL_SECONDS, `${DEFAULT_INTERVAL_SECONDS}s`)
-          .argParser(period),
+        new Option(
+          "--interval <duration>",
+          "time between polls of the API: 15s, 1m, 1h, or a bare number of seconds (at least 1s)",
+        )
+          .default(DEFAULT_METRICS_INTERVAL_MS, millisecondsText(DEFAULT_METRICS_INTERVAL_MS))
+          .argParser(interval("s", MIN_INTERVAL_MS)),
       )
       .option("--prefix <prefix>", "only the keys that start with this")
       .addOption(
@@ -72,6 +81,7 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
           .default(DEFAULT_MAX_KEYS)
           .argParser(positiveInteger),
       ),
+    { timeout: "the interval, min 5s", retries: "0" },
   ).action(
     guarded(async function (this: Command) {
       const options = this.opts<MetricsFlags>();
@@ -79,7 +89,8 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
       const { host, port } = options.listen;
       const metrics = await startFlowControlMetrics({
         client,
-        interval: options.interval * 1000,
+        ...policyFrom(options, io),
+        interval: options.interval,
         maxKeys: options.maxKeys,
         ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
         onPoll: pollReporter(options, io),
@@ -100,8 +111,8 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
       try {
         io.stdout.write(
           options.json
-            ? `${JSON.stringify({ url: server.url, interval: options.interval, maxKeys: options.maxKeys, prefix: options.prefix ?? "" })}\n`
-            : `serving QStash flow-control metrics on ${server.url}, polling every ${duration(options.interval)} (Ctrl-C to stop)\n`,
+            ? `${JSON.stringify({ url: server.url, interval: options.interval / 1000, maxKeys: options.maxKeys, prefix: options.prefix ?? "" })}\n`
+            : `serving QStash flow-control metrics on ${server.url}, polling every ${millisecondsText(options.interval)} (Ctrl-C to stop)\n`,
         );
         await waitForAbort(io.signal);
       } finally {

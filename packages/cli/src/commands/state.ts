@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { AbortError } from "@qstash-flow/flow-control";
 import type { Command } from "commander";
 import { DEFAULT_CONCURRENCY } from "../internal/bounded.js";
-import { confirmed, refuse } from "../internal/confirm.js";
+import { asks, confirmed, refuse } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
@@ -70,7 +70,7 @@ export function addStateCommands(program: Command, context: Context): void {
       // People see the plan before they confirm it. Under --json stdout keeps the result and
       // stderr only JSON errors: the plan goes to stderr only when a question follows.
       if (!options.json) io.stdout.write(planText(plan));
-      else if (!options.yes) io.stderr.write(planText(plan));
+      else if (plan.changes.length > 0 && asks(context, options.yes)) io.stderr.write(planText(plan));
       if (
         plan.changes.length > 0 &&
         !(await confirmed(context, `Apply ${plan.changes.length} change(s)?`, options.yes))
@@ -111,8 +111,12 @@ export function addStateCommands(program: Command, context: Context): void {
         ...(options.prefix !== undefined && { prefix: options.prefix }),
       });
       for (const key of Object.keys(state.keys).filter((name) => name.endsWith("*"))) {
-        // The file has no way to name such a key exactly: say so rather than export a surprise.
-        io.stderr.write(`warning: ${printable(JSON.stringify(key))} ends in "*", so in the file it is a pattern\n`);
+        // The file has no way to name such a key exactly: say so rather than export a surprise
+        // (under --json as a JSON line, as every other warning).
+        const message = `${JSON.stringify(key)} ends in "*", so in the file it is a pattern`;
+        io.stderr.write(
+          options.json ? `${JSON.stringify({ warning: { message } })}\n` : `warning: ${printable(message)}\n`,
+        );
       }
       io.stdout.write(desiredStateText(state, options.json ? "json" : "yaml"));
     }),

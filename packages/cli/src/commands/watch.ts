@@ -10,7 +10,7 @@ import {
 import { type Context, guarded } from "../internal/context.js";
 import { isInterruption, usageError } from "../internal/errors.js";
 import type { CliIO } from "../internal/io.js";
-import { milliseconds } from "../internal/parse.js";
+import { interval } from "../internal/parse.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
 import { refreshCallOptions } from "../observe/refresh.js";
@@ -44,16 +44,20 @@ export function addWatchCommand(program: Command, { io }: Context): void {
       .argument("[key]", "the flow-control key")
       .option("--prefix <prefix>", "every key that starts with this, as a table sorted by waitlist")
       .addOption(
-        new Option("--interval <ms>", "milliseconds between refreshes")
-          .default(1000)
-          .argParser(milliseconds(MIN_INTERVAL_MS)),
+        new Option(
+          "--interval <duration>",
+          "time between refreshes: 500ms, 2s, 1m, or a bare number of milliseconds (at least 100ms)",
+        )
+          .default(1000, "1s")
+          .argParser(interval("ms", MIN_INTERVAL_MS)),
       ),
     { timeout: "the interval, min 5s", retries: "0" },
   ).action(
     guarded(async function (this: Command, key: string | undefined) {
       const options = this.opts<WatchFlags>();
-      if ((key === undefined) === (options.prefix === undefined)) {
-        usageError(this, "give a key or --prefix, not both");
+      if (key !== undefined && options.prefix !== undefined) usageError(this, "give a key or --prefix, not both");
+      if (key === undefined && options.prefix === undefined) {
+        usageError(this, "missing required argument 'key' (or --prefix <prefix>)");
       }
       const client = flowControlFrom(options, io);
       const policy = policyFrom(options, io);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { usageError } from "../internal/errors.js";
-import { duration, json } from "../internal/format.js";
+import { duration, json, printable } from "../internal/format.js";
 import { once, period, positiveInteger } from "../internal/parse.js";
 import { type BulkFlags, runBulk, singleKey, withBulk } from "./bulk.js";
 
@@ -46,7 +46,8 @@ interface UnpinFlags extends BulkFlags {
 
 /** One line for people, one stable object for scripts. */
 function report(context: Context, options: ConnectionOptions, line: string, result: Record<string, unknown>): void {
-  context.io.stdout.write(options.json ? json({ ok: true, ...result }) : `${line}\n`);
+  // The key is shown escaped, as every other output shows it; --json keeps it as it is.
+  context.io.stdout.write(options.json ? json({ ok: true, ...result }) : `${printable(line)}\n`);
 }
 
 /** `pause`, `resume`, `reset-rate`, `pin` and `unpin`: the calls that change a key. */

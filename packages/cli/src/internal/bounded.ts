@@ -1,14 +1,11 @@
-import { ValidationError } from "@qstash-flow/flow-control";
+import { checkPositiveInteger } from "./check.js";
 
 /** The number of calls `apply` and the bulk commands run at once unless told otherwise. */
 export const DEFAULT_CONCURRENCY = 8;
 
 /** `concurrency`, or a `ValidationError` unless it is a positive integer. */
 export function checkConcurrency(concurrency: unknown = DEFAULT_CONCURRENCY): number {
-  if (!(Number.isSafeInteger(concurrency) && (concurrency as number) > 0)) {
-    throw new ValidationError(`concurrency must be a positive integer, got ${JSON.stringify(concurrency)}`);
-  }
-  return concurrency as number;
+  return checkPositiveInteger("concurrency", concurrency);
 }
 
 /**

@@ -7,9 +7,15 @@ import { printable } from "./format.js";
 
 /** Ends the command with `message` on stderr and exit 2, without the help text a syntax error gets. */
 export function refuse(context: Context, message: string): never {
+  // Under --json the message reaches stderr once, as the JSON error the runner writes.
   // Key names from a file are shown as they are, but no control character reaches the terminal.
-  context.io.stderr.write(`error: ${message.split("\n").map(printable).join("\n")}\n`);
+  if (!context.json) context.io.stderr.write(`error: ${message.split("\n").map(printable).join("\n")}\n`);
   throw new CommanderError(EXIT.usage, "qstash-flow.refused", message);
+}
+
+/** Whether `confirmed` would put a question: no `yes`, and a terminal to answer on. */
+export function asks(context: Context, yes: boolean | undefined): boolean {
+  return !yes && context.io.stdin?.isTTY === true;
 }
 
 /**

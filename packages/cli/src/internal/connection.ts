@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from "@qstash-flow/flow-control";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { duration, printable } from "./format.js";
+import { millisecondsText, printable } from "./format.js";
 import type { CliIO } from "./io.js";
 import { once, timeout, wholeNumber } from "./parse.js";
 
@@ -36,15 +36,12 @@ export interface PolicyDefaults {
   retries?: string;
 }
 
-/** `30s` for 30 000 ms, `1500ms` for 1 500. */
-export const timeoutText = (ms: number) => (ms % 1000 === 0 ? duration(ms / 1000) : `${ms}ms`);
-
 /**
  * The options every API command takes. Defaults are named, never shown: the help must
  * not print a token that happens to be in the environment.
  */
 export function withConnection(command: Command, defaults: PolicyDefaults = {}): Command {
-  const timeoutDefault = defaults.timeout ?? timeoutText(DEFAULT_TIMEOUT);
+  const timeoutDefault = defaults.timeout ?? millisecondsText(DEFAULT_TIMEOUT);
   const retriesDefault = defaults.retries ?? String(DEFAULT_MAX_RETRIES);
   return (
     command

@@ -1,21 +1,9 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
+import { info as keyInfo } from "../../test/support/info.js";
 import { duration, keyDetails, keysTable, printable, table } from "./format.js";
 
-const info = (fields: Partial<FlowControlInfo>): FlowControlInfo => ({
-  flowControlKey: "k",
-  waitListSize: 0,
-  parallelismMax: 0,
-  parallelismCount: 0,
-  rateMax: 0,
-  rateCount: 0,
-  ratePeriod: 0,
-  ratePeriodStart: 0,
-  isPinnedParallelism: false,
-  isPinnedRate: false,
-  isPaused: false,
-  ...fields,
-});
+const info = (fields: Partial<FlowControlInfo>) => keyInfo("k", fields);
 
 describe("format", () => {
   it("writes periods in the largest unit that divides them", () => {

@@ -28,6 +28,9 @@ export function duration(seconds: number): string {
   return `${seconds}s`;
 }
 
+/** A duration given in milliseconds, as the flags take it: `30s` for 30 000, `1500ms` for 1 500. */
+export const millisecondsText = (ms: number): string => (ms % 1000 === 0 ? duration(ms / 1000) : `${ms}ms`);
+
 /** `2/5`, or `2/-` when no limit is configured. */
 function usage(count: number, max: number): string {
   return `${count}/${max > 0 ? max : "-"}`;

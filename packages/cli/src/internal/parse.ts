@@ -1,5 +1,6 @@
 import { MAX_TIMER_MS, periodSeconds, ValidationError } from "@qstash-flow/flow-control";
 import { InvalidArgumentError } from "commander";
+import { millisecondsText } from "./format.js";
 
 /** A strictly written positive whole number: `"3"`, not `"3.0"`, `"3x"`, `"0x3"` or `" 3"`. */
 export function positiveInteger(value: string): number {
@@ -40,12 +41,18 @@ export function period(value: string): number {
   }
 }
 
-const TIMEOUT_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+type Unit = keyof typeof UNITS;
+
+/** `"500ms"`, `"10s"`, `"2m"`, `"1h"`, or a bare whole number of `bare`, as milliseconds; NaN when it is none of these. */
+function durationMs(value: string, bare: Unit): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value);
+  return match ? Number(match[1]) * UNITS[(match[2] as Unit | undefined) ?? bare] : Number.NaN;
+}
 
 /** A timeout: seconds (`"10"`) or a duration (`"500ms"`, `"10s"`, `"2m"`, `"1h"`), as milliseconds. */
 export function timeout(value: string): number {
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(value);
-  const ms = match ? Number(match[1]) * (TIMEOUT_UNITS[match[2] ?? "s"] as number) : Number.NaN;
+  const ms = durationMs(value, "s");
   if (!(ms >= 1 && ms <= MAX_TIMER_MS)) {
     throw new InvalidArgumentError(
       `expected seconds or a duration such as "500ms", "10s", "2m", from 1ms to ${MAX_TIMER_MS}ms (about 24 days).`,
@@ -54,14 +61,21 @@ export function timeout(value: string): number {
   return ms;
 }
 
-/** At least `min` milliseconds, and no more than a timer can wait. */
-export function milliseconds(min: number): (value: string) => number {
+/**
+ * The time between two polls (`watch`, `metrics`, `doctor`), as milliseconds: a duration
+ * as `timeout` takes it, or a bare whole number of `bare` units (each command keeps the
+ * unit its flag always had); from `min` ms to the longest a timer can wait.
+ */
+export function interval(bare: "ms" | "s", min: number): (value: string) => number {
+  const unit = bare === "ms" ? "milliseconds" : "seconds";
   return (value) => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value) || number < min || number > MAX_TIMER_MS) {
-      throw new InvalidArgumentError(`expected a whole number of milliseconds, from ${min} to ${MAX_TIMER_MS}.`);
+    const ms = durationMs(value, bare);
+    if (!(ms >= min && ms <= MAX_TIMER_MS)) {
+      throw new InvalidArgumentError(
+        `expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is ${unit}), from ${millisecondsText(min)} to ${MAX_TIMER_MS}ms (about 24 days).`,
+      );
     }
-    return number;
+    return ms;
   };
 }
 

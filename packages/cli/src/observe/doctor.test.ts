@@ -1,21 +1,9 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
+import { info as keyInfo } from "../../test/support/info.js";
 import { diagnose, type Snapshot } from "./doctor.js";
 
-const info = (flowControlKey: string, fields: Partial<FlowControlInfo> = {}): FlowControlInfo => ({
-  flowControlKey,
-  waitListSize: 0,
-  parallelismMax: 0,
-  parallelismCount: 0,
-  rateMax: 0,
-  rateCount: 0,
-  ratePeriod: 60,
-  ratePeriodStart: 0,
-  isPinnedParallelism: false,
-  isPinnedRate: false,
-  isPaused: false,
-  ...fields,
-});
+const info = (key: string, fields: Partial<FlowControlInfo> = {}) => keyInfo(key, { ratePeriod: 60, ...fields });
 
 /** One snapshot per list of keys, 5 s apart. */
 const samples = (...lists: FlowControlInfo[][]): Snapshot[] => lists.map((keys, i) => ({ at: i * 5000, keys }));

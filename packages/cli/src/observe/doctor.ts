@@ -1,5 +1,6 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { duration } from "../internal/format.js";
+import { compareKeys } from "../internal/keys.js";
 import { started } from "./trend.js";
 
 export type Severity = "error" | "warning" | "info";
@@ -33,7 +34,7 @@ export function worstFirst(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     CHECK_RANK[a.check] - CHECK_RANK[b.check] ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+    compareKeys(a.key, b.key)
   );
 }
 

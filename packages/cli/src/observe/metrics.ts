@@ -6,6 +6,8 @@ import {
   ValidationError,
 } from "@qstash-flow/flow-control";
 import type { Gauge, Registry } from "prom-client";
+import { checkPositiveInteger } from "../internal/check.js";
+import { byKey } from "../internal/keys.js";
 import { refreshCallOptions } from "./refresh.js";
 
 /** Milliseconds between polls when none is given. */
@@ -24,6 +26,10 @@ export interface FlowControlMetricsOptions {
   maxKeys?: number;
   /** The registry to add the metrics to, e.g. prom-client's default `register`. Default: a new one. */
   registry?: Registry;
+  /** Milliseconds per attempt of each poll's calls. Default: the interval, at least 5 s. */
+  timeout?: number;
+  /** Retries of each poll's calls. Default 0: the next poll is the retry. */
+  maxRetries?: number;
   /** Called after every poll, with what it saw or why it failed. */
   onPoll?: (result: PollResult) => void;
 }
@@ -41,15 +47,6 @@ export interface FlowControlMetrics {
   close(): void;
 }
 
-function positiveInteger(name: string, value: unknown): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw new ValidationError(`${name} must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-}
-
-const byKey = (a: FlowControlInfo, b: FlowControlInfo) =>
-  a.flowControlKey < b.flowControlKey ? -1 : a.flowControlKey > b.flowControlKey ? 1 : 0;
-
 /**
  * Prometheus metrics of every flow-control key, refreshed by polling the API once per
  * `interval` whatever the number of scrapes; a scrape reads the last good poll. A failed
@@ -59,11 +56,11 @@ const byKey = (a: FlowControlInfo, b: FlowControlInfo) =>
 export async function startFlowControlMetrics(options: FlowControlMetricsOptions): Promise<FlowControlMetrics> {
   const { client, interval = DEFAULT_METRICS_INTERVAL_MS, prefix = "", maxKeys = DEFAULT_MAX_KEYS } = options;
   if (typeof client?.list !== "function") throw new ValidationError("client must be a FlowControl");
-  positiveInteger("interval", interval);
+  checkPositiveInteger("interval", interval);
   // A longer delay overflows the timer, which then fires at once: a poll per millisecond.
   if (interval > MAX_TIMER_MS)
     throw new ValidationError(`interval must be at most ${MAX_TIMER_MS} ms, got ${interval}`);
-  positiveInteger("maxKeys", maxKeys);
+  checkPositiveInteger("maxKeys", maxKeys);
   if (typeof prefix !== "string") throw new ValidationError(`prefix must be a string, got ${String(prefix)}`);
 
   const prom = await import("prom-client");
@@ -150,7 +147,11 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
   }
 
   const stop = new AbortController();
-  const call = refreshCallOptions(interval, stop.signal);
+  const policy = {
+    ...(options.timeout !== undefined && { timeout: options.timeout }),
+    ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+  };
+  const call = refreshCallOptions(interval, stop.signal, policy);
   let current: Promise<PollResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
 

@@ -1,21 +1,9 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
+import { info as keyInfo } from "../../test/support/info.js";
 import { drainText, perSecondText, sparkline, TREND_LENGTH, Trend } from "./trend.js";
 
-const info = (fields: Partial<FlowControlInfo>): FlowControlInfo => ({
-  flowControlKey: "k",
-  waitListSize: 0,
-  parallelismMax: 0,
-  parallelismCount: 0,
-  rateMax: 0,
-  rateCount: 0,
-  ratePeriod: 60,
-  ratePeriodStart: 1000,
-  isPinnedParallelism: false,
-  isPinnedRate: false,
-  isPaused: false,
-  ...fields,
-});
+const info = (fields: Partial<FlowControlInfo>) => keyInfo("k", { ratePeriod: 60, ratePeriodStart: 1000, ...fields });
 
 /** A trend fed one refresh per second. */
 function trend(...points: Partial<FlowControlInfo>[]): Trend {

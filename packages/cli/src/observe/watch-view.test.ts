@@ -1,21 +1,10 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
+import { info as keyInfo } from "../../test/support/info.js";
 import type { Trend } from "./trend.js";
 import { byWaitlist, prefixFrame } from "./watch-view.js";
 
-const info = (flowControlKey: string, waitListSize: number): FlowControlInfo => ({
-  flowControlKey,
-  waitListSize,
-  parallelismMax: 1,
-  parallelismCount: 0,
-  rateMax: 0,
-  rateCount: 0,
-  ratePeriod: 1,
-  ratePeriodStart: 0,
-  isPinnedParallelism: false,
-  isPinnedRate: false,
-  isPaused: false,
-});
+const info = (key: string, waitListSize: number) => keyInfo(key, { waitListSize, parallelismMax: 1, ratePeriod: 1 });
 
 const view = (keys: FlowControlInfo[], height: number, problem?: string) => ({
   prefix: "k",

@@ -9,6 +9,7 @@ import {
 import { isInterruption } from "../internal/errors.js";
 import { duration, keyFields, parallelismText, printable, rateText, stateText, table } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
+import { byKey } from "../internal/keys.js";
 import { drainText, perSecondText, type Trend } from "./trend.js";
 
 /** One refresh: the key's state, or why it could not be read this time. */
@@ -80,8 +81,7 @@ export function keyJsonLine(key: string, { at, info, problem }: Sample, trend: T
 
 /** The biggest waitlist first: that is where an operator looks. */
 export function byWaitlist(a: FlowControlInfo, b: FlowControlInfo): number {
-  const key = a.flowControlKey < b.flowControlKey ? -1 : a.flowControlKey > b.flowControlKey ? 1 : 0;
-  return b.waitListSize - a.waitListSize || key;
+  return b.waitListSize - a.waitListSize || byKey(a, b);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CallOptions, FlowControl, FlowControlInfo } from "@qstash-flow/flow-control";
 import { stringify } from "yaml";
 import { duration } from "../internal/format.js";
+import { byKey } from "../internal/keys.js";
 import { type DesiredKey, type DesiredState, UNPINNED } from "./desired.js";
 import { SCHEMA_URL } from "./schema.js";
 
@@ -29,7 +30,7 @@ export async function exportState(flow: FlowControl, options: ExportOptions = {}
   const { prefix, ...call } = options;
   const keys = (await flow.list(call))
     .filter((info) => prefix === undefined || info.flowControlKey.startsWith(prefix))
-    .sort((a, b) => (a.flowControlKey < b.flowControlKey ? -1 : a.flowControlKey > b.flowControlKey ? 1 : 0));
+    .sort(byKey);
   return { keys: Object.fromEntries(keys.map((info) => [info.flowControlKey, entryOf(info)])) };
 }
 

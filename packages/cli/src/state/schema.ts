@@ -9,6 +9,33 @@ const limit = (what: string) => ({
   oneOf: [{ type: "integer", minimum: 1 }, { const: UNPINNED }],
 });
 
+/** A regular expression of the whole numbers from 1 to `max`, without leading zeros. */
+function upTo(max: number): string {
+  const digits = String(max);
+  // Every number with fewer digits, then those with as many that stay below `max`, then `max`.
+  const parts = digits.length > 1 ? [`[1-9]\\d{0,${digits.length - 2}}`] : [];
+  for (let i = 0; i < digits.length; i++) {
+    const low = i === 0 ? 1 : 0;
+    const high = Number(digits[i]) - 1;
+    const rest = digits.length - 1 - i;
+    if (high >= low) parts.push(`${digits.slice(0, i)}[${low}-${high}]${rest > 0 ? `\\d{${rest}}` : ""}`);
+  }
+  parts.push(digits);
+  return `(?:${parts.join("|")})`;
+}
+
+/** A period as a string, as the parser takes it: from 1 up to one week in each unit. */
+const PERIOD_PATTERN = `^\\s*0*(?:${(
+  [
+    ["s", 1],
+    ["m", 60],
+    ["h", 3600],
+    ["d", 86_400],
+  ] as const
+)
+  .map(([unit, size]) => `${upTo(Math.floor(MAX_PERIOD_SECONDS / size))}${unit}`)
+  .join("|")})\\s*$`;
+
 const entry = {
   type: "object",
   description: "What this key should be. A field left out is left as it is.",
@@ -22,7 +49,7 @@ const entry = {
       description: `The rate period, with a pinned rate only: seconds, or a duration such as "30s", "5m", "1h", "1d"; at most one week (${MAX_PERIOD_SECONDS} s).`,
       oneOf: [
         { type: "integer", minimum: 1, maximum: MAX_PERIOD_SECONDS },
-        { type: "string", pattern: "^\\s*\\d+[smhd]\\s*$" },
+        { type: "string", pattern: PERIOD_PATTERN },
       ],
     },
   },

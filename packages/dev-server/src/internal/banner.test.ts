@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_DEV_TOKEN, DEFAULT_NEXT_SIGNING_KEY } from "../defaults.ts";
 import type { DevServer } from "../server.ts";
-import { banner, exposure } from "./banner.ts";
+import { devServerBanner, exposure } from "./banner.ts";
 
 const server = (host: string): DevServer => ({
   url: `http://${host.includes(":") ? `[${host}]` : host}:8080`,
@@ -15,16 +15,22 @@ const server = (host: string): DevServer => ({
 
 describe("banner", () => {
   test("a paste-ready environment block with all four variables", () => {
-    const lines = banner(server("127.0.0.1"))
+    const text = devServerBanner(server("127.0.0.1"));
+    const lines = text
       .split("\n")
       .map((line) => line.trim())
-      .filter((line) => line.startsWith("QSTASH_"));
+      .filter((line) => line.startsWith("export "))
+      .map((line) => line.slice("export ".length));
     expect(lines).toEqual([
       "QSTASH_URL=http://127.0.0.1:8080",
       `QSTASH_TOKEN=${DEFAULT_DEV_TOKEN}`,
       `QSTASH_CURRENT_SIGNING_KEY=${DEFAULT_CURRENT_SIGNING_KEY}`,
       `QSTASH_NEXT_SIGNING_KEY=${DEFAULT_NEXT_SIGNING_KEY}`,
     ]);
+    expect(text).toContain("loopback destinations only. Ctrl-C stops.");
+    expect(devServerBanner(server("127.0.0.1"), ["api.test"])).toContain(
+      "loopback destinations only and to api.test. Ctrl-C stops.",
+    );
   });
 });
 

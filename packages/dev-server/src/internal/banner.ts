@@ -2,15 +2,25 @@
 import type { DevServer } from "../server.js";
 import { isLoopbackHost } from "./destination.js";
 
-/** What to paste into an app's environment: the four variables the official SDK reads. */
-export function banner(server: DevServer): string {
+/**
+ * What the server says when it starts (the bin and `qstash-flow dev` print it): its URL
+ * and the four variables the official SDK reads, one `export` line each, ready to paste
+ * into a shell or an env file, then where it delivers.
+ */
+export function devServerBanner(server: DevServer, allowedDestinations: readonly string[] = []): string {
+  const variables = {
+    QSTASH_URL: server.url,
+    QSTASH_TOKEN: server.token,
+    QSTASH_CURRENT_SIGNING_KEY: server.currentSigningKey,
+    QSTASH_NEXT_SIGNING_KEY: server.nextSigningKey,
+  };
+  const also = allowedDestinations.length > 0 ? ` and to ${allowedDestinations.join(", ")}` : "";
   return (
     `QStash flow-control dev server listening on ${server.url}\n\n` +
-    `  QSTASH_URL=${server.url}\n` +
-    `  QSTASH_TOKEN=${server.token}\n` +
-    `  QSTASH_CURRENT_SIGNING_KEY=${server.currentSigningKey}\n` +
-    `  QSTASH_NEXT_SIGNING_KEY=${server.nextSigningKey}\n\n` +
-    "Deliveries go to loopback destinations only, unless --allow-destination lists the host. Ctrl-C stops.\n"
+    Object.entries(variables)
+      .map(([name, value]) => `  export ${name}=${value}\n`)
+      .join("") +
+    `\nDeliveries go to loopback destinations only${also}. Ctrl-C stops.\n`
   );
 }
 
