@@ -129,10 +129,13 @@ describe("watch --prefix when piped", () => {
     });
     expect(second).toMatchObject({ key: "pp-a", trend: { deliveryRate: 0, drainSeconds: null } });
 
-    for (const args of [["watch", "pp-a", "--prefix", "pp-"], ["watch"]]) {
-      const { code, stderr } = await runInProcess(args, qstash.env);
+    for (const [args, message] of [
+      [["watch", "pp-a", "--prefix", "pp-"], "error: give a key or --prefix, not both"],
+      [["watch"], "error: missing required argument 'key' (or --prefix <prefix>)"],
+    ] as const) {
+      const { code, stderr } = await runInProcess([...args], qstash.env);
       expect(code).toBe(2);
-      expect(stderr).toContain("error: give a key or --prefix, not both");
+      expect(stderr).toContain(message);
     }
   });
 });
