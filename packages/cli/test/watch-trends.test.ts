@@ -46,7 +46,6 @@ describe("watch trends in a terminal", () => {
         (s) =>
           /^~\d+s$/.test(field(s, "time to drain") ?? "") && /^(?!0\.0)[\d.]+\/s/.test(field(s, "delivery rate") ?? ""),
         "a drain estimate and a delivery rate",
-        30_000,
       );
       // The sparkline falls as the waitlist drains.
       expect(field(screen, "waitlist trend")).toMatch(/^█+[▁▂▃▄▅▆▇]+$/);

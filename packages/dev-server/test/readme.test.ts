@@ -9,7 +9,7 @@ test("every TypeScript example in the README compiles against the built package"
   const { blocks, diagnostics } = await typecheckReadme(new URL("..", import.meta.url).pathname);
   expect(blocks).toBeGreaterThan(0);
   expect(diagnostics).toEqual([]);
-}, 60_000);
+});
 
 test("the README's option table lists exactly the flags the bin's --help lists", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [

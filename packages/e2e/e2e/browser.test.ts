@@ -70,7 +70,7 @@ describe(`the wrapper in headless Chromium against the ${api.kind}, across origi
     tab.on("pageerror", (error) => errors.push(error.message));
     const settings = encodeURIComponent(JSON.stringify({ baseUrl: proxy.url, token: api.token, key }));
     await tab.goto(new URL(`/#${settings}`, page.url).href);
-    await tab.waitForFunction(() => "smoke" in window, undefined, { timeout: 30_000 });
+    await tab.waitForFunction(() => "smoke" in window, undefined, { timeout: 180_000 });
     const outcome = await tab.evaluate(() => (window as unknown as { smoke: unknown }).smoke);
 
     expect(errors).toEqual([]);

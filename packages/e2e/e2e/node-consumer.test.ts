@@ -4,7 +4,7 @@ import "./context.ts";
 import { expectSmoke, runSmoke, smokeKey } from "./smoke.ts";
 
 const { consumerDir, installed, api, release } = inject("e2e");
-const options = { cwd: consumerDir, timeout: 90_000 };
+const options = { cwd: consumerDir, timeout: 180_000 };
 
 describe(`Node consumer against the ${api.kind}`, () => {
   it("ESM: import works end to end", async () => {

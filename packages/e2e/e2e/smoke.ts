@@ -16,7 +16,7 @@ export interface SmokeResult {
 
 /** Runs a smoke script (fixtures/consumer/smoke.*) and returns the JSON line it printed. */
 export async function runSmoke(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv) {
-  const result = await run(command, args, { cwd, timeout: 60_000, ...(env ? { env } : {}) });
+  const result = await run(command, args, { cwd, timeout: 300_000, ...(env ? { env } : {}) });
   expect(result.code, `${result.command}\n${result.stdout}\n${result.stderr}`).toBe(0);
   const line = result.stdout.trim().split("\n").at(-1) ?? "";
   return JSON.parse(line) as SmokeResult;

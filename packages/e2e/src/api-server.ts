@@ -21,7 +21,7 @@ export async function startApiServer(consumerDir: string): Promise<ApiServer> {
     const service = await startService<{ url: string; token: string }>("node", ["dev-server.mjs"], {
       cwd: consumerDir,
       env: cleanEnv(),
-      timeout: 30_000,
+      timeout: 180_000,
     });
     return { kind: "dev-server", ...service.info, close: service.stop };
   }

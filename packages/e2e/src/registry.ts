@@ -60,7 +60,7 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
   const service = await startService<{ url: string }>("node", [LAUNCHER, configPath], {
     cwd: dir,
     env: cleanEnv(),
-    timeout: 30_000,
+    timeout: 180_000,
   });
   const url = service.info.url;
   const registryHost = new URL(url);

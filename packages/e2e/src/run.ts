@@ -100,7 +100,7 @@ export function startService<T>(command: string, args: string[], options: RunOpt
     };
     const timer = setTimeout(
       () => fail(`did not announce itself within ${options.timeout} ms`),
-      options.timeout ?? 30_000,
+      options.timeout ?? 180_000,
     );
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;

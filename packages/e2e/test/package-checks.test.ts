@@ -13,5 +13,5 @@ describe("the package checks", () => {
     expect(publint?.output).toMatch(/missing\.cjs/);
     expect(attw?.ok).toBe(false);
     expect(attw?.output).toMatch(/Masquerading as ESM/);
-  }, 60_000); // both tools pack the package first
+  });
 });

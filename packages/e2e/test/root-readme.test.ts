@@ -10,4 +10,4 @@ test("every TypeScript example in the root README compiles against the built pac
   const { blocks, diagnostics } = await typecheckReadme(packageDir, readme);
   expect(blocks).toBeGreaterThanOrEqual(4);
   expect(diagnostics).toEqual([]);
-}, 60_000);
+});

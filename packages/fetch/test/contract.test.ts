@@ -11,7 +11,7 @@ let client: QStashClient;
 beforeAll(async () => {
   prism = await startPrism();
   client = createQStashClient({ token: "contract-token", baseUrl: prism.url, maxRetries: 0 });
-}, 60_000);
+});
 
 afterAll(async () => {
   await prism?.close();

@@ -116,4 +116,4 @@ test("a process whose calls are done exits at once: no timeout timer keeps it al
   expect(stderr).toBe("");
   expect(code).toBe(0);
   expect(server.requests).toHaveLength(3);
-}, 120_000);
+});

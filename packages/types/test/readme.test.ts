@@ -5,4 +5,4 @@ test("every TypeScript example in the README compiles against the built package"
   const { blocks, diagnostics } = await typecheckReadme(new URL("..", import.meta.url).pathname);
   expect(blocks).toBeGreaterThan(0);
   expect(diagnostics).toEqual([]);
-}, 60_000);
+});
