@@ -8,7 +8,8 @@ export default defineProject({
     include: ["e2e/**/*.test.ts"],
     globalSetup: ["e2e/setup.ts"],
     fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
+    // Hang guards: releases and consumers take minutes on a loaded machine.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });
