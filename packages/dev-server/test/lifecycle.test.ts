@@ -21,8 +21,12 @@ beforeAll(() => {
     throw new Error("dist/ is missing: run `pnpm build` (or use `pnpm test`, which builds)");
 });
 
-/** Runs `node args`, collecting output; a child that does not exit within `limit` ms is killed and reported. */
-async function run(args: string[], limit = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `node args`, collecting output; a child that does not exit within `limit` ms is
+ * killed and reported. The limit only catches a child that would never exit: a loaded
+ * machine can take far longer than a quiet one to start, deliver and close.
+ */
+async function run(args: string[], limit = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = collect(child);
   const timer = setTimeout(() => child.kill("SIGKILL"), limit);
