@@ -32,7 +32,6 @@ async function scrapeUntil(url: string, check: (s: Scrape) => boolean, what: str
       return check(last);
     },
     what,
-    20_000,
   );
   return last as Scrape;
 }
