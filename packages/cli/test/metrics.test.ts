@@ -26,13 +26,10 @@ async function startMetrics(args: string[], env: Record<string, string> = qstash
 /** Scrapes until `check` holds for a scrape; the metrics come from a poll in the background. */
 async function scrapeUntil(url: string, check: (s: Scrape) => boolean, what: string): Promise<Scrape> {
   let last: Scrape | undefined;
-  await eventually(
-    async () => {
-      last = await scrape(url);
-      return check(last);
-    },
-    what,
-  );
+  await eventually(async () => {
+    last = await scrape(url);
+    return check(last);
+  }, what);
   return last as Scrape;
 }
 
