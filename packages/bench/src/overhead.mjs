@@ -1,6 +1,7 @@
 // Where the wrapper's per-call CPU goes: a ladder from bare fetch up to what the wrapper
 // does on every call, one step at a time, next to the real clients. Run with
 // `--only overhead`; it is not part of the default run.
+import { Agent, request } from "node:http";
 import { createQStashTransport } from "@qstash-flow/fetch";
 import { BENCH_KEY, BENCH_TOKEN, contestants } from "./clients.mjs";
 import { measureThroughput } from "./throughput.mjs";
@@ -13,6 +14,7 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
     if (!response.ok) throw new Error(`pause failed with ${response.status}`);
   };
   const transport = createQStashTransport({ token, baseUrl });
+  const agent = new Agent({ keepAlive: true });
   const byId = Object.fromEntries(contestants(baseUrl, token, key).map((c) => [c.id, c]));
   return [
     { id: "fetch", label: "1. bare fetch (the floor)", call: byId.fetch.call },
@@ -42,6 +44,20 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
           clearTimeout(timer);
         }
       },
+    },
+    {
+      id: "http",
+      label: "4b. node:http with a keep-alive agent, no timer (the floor of what our clients send over in Node)",
+      call: () =>
+        new Promise((resolve, reject) => {
+          const sent = request(url, { method: "POST", headers, agent });
+          sent.on("error", reject);
+          sent.on("response", (response) => {
+            response.resume();
+            response.on("end", () => (response.statusCode === 200 ? resolve() : reject(new Error("pause failed"))));
+          });
+          sent.end();
+        }),
     },
     {
       id: "transport",

@@ -180,6 +180,14 @@ describe.each(CARRIERS)("sent over %s", (carrier, extra) => {
     expect(error.message).toMatch(/^connection failed after 2 attempts: /);
   });
 
+  test("an IPv6 literal in the base URL is dialled as an address, never looked up as a name", async () => {
+    // Nothing listens on port 1: whether or not the machine has IPv6, the dial fails, but
+    // a name lookup of "[::1]" would fail differently (ENOTFOUND).
+    const error = (await call("k", { baseUrl: "http://[::1]:1" })) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(`${error.message} ${(error.cause as Error)?.cause ?? ""}`).not.toMatch(/ENOTFOUND|getaddrinfo/);
+  });
+
   test("after a timed-out and an aborted call the process exits on its own", async () => {
     const script = `
       import { createQStashTransport } from "@qstash-flow/fetch";
