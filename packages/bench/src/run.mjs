@@ -63,11 +63,13 @@ const PLAN = quick
     }
   : {
       throughput: [
-        // Many short rounds: load from elsewhere on a shared machine changes over seconds, so
-        // contestants that run back to back in a short round see the same load and their
-        // ratio holds; 75 of them give the median a tight confidence interval.
-        { concurrency: 1, ops: 300, warmupOps: 1500, rounds: 75 },
-        { concurrency: 32, ops: 600, warmupOps: 3000, rounds: 75 },
+        // Rounds of about a second: short enough that contestants back to back see the same
+        // load from elsewhere on a shared machine, long enough that little of the work one
+        // contestant leaves behind (V8's collector runs on helper threads, which the process
+        // CPU time counts) lands in the next one's round. Rounds of 300 calls charged our
+        // client up to 0.75x bare fetch's CPU per call; alone in a process it uses 0.4x.
+        { concurrency: 1, ops: 1000, warmupOps: 1500, rounds: 40 },
+        { concurrency: 32, ops: 2000, warmupOps: 3000, rounds: 40 },
       ],
       overhead: { ops: 1500, warmupOps: 500, rounds: 11 },
       devServer: {
