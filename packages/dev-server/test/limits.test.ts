@@ -125,13 +125,19 @@ describe("delivery outcomes", () => {
     const dev = await server({ deliveryTimeout: 100, log: (event) => events.push(event) });
     const s = await sink({ hold: true });
     const stuck = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "a" });
-    await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "b" });
-    await eventually(() => expect(s.bodies()).toEqual(["a", "b"]));
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: "failed", messageId: stuck, flowControlKey: "hung" }),
-    );
-    const failed = events.find((event) => event.type === "failed");
-    expect(failed && "error" in failed && failed.error).toContain("no response within 100 ms");
+    const next = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "b" });
+    // The sink never answers, so both are abandoned, "b" only once "a" freed the slot. On
+    // a loaded machine a request may be abandoned before the sink has read it, so the
+    // sink's record is checked for order, not completeness.
+    const failures = () => events.flatMap((event) => (event.type === "failed" ? [event] : []));
+    await eventually(() => expect(failures().map((event) => event.messageId)).toEqual([stuck, next]));
+    for (const failed of failures()) {
+      expect(failed).toMatchObject({
+        flowControlKey: "hung",
+        error: expect.stringContaining("no response within 100 ms"),
+      });
+    }
+    expect(s.bodies()).toEqual(["a", "b"].filter((body) => s.bodies().includes(body)));
   });
 
   test("a refused connection is reported as failed and frees the slot", async () => {

@@ -18,6 +18,13 @@ export type ServerHandler = (
 export interface LoopbackServer {
   url: string;
   requests: ServerRequest[];
+  /**
+   * Open connections not resting after an answer: accepted but carrying no request yet, or
+   * carrying one not answered. A client that gives up on a call must close its connection,
+   * so this reaches 0 whether or not the request arrived before the client gave up (on a
+   * loaded machine it may not have).
+   */
+  unansweredConnections(): number;
   close(): Promise<void>;
 }
 
@@ -25,7 +32,11 @@ export interface LoopbackServer {
 export async function startLoopbackServer(handler: ServerHandler): Promise<LoopbackServer> {
   const requests: ServerRequest[] = [];
   const sockets = new Set<Socket>();
+  const resting = new WeakSet<Socket>();
   const server = createServer(async (raw, response) => {
+    const { socket } = raw;
+    resting.delete(socket);
+    response.once("finish", () => resting.add(socket));
     const chunks: Buffer[] = [];
     for await (const chunk of raw) chunks.push(chunk as Buffer);
     const request: ServerRequest = {
@@ -51,6 +62,7 @@ export async function startLoopbackServer(handler: ServerHandler): Promise<Loopb
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    unansweredConnections: () => [...sockets].filter((socket) => !resting.has(socket)).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const socket of sockets) socket.destroy();
