@@ -20,14 +20,12 @@ import {
 } from "../src/index.ts";
 
 const TOKEN = "paths-Secret-Token-0042";
-const closed: string[] = [];
 let server: LoopbackServer;
 let refusedUrl: string;
 
 // The route's last segment says how to answer; the attempt number comes from the server's log.
 beforeAll(async () => {
-  server = await startLoopbackServer((request, response, raw) => {
-    raw.socket.once("close", () => closed.push(request.rawUrl));
+  server = await startLoopbackServer((request, response) => {
     const [path = ""] = request.rawUrl.split("?");
     const action = path.split("/").at(-1);
     const attempts = server.requests.filter((r) => r.rawUrl === request.rawUrl).length;
@@ -70,6 +68,21 @@ afterAll(() => server.close());
 const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 };
+
+/**
+ * Starts a call the server never answers, aborts it once the server has it, and checks
+ * that it rejects with AbortError carrying the reason and that its connection goes.
+ */
+async function abortOnceSent(key: string, start: (signal: AbortSignal) => Promise<unknown>) {
+  const controller = new AbortController();
+  const pending = start(controller.signal).catch((error: unknown) => error);
+  await until(() => server.requests.some((r) => r.rawUrl.includes(key)));
+  controller.abort(new Error("operator cancelled"));
+  const error = (await pending) as AbortError;
+  expect(error).toBeInstanceOf(AbortError);
+  expect(error.cause).toEqual(new Error("operator cancelled"));
+  await until(() => server.unansweredConnections() === 0);
+}
 
 const CARRIERS: [string, Partial<QStashClientOptions>][] = [
   ["node:http", {}],
@@ -164,15 +177,8 @@ describe.each(CARRIERS)("sent over %s", (carrier, extra) => {
   });
 
   test("the caller's signal ends the call at once with AbortError and closes the connection", async () => {
-    const controller = new AbortController();
     const key = `silent-${carrier.replace(":", "")}`;
-    const pending = call(key, { timeout: 1_000_000 }, controller.signal);
-    await until(() => server.requests.some((r) => r.rawUrl.includes(key)));
-    controller.abort(new Error("operator cancelled"));
-    const error = (await pending) as AbortError;
-    expect(error).toBeInstanceOf(AbortError);
-    expect(error.cause).toEqual(new Error("operator cancelled"));
-    await until(() => closed.some((url) => url.includes(key)));
+    await abortOnceSent(key, (signal) => call(key, { timeout: 1_000_000 }, signal));
   });
 
   test("a refused connection is a ConnectionError after every attempt", async () => {
@@ -259,15 +265,8 @@ describe.each(CARRIERS)("the typed client, sent over %s", (carrier, extra) => {
   });
 
   test("the caller's signal ends the call at once with AbortError", async () => {
-    const controller = new AbortController();
     const key = `silent-typed-${carrier.replace(":", "")}`;
-    const pending = get(key, { timeout: 1_000_000 }, controller.signal).catch((error: unknown) => error);
-    await until(() => server.requests.some((r) => r.rawUrl.includes(key)));
-    controller.abort(new Error("operator cancelled"));
-    const error = (await pending) as AbortError;
-    expect(error).toBeInstanceOf(AbortError);
-    expect(error.cause).toEqual(new Error("operator cancelled"));
-    await until(() => closed.some((url) => url.includes(key)));
+    await abortOnceSent(key, (signal) => get(key, { timeout: 1_000_000 }, signal));
   });
 
   test("a refused connection is a ConnectionError", async () => {

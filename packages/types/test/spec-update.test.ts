@@ -14,6 +14,7 @@ import { summarize } from "../../../scripts/spec/update.mjs";
 import {
   CONSUMER_SOURCE,
   changedQStash,
+  qstashSpec,
   page,
   removeWorkspaces,
   SURFACE,
@@ -163,10 +164,7 @@ describe("an update from upstream's whole documents", () => {
 
   test("conflicts are named by what differs, and a resolution can come with the update", async () => {
     const ws = await workspace();
-    const qstash = await ws.source(
-      "qstash.yaml",
-      changedQStash(() => {}),
-    );
+    const qstash = await ws.source("qstash.yaml", qstashSpec());
     const dry = await ws.run({ "qstash.yaml": qstash }, { dryRun: true });
     const key = dry.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey");
     if (!key) throw new Error("no conflict reported for FlowControlKey");
@@ -205,10 +203,7 @@ describe("an update from upstream's whole documents", () => {
 
   test("a resolution the specs being written do not need fails, naming it", async () => {
     const ws = await workspace({ surface: `${SURFACE}resolve:\n  schemas/Error: workflow.yaml\n` });
-    const source = await ws.source(
-      "q.yaml",
-      changedQStash(() => {}),
-    );
+    const source = await ws.source("q.yaml", qstashSpec());
     const before = await ws.snapshot();
     await expect(ws.run({ "qstash.yaml": source })).rejects.toMatchObject({
       code: "SPEC_CONFLICT",
@@ -258,7 +253,7 @@ describe("failures name the file and write nothing", () => {
   };
 
   test("a malformed file: its line", async () => {
-    const text = stringify(changedQStash(() => {})).replace("paths:\n", "paths:\n  [broken\n");
+    const text = stringify(qstashSpec()).replace("paths:\n", "paths:\n  [broken\n");
     await fails(text, {
       code: "SPEC_PARSE",
       line: expect.any(Number),
@@ -313,10 +308,7 @@ describe("failures name the file and write nothing", () => {
     const ws = await workspace({ surface: "specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow control]\n" });
     await expect(
       ws.run({
-        "qstash.yaml": await ws.source(
-          "q.yaml",
-          changedQStash(() => {}),
-        ),
+        "qstash.yaml": await ws.source("q.yaml", qstashSpec()),
       }),
     ).rejects.toMatchObject({
       code: "SPEC_SELECTION",
@@ -363,10 +355,7 @@ describe("failures name the file and write nothing", () => {
     const ws = await workspace();
     const file = join(ws.options.openapiDir, "workflow.yaml");
     await writeFile(file, stringify(workflowSpec()).replace("paths:\n", "paths:\n  x: a: b\n"));
-    const source = await ws.source(
-      "q.yaml",
-      changedQStash(() => {}),
-    );
+    const source = await ws.source("q.yaml", qstashSpec());
     await expect(ws.run({ "qstash.yaml": source })).rejects.toMatchObject({ code: "SPEC_PARSE", file });
   });
 
@@ -376,10 +365,7 @@ describe("failures name the file and write nothing", () => {
     const file = join(ws.options.openapiDir, "surface.yaml");
     await expect(
       ws.run({
-        "qstash.yaml": await ws.source(
-          "q.yaml",
-          changedQStash(() => {}),
-        ),
+        "qstash.yaml": await ws.source("q.yaml", qstashSpec()),
       }),
     ).rejects.toMatchObject({
       code: "SPEC_CONFIG",
