@@ -6,18 +6,22 @@
 // read and checked in memory first; nothing is written on any failure.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { parseDocument } from "yaml";
-import { GENERATED_DIR, renderSurface, SURFACE_FILE, staleFiles, writeGenerated } from "./generate.mjs";
+import { GENERATED_DIR, pascal, renderSurface, SURFACE_FILE, staleFiles, writeGenerated } from "./generate.mjs";
+import { formatFailure, runDependents } from "./internal/dependents.mjs";
 import { main } from "./internal/errors.mjs";
-import { changesetFor, diffSurfaces, formatReport, outsideChanges, plural } from "./internal/report.mjs";
-import { resolveLocation, sourcesToRead, specText } from "./internal/sources.mjs";
+import { operationsOf } from "./internal/openapi.mjs";
+import { PROVENANCE_FILE, readProvenance, renderProvenance, sha256 } from "./internal/provenance.mjs";
+import { bumpOf, changesetFor, diffSurfaces, formatReport, outsideChanges } from "./internal/report.mjs";
+import { readSourcesConfig, readSpecSource, resolveLocation } from "./internal/sources.mjs";
 import { formatBreakage, verifyBuild } from "./internal/verify.mjs";
 import { writeAll } from "./internal/write.mjs";
 import { formatConflict, loadSurface, ROOT, readSurfaceConfig } from "./surface.mjs";
 
 export const defaults = {
+  root: ROOT,
   openapiDir: join(ROOT, "openapi"),
   outDir: GENERATED_DIR,
   changesetDir: join(ROOT, ".changeset"),
@@ -25,66 +29,117 @@ export const defaults = {
   verifyPackages: [join(ROOT, "packages/fetch"), join(ROOT, "packages/flow-control")],
   typesName: "@qstash-flow/types",
   verify: true,
+  test: false,
   timeout: 30_000,
 };
 
-/** Reads the sources, writing nothing: { name: { label, text, old, changed } }. */
-async function stage(o) {
-  const { specs } = await readSurfaceConfig(o.openapiDir);
+/**
+ * What to read for each spec: the --source overrides alone when there are any (nothing is
+ * read for the other files), else every file of sources.yaml, from `repo` when given.
+ */
+async function sourcesOf(o, specs) {
+  if (Object.keys(o.sources ?? {}).length) {
+    const unknown = Object.keys(o.sources).find((name) => !specs.includes(name));
+    if (unknown)
+      throw new InvalidArgumentError(
+        `${unknown} is not one of the specs in openapi/surface.yaml (${specs.join(", ")})`,
+      );
+    return Object.fromEntries(Object.entries(o.sources).map(([name, location]) => [name, { location }]));
+  }
+  const config = await readSourcesConfig(join(o.openapiDir, "sources.yaml"), specs);
+  const ref = o.ref ?? (o.repo ? "HEAD" : config.ref);
+  return Object.fromEntries(
+    Object.entries(config.files).map(([name, path]) => [name, { ...config, ref, path, clone: o.repo }]),
+  );
+}
+
+/** Reads the sources, writing nothing: { name: { label, text, old, changed, provenance } }. */
+async function stage(o, specs) {
   const staged = {};
-  const sources = await sourcesToRead(join(o.openapiDir, "sources.yaml"), specs, o.sources);
-  for (const [name, location] of Object.entries(sources)) {
-    const text = await specText(location, o);
+  for (const [name, source] of Object.entries(await sourcesOf(o, specs))) {
+    const { text, provenance } = await readSpecSource(source, o);
     const old = await readFile(join(o.openapiDir, name), "utf8").catch(() => null);
-    const label = `openapi/${name} (from ${location})`;
-    staged[name] = { label, text, old: parseDocument(old ?? "").toJS(), changed: text !== old };
+    const from =
+      source.location ??
+      `${source.repository} ${source.path}${provenance.commit ? ` at ${provenance.commit.slice(0, 7)}` : ""}`;
+    const label = `openapi/${name} (from ${from})`;
+    const record = { ...provenance, sha256: sha256(text) };
+    staged[name] = { label, text, old: parseDocument(old ?? "").toJS(), changed: text !== old, record };
   }
   return staged;
 }
 
-/** @param {Partial<typeof defaults> & { sources?: Record<string, string>, dryRun?: boolean, fetch?: typeof fetch }} [options] */
+/** The generated spec files an update removes, as the names users import (`FlowControlSpec`). */
+const namespacesOf = (files) =>
+  files
+    .filter((f) => f.endsWith(".ts") && !/^(combined|index)\.ts$/.test(f))
+    .map((f) => `${pascal(basename(f, ".ts"))}Spec`);
+
+/**
+ * @param {Partial<typeof defaults> & { sources?: Record<string, string>, repo?: string, ref?: string,
+ *   dryRun?: boolean, check?: boolean, fetch?: typeof fetch }} [options]
+ */
 export async function specUpdate(options = {}) {
   const o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-  const staged = await stage(o);
+  const { specs } = await readSurfaceConfig(o.openapiDir);
+  const staged = await stage(o, specs);
   const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
   const generated = await renderSurface(surface);
+  const { stale, removed } = await staleFiles(generated, o.outDir);
   const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
   const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
-  const report = await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc);
   const selected = new Set(surface.specs.flatMap((s) => s.ids));
-  let outside = 0;
-  for (const [name, s] of Object.entries(staged))
-    outside += outsideChanges(s.old, surface.specs[surface.config.specs.indexOf(name)].doc, selected);
+  const report = {
+    ...(await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc)),
+    namespaces: namespacesOf(removed),
+    selected: [...operationsOf(surface.doc).keys()],
+    outside: Object.entries(staged).flatMap(([name, s]) =>
+      outsideChanges(s.old, surface.specs[specs.indexOf(name)].doc, selected).map((o) => ({ ...o, file: name })),
+    ),
+    conflicts: surface.conflicts.map(formatConflict),
+    unneeded: surface.unneeded,
+  };
+  report.bump = bumpOf(report);
   // Dependents import the types rather than copy them: their published files do not
   // change, and changesets bumps them when the new version leaves their range.
   const note = changesetFor(report, [o.typesName]);
   const changeset = note && { file: join(o.changesetDir, note.name), content: note.content };
 
-  const verified = o.verify && (report.bump === "minor" || report.bump === "major");
-  let breakages = [];
-  if (verified) {
-    const generatedDir = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
-    try {
-      await writeGenerated(generated, generatedDir);
-      const { packagesDir, typesName } = o;
-      breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, typesName });
-    } finally {
-      await rm(generatedDir, { recursive: true, force: true });
-    }
-  }
-
-  const { stale, removed } = await staleFiles(generated, o.outDir);
+  const provenanceFile = join(o.openapiDir, PROVENANCE_FILE);
+  const oldProvenance = await readFile(provenanceFile, "utf8").catch(() => null);
+  const records = Object.fromEntries(Object.entries(staged).map(([name, s]) => [name, s.record]));
+  const provenance = renderProvenance(await readProvenance(provenanceFile), records, specs);
+  const moved = Object.values(staged).some((s) => s.changed);
   const changes = Object.fromEntries([
     ...Object.entries(staged).flatMap(([name, s]) => (s.changed ? [[join(o.openapiDir, name), s.text]] : [])),
+    ...(provenance !== oldProvenance ? [[provenanceFile, provenance]] : []),
     ...stale.map((name) => [join(o.outDir, name), generated[name]]),
     ...removed.map((name) => [join(o.outDir, name), null]),
     ...(changeset ? [[changeset.file, changeset.content]] : []),
   ]);
-  if (!o.dryRun) await writeAll(changes);
-  const files = Object.keys(changes);
-  const { conflicts, idle } = surface;
-  const text = formatReport(report);
-  return { report, text, outside, conflicts, idle, files, dryRun: Boolean(o.dryRun), changeset, verified, breakages };
+  const result = { report, text: formatReport(report), conflicts: surface.conflicts, idle: surface.idle };
+  Object.assign(result, { moved, files: Object.keys(changes), removedFiles: removed, changeset });
+  Object.assign(result, { dryRun: Boolean(o.dryRun || o.check), check: Boolean(o.check), verified: false });
+  Object.assign(result, { breakages: [], tests: null });
+  if (o.check) return result;
+
+  if (o.verify && (report.bump === "minor" || report.bump === "major")) {
+    const generatedDir = await mkdtemp(join(tmpdir(), "qstash-flow-spec-update-"));
+    try {
+      await writeGenerated(generated, generatedDir);
+      const { packagesDir, typesName } = o;
+      result.breakages = verifyBuild({ generatedDir, packages: o.verifyPackages, packagesDir, typesName });
+      result.verified = true;
+    } finally {
+      await rm(generatedDir, { recursive: true, force: true });
+    }
+  }
+  if (o.dryRun) return result;
+  // Upstream changed and the code has to follow: the update is written even when it
+  // breaks the build, and the breakages say where.
+  await writeAll(changes);
+  if (o.test && result.files.length) result.tests = await runDependents({ root: o.root, typesName: o.typesName });
+  return result;
 }
 
 /** The command: commander parses it; relative paths are taken from `cwd`. */
@@ -103,16 +158,20 @@ export function command(cwd) {
   };
   return new Command("spec:update")
     .description(
-      "Replace vendored specs from their sources, report what changed in the selection, regenerate the types, write a changeset and type-check the packages.",
+      "Vendor upstream's specs (openapi/sources.yaml), report what changed in the selection, regenerate the types, write a changeset, and check what the new types break.",
     )
+    .option("--repo <path>", "read upstream's files from this local clone of the repository in sources.yaml", path)
+    .option("--ref <ref>", "the branch, tag or commit to read (default: sources.yaml's ref; HEAD with --repo)")
     .option(
       "--source <file=url|path>",
-      "read openapi/<file> from an https URL, a file: URL or a path (repeatable); the other files stay as vendored",
+      "read openapi/<file> from an https URL, a file: URL or a path instead (repeatable); the other files stay as vendored",
       source,
     )
+    .option("--check", "exit 1 with the report when the sources differ from what is vendored; write nothing")
     .option("--dry-run", "print the report and the changeset; write nothing")
     .option("--no-verify", "skip the type check of @qstash-flow/fetch and @qstash-flow/flow-control")
     .option("--verify-package <path>", "type-check this package instead (repeatable)", paths)
+    .option("--no-test", "after writing, skip the typecheck and tests of the packages that use the types")
     .option("--timeout <ms>", "per-request timeout for URLs", positive)
     .option("--openapi-dir <path>", "the specs folder", path)
     .option("--out-dir <path>", "the generated types", path)
@@ -120,22 +179,30 @@ export function command(cwd) {
     .option("--packages-dir <path>", "the workspace packages", path)
     .addHelpText(
       "after",
-      "\nExit codes: 0 done, 1 failed and wrote nothing, 2 updated (or would) but a package no longer compiles.",
+      "\nExit codes: 0 done (or up to date), 1 failed and wrote nothing (or, with --check, upstream moved),\n2 written, but the packages no longer compile or their tests fail.",
     );
 }
 
-const IDLE = "contributes nothing to the generated types: every selected entry it defines comes from a spec before it";
-
 /** What the command prints after an update. */
-export function summarize(result, cwd) {
-  const { outside, conflicts, idle, files, changeset, report, breakages } = result;
-  const show = (file) => `  ${relative(cwd, file)}`;
+export function summarize(result, cwd, { vendored = [] } = {}) {
+  const { idle, files, changeset, report, breakages, tests } = result;
+  const show = (file) =>
+    `  ${relative(cwd, file)}${result.removedFiles.some((f) => file.endsWith(f)) ? " (removed)" : ""}`;
   const shaped = report.bump === "minor" || report.bump === "major";
+  const idleLine = (file) =>
+    vendored.includes(file)
+      ? `${file}: every selected entry it defines comes from a spec before it; it stays vendored, so what upstream adds there is picked up.`
+      : `${file} contributes nothing to the generated types: every selected entry it defines comes from a spec before it. Delete it and its line in openapi/surface.yaml.`;
+  if (result.check)
+    return `${[
+      result.moved
+        ? "Upstream moved: the sources differ from what is vendored."
+        : "Up to date: the sources are what is vendored.",
+      ...(result.moved ? ["", result.text.trimEnd()] : []),
+    ].join("\n")}\n`;
   return `${[
     result.text.trimEnd(),
-    outside ? `${plural(outside, "operation")} outside the selection changed (carried along, not generated).` : [],
-    conflicts.length ? ["", "Conflicts in the selection:", ...conflicts.map((c) => `  ${formatConflict(c)}`)] : [],
-    idle.map((file) => `\n${file} ${IDLE} in openapi/surface.yaml.`),
+    idle.map((file) => `\n${idleLine(file)}`),
     "",
     files.length
       ? [`${result.dryRun ? "Would write" : "Wrote"}:`, ...files.map(show)]
@@ -150,6 +217,14 @@ export function summarize(result, cwd) {
       : breakages.length
         ? ["Build check: the new types break the build:", ...breakages.map((b) => `  ${formatBreakage(b)}`)]
         : "Build check: the packages compile against the new types.",
+    tests === null
+      ? []
+      : tests.ok
+        ? `Dependents: \`${tests.command}\` passed.`
+        : [
+            `Dependents: \`${tests.command}\` failed${tests.failures.length ? ":" : " (see its output above)."}`,
+            ...tests.failures.map((f) => `  ${formatFailure(f)}`),
+          ],
   ]
     .flat()
     .join("\n")}\n`;
@@ -161,6 +236,11 @@ await main(import.meta.url, "spec:update failed, nothing was written.\n", async 
   const program = command(cwd).exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 1));
   const { verifyPackage, source, ...options } = program.parse(process.argv.filter((a) => a !== "--")).opts();
   const result = await specUpdate({ ...options, sources: source, verifyPackages: verifyPackage });
-  process.stdout.write(summarize(result, cwd));
-  return result.breakages.length ? 2 : 0;
+  const sources = await readFile(join(options.openapiDir ?? defaults.openapiDir, "sources.yaml"), "utf8").catch(
+    () => "",
+  );
+  const vendored = Object.keys(parseDocument(sources).toJS()?.files ?? {});
+  process.stdout.write(summarize(result, cwd, { vendored }));
+  if (result.check) return result.moved ? 1 : 0;
+  return result.breakages.length || (result.tests && !result.tests.ok) ? 2 : 0;
 });

@@ -3,3 +3,4 @@ export { startLoopbackServer, type LoopbackServer, type ServerHandler, type Serv
 export { COMBINED_SPEC, startPrism, type MockServer } from "./prism.ts";
 export { codeBlocks, typecheckReadme } from "./readme.ts";
 export { publishMessage, type PublishOptions } from "./publish.ts";
+export { queryParameterSchema, surface, valueOutside } from "./surface.ts";

@@ -22,26 +22,51 @@ function place(doc, where, value) {
 
 const isDoc = (d) => d.path.some((p) => /^(description|summary|title|examples?|x-.*)$/.test(String(p)));
 
-/** "where: what" lines for the differences between two definitions of one entry. */
+/** A component's short name (`FlowControlKey`), an operation's "METHOD /path", a server's URL. */
+const shortName = (entry) => (entry.where[0] === "components" ? entry.where[2] : entry.id);
+
+/**
+ * What differs between two definitions of one entry: fields only one side has (a pair whose
+ * names differ only in case, like `waitListSize` and `waitlistSize`, shown as one rename),
+ * values replaced, and a count of documentation differences.
+ */
 function differences(winner, other) {
   const wrap = (c) => place({ openapi: "3.1.0", info: { title: "", version: "" } }, c.where, c.compare);
-  const [lines, depth] = [[], winner.where[0] === "paths" ? 3 : 2];
+  const depth = winner.where.length; // paths below the entry itself
+  const [only, replaced] = [{ [winner.file]: [], [other.file]: [] }, []];
   let docs = 0;
   for (const d of apiDiff(wrap(winner), wrap(other))) {
     const at = d.path
-      .filter((p) => p !== "properties")
       .slice(depth)
+      .filter((p) => p !== "properties")
       .join(".");
     if (isDoc(d)) docs++;
-    else if (d.action === "add") lines.push(`\`${at}\` only in ${other.file}`);
-    else if (d.action === "remove") lines.push(`\`${at}\` only in ${winner.file}`);
-    else {
-      // only a replaced value is printed: an added or removed one may be a recursive schema
-      const [a, b] = [JSON.stringify(d.before), JSON.stringify(d.after)];
-      lines.push(`\`${at}\`: ${a} in ${winner.file} vs ${b} in ${other.file}`);
-    }
+    else if (d.action === "add") only[other.file].push(at);
+    else if (d.action === "remove") only[winner.file].push(at);
+    // only a replaced value is printed: an added or removed one may be a recursive schema
+    else
+      replaced.push(
+        `\`${at}\` is ${JSON.stringify(d.before)} in ${winner.file}, ${JSON.stringify(d.after)} in ${other.file}`,
+      );
   }
-  return docs ? [...lines, plural(docs, "documentation difference")] : lines;
+  const name = shortName(winner);
+  const [mine, theirs] = [only[winner.file], only[other.file]];
+  const renamed = mine.filter((a) => theirs.some((b) => a.toLowerCase() === b.toLowerCase()));
+  const pairs = renamed.map((a) => {
+    const b = theirs.find((t) => t.toLowerCase() === a.toLowerCase());
+    return `\`${name}.${a}\` vs \`${b}\``;
+  });
+  const rest = (list, file) => {
+    const left = list.filter((f) => !renamed.some((r) => r.toLowerCase() === f.toLowerCase()));
+    return left.length ? [`only in ${file}: ${left.map((f) => `\`${f}\``).join(", ")}`] : [];
+  };
+  return [
+    ...pairs,
+    ...replaced,
+    ...rest(mine, winner.file),
+    ...rest(theirs, other.file),
+    ...(docs ? [plural(docs, "documentation difference")] : []),
+  ];
 }
 
 /** Every selected entry of one spec as [key as `resolve` names it, entry]. */
@@ -54,7 +79,8 @@ async function entriesOf({ selected }, file) {
   for (const [kind, items] of Object.entries(selected.components ?? {}))
     for (const [name, value] of Object.entries(items ?? {}))
       add(`${kind}/${name}`, `${kind}/${name}`, ["components", kind, name], value);
-  for (const server of selected.servers ?? []) add(server.url, `server ${server.url}`, ["servers", server.url], server);
+  // The servers are one entry: a merged document has one list of them, never two specs' lists.
+  if (selected.servers?.length) add("servers", "servers", ["servers"], selected.servers);
   return entries;
 }
 
@@ -77,14 +103,19 @@ export async function mergeSpecs(specs, config) {
     const named = config.resolve[key];
     const winner = candidates.find((c) => c.file === (named ?? candidates[0].file));
     if (!winner) throw fail(`resolve "${key}" names ${named}, which does not define it in the selection`);
-    const others = candidates.filter((c) => c !== winner && !isDeepStrictEqual(c.compare, winner.compare));
+    // Two definitions agree when they match as written (the same $refs: a conflict of the
+    // component they name is reported once, as the component's) or once dereferenced
+    // (inline in one file, a $ref in the other).
+    const agree = (c) => isDeepStrictEqual(c.value, winner.value) || isDeepStrictEqual(c.compare, winner.compare);
+    const others = candidates.filter((c) => c !== winner && !agree(c));
     const why = candidates.length > 1 ? "the specs agree on it" : `only ${named} defines it`;
     if (named && !others.length) throw fail(`resolve "${key}" resolves nothing (${why}); remove the entry`);
     winners.push(winner);
     for (const other of others) {
       const id = winner.id === other.id ? winner.id : `${winner.id} / ${other.id}`;
       const [declared, diff] = [Boolean(named), differences(winner, other)];
-      conflicts.push({ id, key, winner: winner.file, other: other.file, declared, differences: diff });
+      const name = shortName(winner);
+      conflicts.push({ id, key, name, winner: winner.file, other: other.file, declared, differences: diff });
     }
   }
 
@@ -105,7 +136,7 @@ export async function mergeSpecs(specs, config) {
   };
   const spelled = new Map();
   for (const { where, value } of winners) {
-    if (where[0] === "servers") doc.servers.push(value);
+    if (where[0] === "servers") doc.servers = value;
     else place(doc, where, value);
     if (where[0] !== "paths") continue;
     const [route, before] = [routeOf(where[1]), spelled.get(routeOf(where[1]))];
@@ -125,6 +156,6 @@ export async function mergeSpecs(specs, config) {
   return { doc: merged, conflicts, idle: config.specs.filter((file) => !used.has(file)) };
 }
 
-/** One line per conflict, for the terminal. */
+/** One line per conflict: "FlowControlKey: qstash.yaml won over workflow.yaml (order of specs): `FlowControlKey.waitListSize` vs `waitlistSize`". */
 export const formatConflict = (c) =>
-  `${c.id}: ${c.winner} wins over ${c.other} (${c.declared ? "resolve" : "order of specs"}): ${c.differences.join("; ") || "defined differently"}`;
+  `${c.name}: ${c.winner} won over ${c.other} (${c.declared ? `resolve "${c.key}"` : "order of specs"}): ${c.differences.join("; ") || "defined differently"}`;

@@ -6,4 +6,3 @@
 export type { paths, components, operations } from "./combined.js";
 export type * as QStashSpec from "./qstash.js";
 export type * as WorkflowSpec from "./workflow.js";
-export type * as FlowControlSpec from "./flow-control.js";

@@ -4,6 +4,96 @@
  */
 
 export interface paths {
+    "/v2/flowControl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Flow Control Keys
+         * @description List all Flow Control keys
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Flow control keys retrieved successfully */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlowControlKey"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/flowControl/{flowControlKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Flow Control Key
+         * @description Get details of a specific Flow Control key
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The Flow Control key to retrieve */
+                    flowControlKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Flow control key details */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlowControlKey"];
+                    };
+                };
+                /** @description Flow Control key not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/flowControl/{flowControlKey}/pause": {
         parameters: {
             query?: never;
@@ -53,6 +143,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/flowControl/{flowControlKey}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Flow Control Key
+         * @description Resumes the delivery of messages associated with a specific flow-control key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The flow-control key to resume. */
+                    flowControlKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The flow-control key has been resumed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request. Returned when the flow-control key is not provided. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/flowControl/{flowControlKey}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pin Configuration for Flow Control Key
+         * @description Pins a processing configuration for a specific flow-control key.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The parallelism value to apply to the flow-control key. */
+                    parallelism?: number;
+                    /** @description The rate value to apply to the flow-control key. */
+                    rate?: number;
+                    /** @description The period value to apply to the flow-control key, in seconds. */
+                    period?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The flow-control key for which the configuration will be pinned. */
+                    flowControlKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The flow-control key configuration has been pinned. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request. Returned when the flow-control key is not provided, or when the parallelism, rate or period values are invalid. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/flowControl/{flowControlKey}/unpin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpin Configuration for Flow Control Key
+         * @description Removes the pinned configuration for a specific flow-control key.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The flag to indicate whether to unpin the parallelism configuration. */
+                    parallelism?: boolean;
+                    /** @description The flag to indicate whether to unpin the rate configuration. */
+                    rate?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description The flow-control key for which the configuration will be unpinned. */
+                    flowControlKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The flow-control key configuration is pinned */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request. Returned when the flow-control key is not provided. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/flowControl/{flowControlKey}/resetRate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Rate for Flow Control Key
+         * @description Resets the rate configuration state for a specific flow-control key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The flow-control key for which the rate state will be reset. */
+                    flowControlKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rate state for the flow-control key has been reset. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request. Returned when the flow-control key is not provided. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal server error. Returned when an unexpected error occurs. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/globalParallelism": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Global Parallelism
+         * @description Returns the current global parallelism usage across all flow control keys
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Global parallelism info retrieved successfully */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The configured maximum global parallelism */
+                            parallelismMax?: number;
+                            /** @description The current number of messages running globally in parallel */
+                            parallelismCount?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -60,6 +411,30 @@ export interface components {
         Error: {
             /** @description Error message */
             error: string;
+        };
+        FlowControlKey: {
+            /** @description The flow control key name */
+            flowControlKey?: string;
+            /** @description The number of messages waiting due to flow control configuration. */
+            waitListSize?: number;
+            /** @description The configured maximum number of messages allowed to run concurrently, if parallelism is set. */
+            parallelismMax?: number;
+            /** @description The current number of messages running in parallel. */
+            parallelismCount?: number;
+            /** @description The configured maximum number of messages allowed per rate period, if rate limiting is set. */
+            rateMax?: number;
+            /** @description The number of messages dispatched in the current rate period. */
+            rateCount?: number;
+            /** @description The length of the rate period in seconds. */
+            ratePeriod?: number;
+            /** @description Unix timestamp (seconds) when the current rate period started. */
+            ratePeriodStart?: number;
+            /** @description True if the flow-control key has a pinned parallelism configuration. */
+            isPinnedParallelism?: boolean;
+            /** @description True if the flow-control key has a pinned rate configuration. */
+            isPinnedRate?: boolean;
+            /** @description True if the delivery of messages associated with the flow-control key is paused. */
+            isPaused?: boolean;
         };
     };
     responses: never;
