@@ -4,7 +4,7 @@
 // committed one (combined.openapi.json: never a re-merge of the old specs), regenerates
 // the types, writes a changeset and type-checks the packages built on them. Sources are
 // read and checked in memory first; nothing is written on any failure.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -44,7 +44,8 @@ async function sourcesOf(o, specs) {
       throw new InvalidArgumentError(
         `${unknown} is not one of the specs in openapi/surface.yaml (${specs.join(", ")})`,
       );
-    return Object.fromEntries(Object.entries(o.sources).map(([name, location]) => [name, { location }]));
+    const at = (location) => ({ location: resolveLocation(location, process.cwd()) });
+    return Object.fromEntries(Object.entries(o.sources).map(([name, location]) => [name, at(location)]));
   }
   const config = await readSourcesConfig(join(o.openapiDir, "sources.yaml"), specs);
   const ref = o.ref ?? (o.repo ? "HEAD" : config.ref);
@@ -69,11 +70,16 @@ async function stage(o, specs) {
   return staged;
 }
 
-/** The generated spec files an update removes, as the names users import (`FlowControlSpec`). */
+/** Generated spec files as the names users import (`qstash.ts` is `QStashSpec`). */
 const namespacesOf = (files) =>
   files
     .filter((f) => f.endsWith(".ts") && !/^(combined|index)\.ts$/.test(f))
     .map((f) => `${pascal(basename(f, ".ts"))}Spec`);
+const exists = (file) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * @param {Partial<typeof defaults> & { sources?: Record<string, string>, repo?: string, ref?: string,
@@ -86,12 +92,17 @@ export async function specUpdate(options = {}) {
   const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
   const generated = await renderSurface(surface);
   const { stale, removed } = await staleFiles(generated, o.outDir);
+  const existing = new Set();
+  for (const name of stale) if (await exists(join(o.outDir, name))) existing.add(name);
   const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
   const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
   const selected = new Set(surface.specs.flatMap((s) => s.ids));
-  const report = {
+  const found = {
     ...(await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc)),
-    namespaces: namespacesOf(removed),
+    namespaces: {
+      removed: namespacesOf(removed),
+      added: namespacesOf(stale.filter((f) => !existing.has(f))),
+    },
     selected: [...operationsOf(surface.doc).keys()],
     outside: Object.entries(staged).flatMap(([name, s]) =>
       outsideChanges(s.old, surface.specs[specs.indexOf(name)].doc, selected).map((o) => ({ ...o, file: name })),
@@ -99,7 +110,7 @@ export async function specUpdate(options = {}) {
     conflicts: surface.conflicts.map(formatConflict),
     unneeded: surface.unneeded,
   };
-  report.bump = bumpOf(report);
+  const report = { ...found, bump: bumpOf(found) };
   // Dependents import the types rather than copy them: their published files do not
   // change, and changesets bumps them when the new version leaves their range.
   const note = changesetFor(report, [o.typesName]);
@@ -117,10 +128,23 @@ export async function specUpdate(options = {}) {
     ...removed.map((name) => [join(o.outDir, name), null]),
     ...(changeset ? [[changeset.file, changeset.content]] : []),
   ]);
-  const result = { report, text: formatReport(report), conflicts: surface.conflicts, idle: surface.idle };
-  Object.assign(result, { moved, files: Object.keys(changes), removedFiles: removed, changeset });
-  Object.assign(result, { dryRun: Boolean(o.dryRun || o.check), check: Boolean(o.check), verified: false });
-  Object.assign(result, { breakages: [], tests: null });
+  const result = {
+    report,
+    text: formatReport(report),
+    conflicts: surface.conflicts,
+    idle: surface.idle,
+    moved,
+    files: Object.keys(changes),
+    removedFiles: removed,
+    changeset,
+    dryRun: Boolean(o.dryRun || o.check),
+    check: Boolean(o.check),
+    verified: false,
+    /** @type {ReturnType<typeof verifyBuild>} */
+    breakages: [],
+    /** @type {Awaited<ReturnType<typeof runDependents>> | null} */
+    tests: null,
+  };
   if (o.check) return result;
 
   if (o.verify && (report.bump === "minor" || report.bump === "major")) {
@@ -183,7 +207,12 @@ export function command(cwd) {
     );
 }
 
-/** What the command prints after an update. */
+/**
+ * What the command prints after an update.
+ * @param {Awaited<ReturnType<typeof specUpdate>>} result
+ * @param {string} cwd
+ * @param {{ vendored?: string[] }} [options] the specs sources.yaml vendors (told to stay when idle)
+ */
 export function summarize(result, cwd, { vendored = [] } = {}) {
   const { idle, files, changeset, report, breakages, tests } = result;
   const show = (file) =>

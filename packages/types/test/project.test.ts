@@ -1,26 +1,25 @@
-// The project's own specs: the committed types are what generation writes (the drift
-// check as a test), and upstream's whole documents update them without breaking the
-// client or the wrapper, from the command line in any directory.
+// The project's own specs, whatever upstream version is vendored: the committed types are
+// what generation writes (the drift check as a test), every vendored file is the text its
+// record in vendored.yaml names, and the command works from any directory.
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, expect, test } from "vitest";
-import { stringify } from "yaml";
+import { parse } from "yaml";
 import { GENERATED_DIR, render, staleFiles } from "../../../scripts/spec/generate.mjs";
-import { defaults, specUpdate } from "../../../scripts/spec/update.mjs";
-import { page, qstashSpec, workflowSpec } from "./fixtures/upstream.mjs";
+import { sha256 } from "../../../scripts/spec/internal/provenance.mjs";
+import { defaults } from "../../../scripts/spec/update.mjs";
 
 const ROOT = join(import.meta.dirname, "../../..");
+const run = promisify(execFile);
 const temps: string[] = [];
 afterEach(async () => Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true }))));
 
-async function sources() {
+async function tempDir() {
   const dir = await mkdtemp(join(tmpdir(), "qstash-flow-project-test-"));
   temps.push(dir);
-  await writeFile(join(dir, "qstash.yaml"), stringify(qstashSpec()));
-  await writeFile(join(dir, "workflow.md"), page("Workflow", stringify(workflowSpec())));
   return dir;
 }
 
@@ -29,56 +28,45 @@ test("the committed types are what generation writes", async () => {
 });
 
 test("the drift check works from another directory", async () => {
-  const dir = await sources();
   const script = join(ROOT, "scripts/spec/generate.mjs");
-  const { stdout } = await promisify(execFile)(process.execPath, [script, "--check"], { cwd: dir });
+  const { stdout } = await run(process.execPath, [script, "--check"], { cwd: await tempDir() });
   expect(stdout).toBe("Generated types are up to date.\n");
 });
 
-test("whole documents replace the excerpts; the client and the wrapper still compile", async () => {
-  const dir = await sources();
-  await cp(defaults.openapiDir, join(dir, "openapi"), { recursive: true });
-  await cp(GENERATED_DIR, join(dir, "generated"), { recursive: true });
-  const result = await specUpdate({
-    openapiDir: join(dir, "openapi"),
-    outDir: join(dir, "generated"),
-    changesetDir: dir,
-    sources: { "qstash.yaml": join(dir, "qstash.yaml"), "workflow.yaml": join(dir, "workflow.md") },
-  });
-  // 40 + 29 operations, 8 + 8 of them selected
-  expect(result.outside).toBe(53);
-  // QStash's operations win: its inline globalParallelism schema and inline path parameter
-  // leave two named components unused, which the types no longer export
-  expect(result.report.components).toEqual([
-    { level: "major", message: "`parameters/FlowControlKeyPath` removed" },
-    { level: "major", message: "`schemas/GlobalParallelism` removed" },
-  ]);
-  expect(result.report.bump).toBe("major");
-  expect(result.verified).toBe(true);
-  expect(result.breakages).toEqual([]);
+test("each vendored spec is the text its record names, from the repository sources.yaml names", async () => {
+  const openapi = defaults.openapiDir;
+  const sources = parse(await readFile(join(openapi, "sources.yaml"), "utf8"));
+  const records = parse(await readFile(join(openapi, "vendored.yaml"), "utf8"));
+  expect(Object.keys(records).sort()).toEqual(Object.keys(sources.files).sort());
+  for (const [file, path] of Object.entries(sources.files)) {
+    const record = records[file];
+    expect(record).toMatchObject({ repository: `https://github.com/${sources.repository}`, path });
+    expect(record.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(new Date(record.date).toISOString()).toBe(record.date.replace(/Z$/, ".000Z"));
+    expect(sha256(await readFile(join(openapi, file), "utf8"))).toBe(record.sha256);
+  }
 });
 
-test("the command works from another directory, with paths relative to it, and writes nothing in a dry run", async () => {
-  const dir = await sources();
+test("an update with the vendored files as sources changes nothing, from another directory", async () => {
+  const dir = await tempDir();
+  await cp(defaults.openapiDir, join(dir, "openapi"), { recursive: true });
+  await cp(GENERATED_DIR, join(dir, "generated"), { recursive: true });
   const script = join(ROOT, "scripts/spec/update.mjs");
-  const args = [
-    script,
-    "--dry-run",
-    "--no-verify",
-    "--source",
-    "qstash.yaml=qstash.yaml",
-    "--source",
-    "workflow.yaml=workflow.md",
-  ];
-  const { stdout } = await promisify(execFile)(process.execPath, args, {
+  const args = [script, "--no-verify", "--no-test", "--openapi-dir", "openapi", "--out-dir", "generated"];
+  const sources = ["qstash.yaml", "workflow.yaml"].flatMap((f) => ["--source", `${f}=${join(ROOT, "openapi", f)}`]);
+  const { stdout } = await run(process.execPath, [...args, ...sources, "--changeset-dir", "."], {
     cwd: dir,
     env: { ...process.env, INIT_CWD: "" },
   });
-  expect(stdout).toContain("53 operations outside the selection changed");
-  expect(stdout).toContain("Would write:");
-  expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], removed: [] });
+  expect(stdout).toContain("No change to the selected API surface.");
+  // the record now names the ad hoc source instead of the commit: the only file written
+  expect(stdout).toMatch(/Wrote:\n {2}openapi\/vendored\.yaml\n\n/);
+});
 
-  const failed = promisify(execFile)(process.execPath, [script, "--source", "qstash.yaml=missing.yaml"], {
+test("a source that cannot be read fails with exit 1 and writes nothing", async () => {
+  const dir = await tempDir();
+  const script = join(ROOT, "scripts/spec/update.mjs");
+  const failed = run(process.execPath, [script, "--source", "qstash.yaml=missing.yaml"], {
     cwd: dir,
     env: { ...process.env, INIT_CWD: "" },
   });
@@ -88,4 +76,5 @@ test("the command works from another directory, with paths relative to it, and w
       `spec:update failed, nothing was written.\nSPEC_SOURCE: Cannot read ${join(dir, "missing.yaml")}`,
     ),
   });
+  expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], removed: [] });
 });

@@ -1,21 +1,17 @@
-// `pnpm spec:update` end to end on upstream-shaped whole documents: staged, linted,
-// selected, merged, compared with the committed surface, written (or not).
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// `pnpm spec:update` end to end on upstream's whole documents of today, each test changing
+// one thing in them: staged, linted, selected, merged, compared with the committed
+// surface, judged, reported and written (or not).
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { stringify } from "yaml";
-import { afterEach, describe, expect, test } from "vitest";
-import { render } from "../../../scripts/spec/generate.mjs";
+import { describe, expect, test } from "vitest";
+import { afterEach } from "vitest";
 import { formatBreakage } from "../../../scripts/spec/internal/verify.mjs";
-import { writeAll } from "../../../scripts/spec/internal/write.mjs";
 import { formatConflict } from "../../../scripts/spec/surface.mjs";
 import { summarize } from "../../../scripts/spec/update.mjs";
 import {
   CONSUMER_SOURCE,
   changedQStash,
   qstashSpec,
-  page,
   removeWorkspaces,
   SURFACE,
   workflowSpec,
@@ -25,24 +21,45 @@ import {
 afterEach(removeWorkspaces);
 
 const FLOW = "/v2/flowControl/{flowControlKey}";
+const VENDORED = { vendored: ["qstash.yaml", "workflow.yaml"] };
+type Conflict = { id: string; name: string; differences: string[] };
 
 describe("an update from upstream's whole documents", () => {
-  test("only the selection is compared; the rest is carried along and counted", async () => {
+  test("only the selection is compared; what changed outside it is named, not generated", async () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {
-      d.paths["/v2/messages0"].get.summary = "Renamed outside the selection";
-      delete d.paths["/v2/queues1/{id}"];
+      d.paths["/v2/queues"].get.summary = "Renamed outside the selection";
+      delete d.paths["/v2/queues/{queueName}"];
     });
     const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
     expect(result.report.bump).toBeNull();
-    expect(result.outside).toBe(3); // one changed, two removed (GET and POST of the queue)
+    expect(result.report.outside).toEqual([
+      { id: "GET /v2/queues", change: "changed", file: "qstash.yaml" },
+      { id: "GET /v2/queues/{queueName}", change: "removed", file: "qstash.yaml" },
+      { id: "DELETE /v2/queues/{queueName}", change: "removed", file: "qstash.yaml" },
+    ]);
     expect(result.changeset).toBeNull();
     expect(await ws.changesets()).toEqual([]);
-    expect(await readFile(join(ws.options.openapiDir, "qstash.yaml"), "utf8")).toBe(stringify(doc));
-    const text = summarize(result, ws.dir);
+    const text = summarize(result, ws.dir, VENDORED);
     expect(text).toContain("No change to the selected API surface.");
-    expect(text).toContain("3 operations outside the selection changed");
+    expect(text).toContain("3 operations outside the selection changed (carried along, not generated):");
+    expect(text).toContain("- `DELETE /v2/queues/{queueName}` (removed, qstash.yaml)");
     expect(text).toContain("No changeset: nothing in the selection changed.");
+  });
+
+  test("the selected operations are listed once; more than ten outside changes collapse", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      for (const path of Object.keys(d.paths)
+        .filter((p) => !p.startsWith("/v2/flowControl"))
+        .slice(0, 12))
+        for (const op of Object.values(d.paths[path]) as { summary?: string }[]) op.summary = "Reworded";
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) }, { dryRun: true });
+    expect(result.text.match(/operations selected: /g)).toHaveLength(1);
+    expect(result.text).toContain(`8 operations selected: GET /v2/flowControl, GET ${FLOW}, POST ${FLOW}/pause`);
+    expect(result.report.outside.length).toBeGreaterThan(10);
+    expect(result.text).toContain(`- ... and ${result.report.outside.length - 10} more`);
   });
 
   test("a new optional field is a minor release that names the field; a second run changes nothing", async () => {
@@ -58,6 +75,10 @@ describe("an update from upstream's whole documents", () => {
     const changeset = await readFile(join(ws.options.changesetDir, name ?? ""), "utf8");
     // dependents import the types: their published files do not change
     expect(changeset).toMatch(/^---\n"@qstash-flow\/types": minor\n---\n/);
+    expect(changeset).toContain("[Added] property `burst`");
+    // what a user needs: the changes and which spec the types follow, not the update's plumbing
+    expect(changeset).toContain("`FlowControlKey.waitListSize` vs `waitlistSize`");
+    expect(changeset).not.toContain("outside the selection");
     const generated = await readFile(join(ws.options.outDir, "combined.ts"), "utf8");
     expect(generated).toContain("burst?: number;");
 
@@ -71,15 +92,13 @@ describe("an update from upstream's whole documents", () => {
   test("a recursive schema is compared and reported like any other", async () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {
-      const fields: Record<string, object> = d.components.schemas.FlowControlKey.properties;
-      fields.parent = { $ref: "#/components/schemas/FlowControlKey" };
+      d.components.schemas.FlowControlKey.properties.parent = { $ref: "#/components/schemas/FlowControlKey" };
     });
     const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
     expect(result.report.bump).toBe("minor");
     expect(result.text).toContain("[Added] property `parent`");
-    expect(result.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey")?.differences).toContain(
-      "`FlowControlKey.parent` only in qstash.yaml",
-    );
+    const conflict = result.conflicts.find((c: Conflict) => c.id === "schemas/FlowControlKey");
+    expect(conflict?.differences.join("; ")).toMatch(/only in qstash\.yaml: .*`parent`/);
   });
 
   /** Both specs lose `resetRate`; the update runs with the build check over the consumer package. */
@@ -98,7 +117,7 @@ describe("an update from upstream's whole documents", () => {
     );
   }
 
-  test("a removed operation is major and names the calls it breaks", async () => {
+  test("a breaking change upstream is written anyway, and names the calls it breaks", async () => {
     const ws = await workspace();
     const result = await runWithoutResetRate(ws);
     expect(result.report.bump).toBe("major");
@@ -111,7 +130,11 @@ describe("an update from upstream's whole documents", () => {
         ),
       ),
     ]);
-    expect(summarize(result, ws.dir)).toContain("Build check: the new types break the build:");
+    expect(summarize(result, ws.dir, VENDORED)).toContain("Build check: the new types break the build:");
+    // the documents, the types and the changeset are written, so the clients can follow
+    expect(await readFile(join(ws.options.openapiDir, "qstash.yaml"), "utf8")).not.toContain(`${FLOW}/resetRate:`);
+    expect(await readFile(join(ws.options.outDir, "combined.ts"), "utf8")).not.toContain("/resetRate");
+    expect(await ws.changesets()).toHaveLength(1);
   });
 
   test("a call through request(), a type indexed by path and method: named too; other errors are not", async () => {
@@ -131,13 +154,16 @@ describe("an update from upstream's whole documents", () => {
     await writeFile(join(ws.consumerDir, "src/index.ts"), source);
     const result = await runWithoutResetRate(ws);
     const file = "packages/consumer/src/index.ts";
+    const op = `operation POST ${FLOW.replace(/[{}]/g, "\\$&")}/resetRate broke ${file}`;
     expect(result.breakages.map(formatBreakage)).toEqual([
-      expect.stringMatching(new RegExp(`^operation POST ${FLOW.replace(/[{}]/g, "\\$&")}/resetRate broke ${file}:4: `)),
-      expect.stringMatching(new RegExp(`^operation POST ${FLOW.replace(/[{}]/g, "\\$&")}/resetRate broke ${file}:5: `)),
+      expect.stringMatching(new RegExp(`^${op}:4: `)),
+      expect.stringMatching(new RegExp(`^${op}:5: `)),
       expect.stringMatching(new RegExp(`^${file}:7: .*\\(no operation call found here\\)$`)),
     ]);
   });
+});
 
+describe("bumps are judged by what a user of the types can reference", () => {
   test("a changed parameter type is major", async () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {
@@ -150,11 +176,12 @@ describe("an update from upstream's whole documents", () => {
     ]);
   });
 
-  test("descriptions only are a patch", async () => {
+  test("wording is a patch: summaries, descriptions and a reworded x-mint text", async () => {
     const ws = await workspace();
     const doc = changedQStash((d) => {
       d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
-      d.components.schemas.FlowControlKey.properties.rateMax = { type: "integer", description: "Messages per period." };
+      d.paths[`${FLOW}/pin`].post["x-mint"] = { content: "One sentence, reworded." };
+      d.components.schemas.FlowControlKey.properties.rateMax.description = "Messages per period.";
     });
     const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
     expect(result.report.bump).toBe("patch");
@@ -162,25 +189,78 @@ describe("an update from upstream's whole documents", () => {
     expect(result.changeset?.content).toContain('"@qstash-flow/types": patch');
   });
 
-  test("conflicts are named by what differs, and a resolution can come with the update", async () => {
+  test("a validation keyword the types do not hold is a patch", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      d.paths[`${FLOW}/pin`].post.parameters[1].schema.minimum = 1;
+    });
+    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) }, { dryRun: true });
+    expect(result.report.bump).toBe("patch");
+  });
+
+  test("a change of servers is named as such", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      d.servers = [{ url: "https://qstash.upstash.io" }];
+    });
+    const workflow = workflowSpec();
+    workflow.servers = doc.servers;
+    const sources = {
+      "qstash.yaml": await ws.source("qstash.yaml", doc),
+      "workflow.yaml": await ws.source("workflow.yaml", workflow),
+    };
+    const result = await ws.run(sources, { dryRun: true });
+    expect(result.report.bump).toBe("patch");
+    expect(result.report.servers).toEqual({
+      before: ["https://qstash-{region}.upstash.io"],
+      after: ["https://qstash.upstash.io"],
+    });
+    expect(result.text).toContain("**Servers (patch: not in the types; the clients' base URLs may need to follow)**");
+    expect(result.text).toContain("- after: https://qstash.upstash.io");
+  });
+
+  test("a component users import that disappears is major, and named", async () => {
+    const ws = await workspace();
+    const [doc, workflow] = [qstashSpec(), workflowSpec()];
+    for (const d of [doc, workflow]) {
+      // the list's items inline: `components["schemas"]["FlowControlKey"]` is no longer a name
+      const items = d.paths["/v2/flowControl"].get.responses["200"].content["application/json"].schema;
+      items.items = structuredClone(d.components.schemas.FlowControlKey);
+      d.paths[FLOW].get.responses["200"].content["application/json"].schema = structuredClone(
+        d.components.schemas.FlowControlKey,
+      );
+    }
+    const sources = {
+      "qstash.yaml": await ws.source("qstash.yaml", doc),
+      "workflow.yaml": await ws.source("workflow.yaml", workflow),
+    };
+    const result = await ws.run(sources, { dryRun: true });
+    expect(result.report.bump).toBe("major");
+    expect(result.report.components).toContainEqual({
+      level: "major",
+      message: '`components["schemas"]["FlowControlKey"]` removed',
+    });
+  });
+});
+
+describe("conflicts", () => {
+  test("each conflict once, by short name, with the side that won; a resolution can come with the update", async () => {
     const ws = await workspace();
     const qstash = await ws.source("qstash.yaml", qstashSpec());
     const dry = await ws.run({ "qstash.yaml": qstash }, { dryRun: true });
-    const key = dry.conflicts.find((c: { id: string }) => c.id === "schemas/FlowControlKey");
-    if (!key) throw new Error("no conflict reported for FlowControlKey");
-    expect(formatConflict(key)).toContain(
-      "schemas/FlowControlKey: qstash.yaml wins over workflow.yaml (order of specs): ",
+    // the operations name the schema by $ref in both files: the schema's conflict is the only one
+    expect(dry.conflicts.map((c: Conflict) => c.id)).toEqual(["schemas/FlowControlKey"]);
+    const [key] = dry.conflicts;
+    expect(formatConflict(key)).toMatch(
+      /^FlowControlKey: qstash\.yaml won over workflow\.yaml \(order of specs\): `FlowControlKey\.waitListSize` vs `waitlistSize`; only in qstash\.yaml: `parallelismMax`, .*`isPaused`$/,
     );
-    expect(key.differences).toContain("`FlowControlKey.waitListSize` only in qstash.yaml");
-    expect(key.differences).toContain("`FlowControlKey.waitlistSize` only in workflow.yaml");
-    expect(key.differences).toContain("`FlowControlKey.isPaused` only in qstash.yaml");
-    // qstash.yaml defines everything selected: the Workflow file adds nothing, and is told so
+    // qstash.yaml defines everything selected: the Workflow file adds nothing today, and
+    // stays vendored; a file of the project's own would be told to go
     expect(dry.idle).toEqual(["workflow.yaml"]);
-    expect(summarize(dry, ws.dir)).toContain("workflow.yaml contributes nothing to the generated types");
-    // inline in one file, a $ref in the other: no difference
-    expect(dry.conflicts.find((c: { id: string }) => c.id === "GET /v2/globalParallelism")?.differences).toEqual([
-      "1 documentation difference",
-    ]);
+    expect(summarize(dry, ws.dir, VENDORED)).toContain("workflow.yaml: every selected entry it defines comes from");
+    expect(summarize(dry, ws.dir, { vendored: ["qstash.yaml"] })).toContain(
+      "workflow.yaml contributes nothing to the generated types: every selected entry it defines comes from a spec before it. Delete it",
+    );
 
     // the same run, with the resolution declared for the specs being written
     await writeFile(
@@ -190,6 +270,9 @@ describe("an update from upstream's whole documents", () => {
     const result = await ws.run({ "qstash.yaml": qstash });
     expect(result.report.bump).toBe("major");
     expect(result.idle).toEqual([]);
+    expect(formatConflict(result.conflicts[0])).toContain(
+      'FlowControlKey: workflow.yaml won over qstash.yaml (resolve "schemas/FlowControlKey")',
+    );
     expect(result.report.changed.get("GET /v2/flowControl")).toContainEqual({
       level: "major",
       message: "[Removed] property `isPaused` from `[]` in Response 200 content (application/json)",
@@ -202,198 +285,26 @@ describe("an update from upstream's whole documents", () => {
   });
 
   test("a resolution the specs being written do not need fails, naming it", async () => {
-    const ws = await workspace({ surface: `${SURFACE}resolve:\n  schemas/Error: workflow.yaml\n` });
+    const ws = await workspace({ surface: `${SURFACE}resolve:\n  "GET /v2/globalParallelism": workflow.yaml\n` });
     const source = await ws.source("q.yaml", qstashSpec());
     const before = await ws.snapshot();
     await expect(ws.run({ "qstash.yaml": source })).rejects.toMatchObject({
       code: "SPEC_CONFLICT",
       message: expect.stringContaining(
-        'resolve "schemas/Error" resolves nothing (the specs agree on it); remove the entry',
+        'resolve "GET /v2/globalParallelism" resolves nothing (the specs agree on it); remove the entry',
       ),
     });
     expect(await ws.snapshot()).toEqual(before);
   });
-});
 
-describe("sources", () => {
-  test("a Markdown page through a file: URL, and only the named file is read", async () => {
+  test("the merged document has one list of servers, the most trusted spec's", async () => {
     const ws = await workspace();
-    const doc = changedQStash((d) => {
-      d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
-    });
-    const path = await ws.source("pause.md", page("Pause", stringify(doc)));
-    const fetch = () => Promise.reject(new Error("no network in this test"));
-    const result = await ws.run({ "qstash.yaml": pathToFileURL(path).href }, { fetch });
-    expect(result.report.bump).toBe("patch");
-  });
-
-  test("an https URL", async () => {
-    const ws = await workspace();
-    const doc = changedQStash((d) => {
-      d.paths[`${FLOW}/pause`].post.summary = "Pause a key";
-    });
-    const asked: string[] = [];
-    const fetch = async (url: string | URL | Request) => {
-      asked.push(String(url));
-      return new Response(JSON.stringify(doc), { status: 200 });
-    };
-    const result = await ws.run({ "qstash.yaml": "https://docs.invalid/qstash/openapi.json" }, { fetch });
-    expect(asked).toEqual(["https://docs.invalid/qstash/openapi.json"]);
-    expect(result.report.bump).toBe("patch");
-  });
-});
-
-describe("failures name the file and write nothing", () => {
-  const fails = async (source: string | object, expected: object) => {
-    const ws = await workspace();
-    const before = await ws.snapshot();
-    const path = await ws.source("qstash.yaml", source);
-    await expect(ws.run({ "qstash.yaml": path })).rejects.toMatchObject(expected);
-    expect(await ws.snapshot()).toEqual({ ...before, "sources/qstash.yaml": expect.any(String) });
-  };
-
-  test("a malformed file: its line", async () => {
-    const text = stringify(qstashSpec()).replace("paths:\n", "paths:\n  [broken\n");
-    await fails(text, {
-      code: "SPEC_PARSE",
-      line: expect.any(Number),
-      message: expect.stringMatching(/^openapi\/qstash\.yaml \(from .*\):\d+:\d+: not valid YAML/),
-    });
-  });
-
-  test("an unresolvable $ref in the selection: its line and the $ref", async () => {
-    const doc = changedQStash((d) => {
-      d.paths["/v2/flowControl"].get.responses[200].content["application/json"].schema.items = {
-        $ref: "#/components/schemas/Nope",
-      };
-    });
-    await fails(doc, {
-      code: "SPEC_LINT",
-      ref: "#/components/schemas/Nope",
-      message: expect.stringMatching(
-        /qstash\.yaml \(from .*\):\d+:\d+: Can't resolve \$ref \(\$ref: #\/components\/schemas\/Nope\)/,
-      ),
-    });
-  });
-
-  test("a selected route declaring a path parameter its path lacks", async () => {
-    const doc = changedQStash((d) => {
-      d.paths[`${FLOW}/pin`].post.parameters.push({
-        name: "region",
-        in: "path",
-        required: true,
-        schema: { type: "string" },
-      });
-    });
-    await fails(doc, {
-      code: "SPEC_LINT",
-      message: expect.stringMatching(
-        /:\d+:\d+: Path parameter `region` is not used in the path `\/v2\/flowControl\/\{flowControlKey\}\/pin`\. \[path-parameters-defined\]/,
-      ),
-    });
-  });
-
-  test("an unresolvable $ref outside the selection does not block", async () => {
-    const ws = await workspace();
-    const doc = changedQStash((d) => {
-      d.paths["/v2/messages0"].get.responses[200].content["application/json"].schema = {
-        $ref: "#/components/schemas/Nope",
-      };
-    });
-    const result = await ws.run({ "qstash.yaml": await ws.source("qstash.yaml", doc) });
-    expect(result.outside).toBe(1);
-  });
-
-  test("a selection that matches nothing", async () => {
-    const ws = await workspace({ surface: "specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow control]\n" });
-    await expect(
-      ws.run({
-        "qstash.yaml": await ws.source("q.yaml", qstashSpec()),
-      }),
-    ).rejects.toMatchObject({
-      code: "SPEC_SELECTION",
-      message: expect.stringContaining(
-        "the selection (tags: Flow control; operations: none) matches no operation in qstash.yaml, workflow.yaml",
-      ),
-    });
-  });
-
-  test("generation names a malformed vendored file and its line", async () => {
-    const ws = await workspace();
-    const file = join(ws.options.openapiDir, "workflow.yaml");
-    const lines = stringify(workflowSpec()).split("\n");
-    const at = lines.indexOf("paths:") + 2;
-    lines.splice(at - 1, 0, "  x: a: b"); // a nested mapping on one line: not YAML
-    await writeFile(file, lines.join("\n"));
-    await expect(render({ openapiDir: ws.options.openapiDir })).rejects.toMatchObject({
-      code: "SPEC_PARSE",
-      file,
-      line: at,
-      message: expect.stringContaining(`${file}:${at}:`),
-    });
-  });
-
-  test("generation names the vendored file and the $ref it cannot resolve", async () => {
-    const ws = await workspace();
-    const file = join(ws.options.openapiDir, "workflow.yaml");
-    const doc = workflowSpec();
-    doc.paths["/v2/flowControl"].get.responses[200].content["application/json"].schema.items = {
-      $ref: "#/components/schemas/Missing",
-    };
-    await writeFile(file, stringify(doc));
-    await expect(render({ openapiDir: ws.options.openapiDir })).rejects.toMatchObject({
-      code: "SPEC_LINT",
-      file,
-      ref: "#/components/schemas/Missing",
-      message: expect.stringMatching(
-        /workflow\.yaml:\d+:\d+: Can't resolve \$ref \(\$ref: #\/components\/schemas\/Missing\)/,
-      ),
-    });
-  });
-
-  test("an update names a broken vendored file it does not replace by its place in openapi/", async () => {
-    const ws = await workspace();
-    const file = join(ws.options.openapiDir, "workflow.yaml");
-    await writeFile(file, stringify(workflowSpec()).replace("paths:\n", "paths:\n  x: a: b\n"));
-    const source = await ws.source("q.yaml", qstashSpec());
-    await expect(ws.run({ "qstash.yaml": source })).rejects.toMatchObject({ code: "SPEC_PARSE", file });
-  });
-
-  test("a malformed openapi/surface.yaml: the file and its line", async () => {
-    const ws = await workspace({ surface: "specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow Control\n" });
-    const before = await ws.snapshot();
-    const file = join(ws.options.openapiDir, "surface.yaml");
-    await expect(
-      ws.run({
-        "qstash.yaml": await ws.source("q.yaml", qstashSpec()),
-      }),
-    ).rejects.toMatchObject({
-      code: "SPEC_CONFIG",
-      file,
-      line: expect.any(Number),
-      message: expect.stringMatching(new RegExp(`^${file.replace(/[.\\]/g, "\\$&")}: cannot be read: .* at line \\d+`)),
-    });
-    expect(await ws.snapshot()).toEqual({ ...before, "sources/q.yaml": expect.any(String) });
-  });
-
-  test("a write that fails part way puts back every file it replaced", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "qstash-flow-write-test-"));
-    try {
-      await writeFile(join(dir, "a.txt"), "old");
-      await mkdir(join(dir, "b.txt", "inside"), { recursive: true }); // a folder where a file should go
-      const files = { [join(dir, "a.txt")]: "new", [join(dir, "b.txt")]: "b", [join(dir, "c.txt")]: "c" };
-      await expect(writeAll(files)).rejects.toThrow();
-      expect(await readFile(join(dir, "a.txt"), "utf8")).toBe("old");
-      expect((await readdir(dir)).sort()).toEqual(["a.txt", "b.txt"]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  test("a source that holds no OpenAPI document", async () => {
-    await fails("# Pause\n\nNo spec here.\n", {
-      code: "SPEC_SOURCE",
-      message: expect.stringContaining("holds no OpenAPI document"),
-    });
+    const workflow = workflowSpec();
+    workflow.servers = [{ url: "https://qstash.upstash.io" }];
+    const dry = await ws.run({ "workflow.yaml": await ws.source("w.yaml", workflow) }, { dryRun: true });
+    expect(dry.report.servers).toBeNull();
+    expect(formatConflict(dry.conflicts.find((c: Conflict) => c.id === "servers"))).toMatch(
+      /^servers: qstash\.yaml won over workflow\.yaml \(order of specs\): /,
+    );
   });
 });

@@ -1,15 +1,21 @@
-// A throw-away workspace per test: openapi/ with upstream-shaped whole documents, the
-// types generated from them, an empty .changeset/ and a package calling the operations.
+// A throw-away workspace per test: openapi/ with upstream's whole documents of today
+// (fixtures/upstream), the types generated from them, an empty .changeset/ and a package
+// calling the operations.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
 import { render, writeGenerated } from "../../../scripts/spec/generate.mjs";
 import { specUpdate } from "../../../scripts/spec/update.mjs";
-import { page, qstashSpec, workflowSpec } from "./fixtures/upstream.mjs";
+import { type Doc, TODAY, upstreamDoc, upstreamText } from "./upstream-history.ts";
 
-export { page, qstashSpec, workflowSpec };
-export type Doc = ReturnType<typeof qstashSpec>;
+export type { Doc };
+/** Today's QStash and Workflow documents, parsed: each call a fresh copy to change. */
+export const qstashSpec = () => upstreamDoc(TODAY, "qstash.yaml");
+export const workflowSpec = () => upstreamDoc(TODAY, "workflow.yaml");
+
+/** A Markdown documentation page embedding a document, as upstream's pages do. */
+export const page = (title: string, yaml: string) => `---\ntitle: ${title}\n---\n\n\`\`\`yaml\n${yaml}\`\`\`\n`;
 
 const temps: string[] = [];
 
@@ -40,7 +46,11 @@ const CONSUMER_TSCONFIG = {
   include: ["src"],
 };
 
-export const SURFACE = `specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow Control]\n`;
+export const SURFACE =
+  "specs: [qstash.yaml, workflow.yaml]\nselect:\n  tags: [Flow Control]\n  exclude: [GET /v2/keys/rotate]\n";
+/** Never read over the network in these tests: every run names its sources or a clone. */
+export const SOURCES =
+  "repository: upstash/docs\nref: main\nfiles:\n  qstash.yaml: qstash/openapi.yaml\n  workflow.yaml: workflow/openapi.yaml\n";
 
 /** `surface` replaces openapi/surface.yaml after the types are generated with the default one. */
 export async function workspace({ surface = SURFACE } = {}) {
@@ -53,13 +63,9 @@ export async function workspace({ surface = SURFACE } = {}) {
   await mkdir(join(dir, "sources"));
   await mkdir(openapiDir);
   await writeFile(join(openapiDir, "surface.yaml"), SURFACE);
-  // Never fetched in these tests: every run names its sources.
-  await writeFile(
-    join(openapiDir, "sources.yaml"),
-    "qstash.yaml: https://docs.invalid/qstash.yaml\nworkflow.yaml: https://docs.invalid/workflow.yaml\n",
-  );
-  await writeFile(join(openapiDir, "qstash.yaml"), stringify(qstashSpec()));
-  await writeFile(join(openapiDir, "workflow.yaml"), stringify(workflowSpec()));
+  await writeFile(join(openapiDir, "sources.yaml"), SOURCES);
+  await writeFile(join(openapiDir, "qstash.yaml"), upstreamText(TODAY, "qstash.yaml"));
+  await writeFile(join(openapiDir, "workflow.yaml"), upstreamText(TODAY, "workflow.yaml"));
   await writeFile(join(consumerDir, "package.json"), JSON.stringify({ name: "@qstash-flow/consumer" }));
   await writeFile(join(consumerDir, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG));
   await writeFile(join(consumerDir, "src/index.ts"), CONSUMER_SOURCE);

@@ -28,8 +28,11 @@ export function levelOf(d) {
 }
 
 const withoutComponents = ({ components: _, ...doc }) => doc;
+// openapi-typescript leaves security schemes out of `components`: no user can name them.
 const names = (doc) =>
-  Object.entries(doc?.components ?? {}).flatMap(([kind, items]) => Object.keys(items ?? {}).map((n) => `${kind}/${n}`));
+  Object.entries(doc?.components ?? {})
+    .filter(([kind]) => kind !== "securitySchemes")
+    .flatMap(([kind, items]) => Object.keys(items ?? {}).map((n) => `${kind}/${n}`));
 const importable = (id) => {
   const [kind, name] = id.split("/");
   return `components["${kind}"]["${name}"]`;
@@ -57,7 +60,12 @@ export async function diffSurfaces(before, after) {
   const docs = [withoutComponents(await dereference(before)), withoutComponents(await dereference(after))];
   for (const d of apiDiff(...docs)) {
     const [area, path, method] = d.path;
-    if (area === "servers") continue; // reported as a whole, above
+    // servers: reported as a whole, above; info: the merged document's, written by this project
+    if (area === "servers" || area === "info") continue;
+    if (area === "security") {
+      report.other.push({ level: "patch", message: "[Changed] security requirements (not in the types)" });
+      continue;
+    }
     const id = area === "paths" && method ? `${method.toUpperCase()} ${path}` : null;
     if (area === "paths" && (!id || d.path.length === 3)) continue; // whole operations: counted above
     const change = { level: levelOf(d), message: d.description ?? `${d.action} ${d.path.join(".")}` };
@@ -72,8 +80,9 @@ export function bumpOf(report) {
   const changes = [...report.changed.values(), report.components, report.other].flat();
   const levels = [
     ...report.removed.map(() => "major"),
-    ...report.namespaces.map(() => "major"),
+    ...report.namespaces.removed.map(() => "major"),
     ...report.added.map(() => "minor"),
+    ...report.namespaces.added.map(() => "minor"),
     ...(report.servers ? ["patch"] : []),
     ...changes.map((c) => c.level),
   ];
@@ -114,8 +123,9 @@ export function formatChanges(report) {
   const { servers } = report;
   return sectionsOf([
     ["Operations removed (major)", report.removed.map(code)],
-    ["Exports removed (major)", report.namespaces.map((n) => `- \`${n}\`: its spec left openapi/surface.yaml`)],
+    ["Exports removed (major)", report.namespaces.removed.map((n) => `- \`${n}\`: its spec left openapi/surface.yaml`)],
     ["Operations added (minor)", report.added.map(code)],
+    ["Exports added (minor)", report.namespaces.added.map((n) => `- \`${n}\`: the selected part of a new spec`)],
     ["Operations changed", [...report.changed].flatMap(([id, changes]) => [code(id), ...summarized(changes)])],
     ["Components", report.components.map((c) => `- ${c.level}: ${c.message}`)],
     [

@@ -98,7 +98,9 @@ export async function readSpecSource(source, options) {
   }
   const { repository, name, ref, path, clone } = source;
   const read = clone ? await fromClone(clone, ref, path) : await fromGitHub(name, ref, path, options);
-  const where = { repository, path, commit: read.commit, date: read.date };
+  // one spelling of time in the record, whichever way it was read: UTC, to the second
+  const date = read.date && new Date(read.date).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const where = { repository, path, commit: read.commit, date };
   return { text: specText(read.text, `${repository} ${path}`), provenance: where };
 }
 
