@@ -119,6 +119,12 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     registers: [],
   });
   names.set(errors, "qstash_flow_control_poll_errors_total");
+  // Known from the start: alert rules measure the last poll's age in intervals.
+  const pollInterval = gauge(
+    "qstash_flow_control_poll_interval_seconds",
+    "Seconds between polls of the API (--interval).",
+  );
+  pollInterval.set(interval / 1000);
   for (const name of names.values()) {
     if (registry.getSingleMetric(name)) throw new ValidationError(`the registry already has a metric named ${name}`);
   }
@@ -128,7 +134,7 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     registry.registerMetric(metric);
     registered.add(names.get(metric) as string);
   };
-  for (const metric of [...Object.values(perKey), errors]) register(metric);
+  for (const metric of [...Object.values(perKey), errors, pollInterval]) register(metric);
 
   function apply(keys: FlowControlInfo[], global: GlobalParallelism, at: Date): PollResult {
     const matching = keys.filter((info) => info.flowControlKey.startsWith(prefix)).sort(byKey);
