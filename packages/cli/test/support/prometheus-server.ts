@@ -66,18 +66,20 @@ export interface PrometheusServer {
 }
 
 /**
- * A Prometheus on a free 127.0.0.1 port with storage in a temporary directory, scraping
- * `target` (host:port of /metrics) and evaluating `rules`, both every second so that a test
- * waits seconds for what it looks for. Resolves once Prometheus says it is ready.
+ * A Prometheus on a free 127.0.0.1 port with its files and storage in a temporary directory
+ * (removed by `close`), scraping `target` (host:port of /metrics) and evaluating `rules` (a
+ * rules file's text), both every second so that a test waits seconds for what it looks
+ * for. Resolves once Prometheus says it is ready.
  */
-export async function startPrometheus(target: string, rules: string[] = []): Promise<PrometheusServer> {
+export async function startPrometheus(target: string, rules?: string): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), "qstash-flow-prometheus-"));
   const config = join(dir, "prometheus.yml");
+  if (rules !== undefined) await writeFile(join(dir, "rules.yml"), rules);
   await writeFile(
     config,
     stringify({
       global: { scrape_interval: "1s", evaluation_interval: "1s" },
-      rule_files: rules,
+      rule_files: rules === undefined ? [] : [join(dir, "rules.yml")],
       scrape_configs: [{ job_name: "qstash-flow", static_configs: [{ targets: [target] }] }],
     }),
   );
