@@ -154,6 +154,8 @@ describe("qstash-flow metrics", () => {
       ]) {
         expect(s.families.has(name), name).toBe(false);
       }
+      // Known without a poll, so that an alert can tell how late the last good one is.
+      expect(s.value("qstash_flow_control_poll_interval_seconds")).toBe(1);
       expect((await fetch(url.replace("/metrics", "/"))).status).toBe(404);
       expect((await fetch(url, { method: "POST" })).status).toBe(405);
     } finally {
