@@ -39,9 +39,9 @@ function expectKey(s: Scrape, info: FlowControlInfo): void {
   const key = { key: info.flowControlKey };
   expect({
     waitlist: s.value("qstash_flow_control_waitlist_size", key),
-    parallelismCount: s.value("qstash_flow_control_parallelism_count", key),
+    parallelismCount: s.value("qstash_flow_control_parallelism_in_flight", key),
     parallelismMax: s.value("qstash_flow_control_parallelism_max", key),
-    rateCount: s.value("qstash_flow_control_rate_count", key),
+    rateCount: s.value("qstash_flow_control_rate_used", key),
     rateMax: s.value("qstash_flow_control_rate_max", key),
     ratePeriod: s.value("qstash_flow_control_rate_period_seconds", key),
     paused: s.value("qstash_flow_control_paused", key),
@@ -94,7 +94,7 @@ describe("qstash-flow metrics", () => {
       expect(first.value("qstash_flow_control_keys_omitted")).toBe(0);
       expect(first.value("qstash_flow_control_poll_errors_total")).toBe(0);
       expect(first.value("qstash_global_parallelism_max")).toBe(global.parallelismMax);
-      expect(first.value("qstash_global_parallelism_count")).toBe(global.parallelismCount);
+      expect(first.value("qstash_global_parallelism_in_flight")).toBe(global.parallelismCount);
 
       const scrapes = await Promise.all(Array.from({ length: 25 }, () => scrape(url)));
       expect(scrapes.every((s) => s.text === first.text)).toBe(true);
@@ -154,6 +154,8 @@ describe("qstash-flow metrics", () => {
       ]) {
         expect(s.families.has(name), name).toBe(false);
       }
+      // Known without a poll, so that an alert can tell how late the last good one is.
+      expect(s.value("qstash_flow_control_poll_interval_seconds")).toBe(1);
       expect((await fetch(url.replace("/metrics", "/"))).status).toBe(404);
       expect((await fetch(url, { method: "POST" })).status).toBe(405);
     } finally {

@@ -2,5 +2,6 @@ export { handlerFetch, json, type Handler, type SeenRequest } from "./fetch.ts";
 export { startLoopbackServer, type LoopbackServer, type ServerHandler, type ServerRequest } from "./server.ts";
 export { COMBINED_SPEC, startPrism, type MockServer } from "./prism.ts";
 export { codeBlocks, typecheckReadme } from "./readme.ts";
+export { freePort } from "./port.ts";
 export { publishMessage, type PublishOptions } from "./publish.ts";
 export { queryParameterSchema, surface, valueOutside } from "./surface.ts";

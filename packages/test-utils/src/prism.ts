@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./port.ts";
 
 /** The merged spec `pnpm generate` writes: every operation the client can call. */
 /** Prism starts in seconds; under load it can take far longer. Only a hang reaches this. */
@@ -12,17 +12,6 @@ export const COMBINED_SPEC = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "../../types/src/generated/combined.openapi.json",
 );
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
 
 export interface MockServer {
   url: string;

@@ -49,7 +49,7 @@ describe("startFlowControlMetrics", () => {
       await metrics.poll();
       let families = await read(metrics.registry);
       expect(keysOf(families)).toEqual(["a", odd]);
-      expect(single(families, "qstash_global_parallelism_count")).toBe(7);
+      expect(single(families, "qstash_global_parallelism_in_flight")).toBe(7);
 
       keys = [key("b", 5)];
       expect(await metrics.poll()).toMatchObject({ ok: true, keys: 1, omitted: 0 });
@@ -58,6 +58,26 @@ describe("startFlowControlMetrics", () => {
       expect(families.get("qstash_flow_control_pinned")?.metrics.map((m) => m.labels)).toEqual([
         { key: "b", limit: "parallelism" },
         { key: "b", limit: "rate" },
+      ]);
+    } finally {
+      metrics.close();
+    }
+  });
+
+  it("keeps keys with lone surrogates apart: each key one series, as served in UTF-8", async () => {
+    // UTF-8 cannot carry a lone surrogate: written as is, all four would become "a\uFFFD".
+    keys = [key("a\uD800", 1), key("a\uDC00", 2), key("a\uFFFD", 3), key("a\uFFFDD800", 4), key("b 😀", 5)];
+    const metrics = await startFlowControlMetrics({ client: client(), interval: HOUR });
+    try {
+      await metrics.poll();
+      const served = Buffer.from(await metrics.registry.metrics(), "utf8").toString("utf8");
+      const families = new Map((parsePrometheusTextFormat(served) as Family[]).map((family) => [family.name, family]));
+      expect(families.get("qstash_flow_control_waitlist_size")?.metrics).toEqual([
+        { labels: { key: "a\uFFFDD800" }, value: "1" },
+        { labels: { key: "a\uFFFDDC00" }, value: "2" },
+        { labels: { key: "a\uFFFDFFFD" }, value: "3" },
+        { labels: { key: "a\uFFFDFFFDD800" }, value: "4" },
+        { labels: { key: "b 😀" }, value: "5" },
       ]);
     } finally {
       metrics.close();
@@ -101,7 +121,7 @@ describe("startFlowControlMetrics", () => {
       expect(families.get("qstash_flow_control_waitlist_size")?.metrics).toEqual([
         { labels: { key: "steady" }, value: "4" },
       ]);
-      for (const name of ["qstash_flow_control_last_poll_timestamp_seconds", "qstash_global_parallelism_count"]) {
+      for (const name of ["qstash_flow_control_last_poll_timestamp_seconds", "qstash_global_parallelism_in_flight"]) {
         expect(single(families, name)).toBe(single(good, name));
       }
       expect(results.at(-1)).toBe(false);

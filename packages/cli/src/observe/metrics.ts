@@ -48,6 +48,17 @@ export interface FlowControlMetrics {
 }
 
 /**
+ * The `key` label of a key: the key itself, except for the characters UTF-8 cannot carry.
+ * A lone surrogate would go out as U+FFFD, so that keys differing only there became one
+ * series; it is written as U+FFFD followed by its code unit in four hex digits (`\uD800` as
+ * `\uFFFDD800`), and U+FFFD itself as `\uFFFDFFFD`. So distinct keys keep distinct labels,
+ * and a key without either character is its own label.
+ */
+export function keyLabel(key: string): string {
+  return key.replace(/[\p{Cs}\uFFFD]/gu, (unit) => `\uFFFD${unit.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
  * Prometheus metrics of every flow-control key, refreshed by polling the API once per
  * `interval` whatever the number of scrapes; a scrape reads the last good poll. A failed
  * poll keeps the last good values and counts `qstash_flow_control_poll_errors_total`.
@@ -76,9 +87,11 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     waitlist: gauge("qstash_flow_control_waitlist_size", "Messages waiting because of the key's limits or pause.", [
       "key",
     ]),
-    parallelismCount: gauge("qstash_flow_control_parallelism_count", "Deliveries of the key in flight.", ["key"]),
+    parallelismInFlight: gauge("qstash_flow_control_parallelism_in_flight", "Deliveries of the key in flight.", [
+      "key",
+    ]),
     parallelismMax: gauge("qstash_flow_control_parallelism_max", "The key's parallelism limit (0: none).", ["key"]),
-    rateCount: gauge("qstash_flow_control_rate_count", "Deliveries started in the current rate period.", ["key"]),
+    rateUsed: gauge("qstash_flow_control_rate_used", "Deliveries started in the current rate period.", ["key"]),
     rateMax: gauge("qstash_flow_control_rate_max", "Deliveries allowed per rate period (0: no limit).", ["key"]),
     ratePeriod: gauge("qstash_flow_control_rate_period_seconds", "The rate period, in seconds.", ["key"]),
     paused: gauge("qstash_flow_control_paused", "1 while the key is paused.", ["key"]),
@@ -91,7 +104,7 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
   // Gauges without labels would read 0 before the first poll, which is a lie: they join
   // the registry only once there is a value to show.
   const polled = {
-    globalCount: gauge("qstash_global_parallelism_count", "Deliveries in flight across all keys."),
+    globalInFlight: gauge("qstash_global_parallelism_in_flight", "Deliveries in flight across all keys."),
     globalMax: gauge("qstash_global_parallelism_max", "The account-wide parallelism limit."),
     keys: gauge("qstash_flow_control_keys", "Keys seen by the last poll (matching the prefix)."),
     omitted: gauge(
@@ -106,6 +119,12 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     registers: [],
   });
   names.set(errors, "qstash_flow_control_poll_errors_total");
+  // Known from the start: alert rules measure the last poll's age in intervals.
+  const pollInterval = gauge(
+    "qstash_flow_control_poll_interval_seconds",
+    "Seconds between polls of the API (--interval).",
+  );
+  pollInterval.set(interval / 1000);
   for (const name of names.values()) {
     if (registry.getSingleMetric(name)) throw new ValidationError(`the registry already has a metric named ${name}`);
   }
@@ -115,7 +134,7 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     registry.registerMetric(metric);
     registered.add(names.get(metric) as string);
   };
-  for (const metric of [...Object.values(perKey), errors]) register(metric);
+  for (const metric of [...Object.values(perKey), errors, pollInterval]) register(metric);
 
   function apply(keys: FlowControlInfo[], global: GlobalParallelism, at: Date): PollResult {
     const matching = keys.filter((info) => info.flowControlKey.startsWith(prefix)).sort(byKey);
@@ -124,18 +143,18 @@ export async function startFlowControlMetrics(options: FlowControlMetricsOptions
     for (const metric of Object.values(perKey)) metric.reset();
     const set = (metric: Gauge, key: string, value: number) => metric.set({ key }, value);
     for (const info of shown) {
-      const key = info.flowControlKey;
+      const key = keyLabel(info.flowControlKey);
       set(perKey.waitlist, key, info.waitListSize);
-      set(perKey.parallelismCount, key, info.parallelismCount);
+      set(perKey.parallelismInFlight, key, info.parallelismCount);
       set(perKey.parallelismMax, key, info.parallelismMax);
-      set(perKey.rateCount, key, info.rateCount);
+      set(perKey.rateUsed, key, info.rateCount);
       set(perKey.rateMax, key, info.rateMax);
       set(perKey.ratePeriod, key, info.ratePeriod);
       set(perKey.paused, key, info.isPaused ? 1 : 0);
       perKey.pinned.set({ key, limit: "parallelism" }, info.isPinnedParallelism ? 1 : 0);
       perKey.pinned.set({ key, limit: "rate" }, info.isPinnedRate ? 1 : 0);
     }
-    polled.globalCount.set(global.parallelismCount);
+    polled.globalInFlight.set(global.parallelismCount);
     polled.globalMax.set(global.parallelismMax);
     polled.keys.set(matching.length);
     polled.omitted.set(matching.length - shown.length);

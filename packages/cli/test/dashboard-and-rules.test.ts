@@ -3,13 +3,27 @@ import { FlowControl } from "@qstash-flow/flow-control";
 import { startLoopbackServer } from "@qstash-flow/test-utils";
 import { parser } from "@prometheus-io/lezer-promql";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { startFlowControlMetrics } from "../src/index.js";
 
 const DASHBOARD = new URL("../grafana/flow-control.json", import.meta.url);
+const RULES = new URL("../prometheus/flow-control.rules.yml", import.meta.url);
+
+/** Labels Prometheus adds to every scraped series. */
+const SCRAPE_LABELS = ["job", "instance"];
 
 interface Panel {
   title: string;
   targets: { expr: string }[];
+}
+
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 /** Metric and label names one PromQL query uses; throws on a syntax error. */
@@ -80,5 +94,48 @@ describe("the Grafana dashboard", () => {
     expect(label).toBe("key");
     // The dashboard shows every metric the exporter serves.
     expect([...exported.metrics].filter((name) => !used.has(name))).toEqual([]);
+  });
+});
+
+describe("the Prometheus rules", () => {
+  it("use only metrics the exporter serves or a rule before them records, and labels that exist", async () => {
+    const { groups } = parse(await readFile(RULES, "utf8")) as { groups: { name: string; rules: Rule[] }[] };
+    const exported = await served();
+    const known = new Set(exported.metrics);
+    const labels = new Set([...exported.labels, ...SCRAPE_LABELS]);
+    const alerts: Rule[] = [];
+    for (const rule of groups.flatMap((group) => group.rules)) {
+      const name = rule.record ?? rule.alert ?? "";
+      const used = namesIn(rule.expr);
+      expect(used.metrics.length, name).toBeGreaterThan(0);
+      for (const metric of used.metrics) expect(known, `${name}: ${metric}`).toContain(metric);
+      for (const label of used.labels) expect(labels, `${name}: ${label}`).toContain(label);
+      const templated = Object.values(rule.annotations ?? {}).join("\n");
+      for (const [, label] of templated.matchAll(/\$labels\.(\w+)/g)) {
+        expect(labels, `${name}: $labels.${label}`).toContain(label);
+      }
+      if (rule.record) {
+        // Recording rules are named level:metric:operations, as Prometheus recommends.
+        expect(rule.record).toMatch(/^key:qstash_\w+:\w+$/);
+        known.add(rule.record);
+      } else alerts.push(rule);
+    }
+    expect(alerts.map((rule) => rule.alert).sort()).toEqual([
+      "QStashFlowControlKeyPausedWithBacklog",
+      "QStashFlowControlKeyStuck",
+      "QStashFlowControlPollFailing",
+      "QStashFlowControlWaitlistGrowing",
+      "QStashGlobalParallelismSaturated",
+    ]);
+    for (const alert of alerts) {
+      expect(alert.labels?.severity, alert.alert).toMatch(/^(critical|warning)$/);
+      expect(Object.keys(alert.annotations ?? {}).sort(), alert.alert).toEqual(["description", "summary"]);
+      expect(alert.for, alert.alert).toMatch(/^\d+m$/);
+      // An alert about a key names it, in both texts.
+      if (alert.alert?.startsWith("QStashFlowControlKey") || alert.alert === "QStashFlowControlWaitlistGrowing") {
+        expect(alert.annotations?.summary, alert.alert).toContain("{{ $labels.key }}");
+        expect(alert.annotations?.description, alert.alert).toContain("{{ $labels.key }}");
+      }
+    }
   });
 });
