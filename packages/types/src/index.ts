@@ -3,6 +3,6 @@
  *
  * - `paths`, `components`, `operations`: every spec merged into one surface; this is
  *   what `@qstash-flow/fetch` is typed with.
- * - `QStashSpec`, `WorkflowSpec`, `FlowControlSpec`: each vendored spec on its own.
+ * - `QStashSpec`, `WorkflowSpec`: each vendored upstream document's selected part on its own.
  */
 export type * from "./generated/index.js";
