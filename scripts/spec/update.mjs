@@ -251,8 +251,14 @@ export function summarize(result, cwd, { vendored = [] } = {}) {
       : tests.ok
         ? `Dependents: \`${tests.command}\` passed.`
         : [
-            `Dependents: \`${tests.command}\` failed${tests.failures.length ? ":" : " (see its output above)."}`,
-            ...tests.failures.map((f) => `  ${formatFailure(f)}`),
+            `Dependents: \`${tests.command}\` failed:`,
+            ...(tests.failures.length
+              ? tests.failures.map((f) => `  ${formatFailure(f)}`)
+              : tests.output
+                  .trimEnd()
+                  .split("\n")
+                  .slice(-20)
+                  .map((line) => `  ${line}`)),
           ],
   ]
     .flat()

@@ -29,7 +29,9 @@ function failuresIn(output) {
 
 /**
  * Runs `pnpm turbo run typecheck test` for the packages depending on `typesName`.
- * @returns {Promise<{ ok: boolean, failures: { package: string, file: string, kind: string }[], command: string }>}
+ * @param {{ root: string, typesName: string,
+ *   spawnImpl?: (command: string, args: string[], options: object) => import("node:child_process").ChildProcessWithoutNullStreams }} options
+ * @returns {Promise<{ ok: boolean, failures: { package: string, task: string, file: string, kind: string }[], command: string, output: string }>}
  */
 export function runDependents({ root, typesName, spawnImpl = spawn }) {
   const args = [
