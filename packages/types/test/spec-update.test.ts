@@ -1,8 +1,10 @@
 // `pnpm spec:update` end to end on upstream's whole documents of today, each test changing
 // one thing in them: staged, linted, selected, merged, compared with the committed
 // surface, judged, reported and written (or not).
+import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { afterEach } from "vitest";
 import { formatBreakage } from "../../../scripts/spec/internal/verify.mjs";
@@ -21,6 +23,7 @@ import {
 afterEach(removeWorkspaces);
 
 const FLOW = "/v2/flowControl/{flowControlKey}";
+const UPDATE = join(import.meta.dirname, "../../../scripts/spec/update.mjs");
 const VENDORED = { vendored: ["qstash.yaml", "workflow.yaml"] };
 type Conflict = { id: string; name: string; differences: string[] };
 
@@ -134,6 +137,31 @@ describe("an update from upstream's whole documents", () => {
     // the documents, the types and the changeset are written, so the clients can follow
     expect(await readFile(join(ws.options.openapiDir, "qstash.yaml"), "utf8")).not.toContain(`${FLOW}/resetRate:`);
     expect(await readFile(join(ws.options.outDir, "combined.ts"), "utf8")).not.toContain("/resetRate");
+    expect(await ws.changesets()).toHaveLength(1);
+  });
+
+  test("the command exits 2 after writing a breaking update, naming the call site", async () => {
+    const ws = await workspace();
+    const doc = changedQStash((d) => {
+      delete d.paths[`${FLOW}/resetRate`];
+    });
+    const workflow = workflowSpec();
+    delete workflow.paths[`${FLOW}/resetRate`];
+    const { openapiDir, outDir, changesetDir, packagesDir } = ws.options;
+    const args = [
+      ...["--openapi-dir", openapiDir, "--out-dir", outDir, "--changeset-dir", changesetDir],
+      ...["--packages-dir", packagesDir, "--verify-package", ws.consumerDir, "--no-test"],
+      ...["--source", `qstash.yaml=${await ws.source("qstash.yaml", doc)}`],
+      ...["--source", `workflow.yaml=${await ws.source("workflow.yaml", workflow)}`],
+    ];
+    const failed = promisify(execFile)(process.execPath, [UPDATE, ...args], {
+      env: { ...process.env, INIT_CWD: ws.dir },
+    });
+    const line = CONSUMER_SOURCE.split("\n").findIndex((l) => l.includes("/resetRate")) + 1;
+    await expect(failed).rejects.toMatchObject({
+      code: 2,
+      stdout: expect.stringContaining(`broke packages/consumer/src/index.ts:${line}: `),
+    });
     expect(await ws.changesets()).toHaveLength(1);
   });
 
