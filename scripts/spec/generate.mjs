@@ -47,7 +47,10 @@ export async function renderSurface({ config, specs, doc }) {
   return files;
 }
 
-/** Everything generation writes, from the specs in `openapiDir`. */
+/**
+ * Everything generation writes, from the specs in `openapiDir`.
+ * @param {{ openapiDir?: string }} [options]
+ */
 export async function render({ openapiDir } = {}) {
   return renderSurface(await loadSurface({ openapiDir }));
 }

@@ -73,12 +73,14 @@ const segments = (pointer) => pointer.split("/").slice(1).map(unescapePointer);
  * carried along and its problems ignored.
  */
 export async function loadSpec(path, { label, select, redocly, text }) {
-  const input = { absoluteRef: resolve(path), config: redocly };
+  const input = { absoluteRef: resolve(path), config: redocly, source: "" };
   let problems;
   try {
     input.source = text ?? (await readFile(path, "utf8"));
     problems = await lintFromString(input);
-  } catch (error) {
+  } catch (caught) {
+    /** @type {any} */
+    const error = caught;
     // openapi-core's YamlParseError (named plain "Error") carries the line and column.
     const at = typeof error?.line === "number" ? `:${error.line}:${error.col}: not valid YAML` : "";
     const why = error.originalError?.reason ?? error.message;
@@ -138,7 +140,7 @@ export async function loadSpec(path, { label, select, redocly, text }) {
 
 /**
  * The whole surface: config, every spec loaded and selected, merged.
- * @param {{ openapiDir?: string, files?: Record<string, { label: string, text: string }> }} [options]
+ * @param {{ openapiDir?: string, files?: Record<string, { label: string, text: string, path?: string }> }} [options]
  *   `files` replaces a spec's text (the staged sources of an update; $refs resolve from openapiDir)
  */
 export async function loadSurface({ openapiDir = join(ROOT, "openapi"), files = {} } = {}) {

@@ -56,6 +56,7 @@ async function sourcesOf(o, specs) {
 
 /** Reads the sources, writing nothing: { name: { label, text, old, changed, provenance } }. */
 async function stage(o, specs) {
+  /** @type {Record<string, { label: string, text: string, old: any, changed: boolean, record: object }>} */
   const staged = {};
   for (const [name, source] of Object.entries(await sourcesOf(o, specs))) {
     const { text, provenance } = await readSpecSource(source, o);
@@ -86,6 +87,7 @@ const exists = (file) =>
  *   dryRun?: boolean, check?: boolean, fetch?: typeof fetch }} [options]
  */
 export async function specUpdate(options = {}) {
+  /** @type {typeof defaults & typeof options} */
   const o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   const { specs } = await readSurfaceConfig(o.openapiDir);
   const staged = await stage(o, specs);

@@ -65,7 +65,7 @@ describe.sequential("upstream's history, replayed", () => {
     const result = await replay(step("2026-02-25"));
     expect(result.report.bump).toBe("major");
     expect(result.report.added).toEqual(["GET /v2/globalParallelism"]);
-    const get = result.report.changed.get(`GET ${FLOW}`).map((c: { level: string; message: string }) => c);
+    const get = result.report.changed.get(`GET ${FLOW}`);
     expect(get).toContainEqual({
       level: "major",
       message: "[Removed] property `waitlistSize` in Response 200 content (application/json)",
@@ -86,7 +86,7 @@ describe.sequential("upstream's history, replayed", () => {
     expect(result.report.added).toEqual(
       ["pause", "pin", "resetRate", "resume", "unpin"].map((action) => `POST ${FLOW}/${action}`),
     );
-    const added = result.report.changed.get(`GET ${FLOW}`).map((c: { message: string }) => c.message);
+    const added = result.report.changed.get(`GET ${FLOW}`)?.map((c) => c.message);
     expect(added).toEqual(
       ["isPinnedParallelism", "isPinnedRate", "isPaused"].map(
         (field) => `[Added] property \`${field}\` in Response 200 content (application/json)`,

@@ -19,7 +19,11 @@ export class SpecError extends Error {
    */
   constructor(code, message, { file, line, ref, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
-    Object.assign(this, { name: "SpecError", code, file, line, ref });
+    this.name = "SpecError";
+    this.code = code;
+    this.file = file;
+    this.line = line;
+    this.ref = ref;
   }
 }
 
@@ -32,7 +36,8 @@ export async function main(moduleUrl, heading, run) {
   try {
     process.exitCode = await run();
   } catch (error) {
-    console.error(`${heading}${error instanceof SpecError ? `${error.code}: ${error.message}` : error.stack}`);
+    const known = error instanceof SpecError;
+    console.error(`${heading}${known ? `${error.code}: ${error.message}` : /** @type {Error} */ (error).stack}`);
     process.exitCode = 1;
   }
 }

@@ -10,6 +10,7 @@ import { dereference, operationsOf, UNUSED } from "./openapi.mjs";
 import { plural } from "./report.mjs";
 
 const routeOf = (path) => path.replace(/\{[^}]*\}/g, "{}");
+/** @param {[string, unknown]} a @param {[string, unknown]} b */
 const byKey = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A document holding `value` at `where` and nothing else. */
@@ -33,7 +34,10 @@ const shortName = (entry) => (entry.where[0] === "components" ? entry.where[2] :
 function differences(winner, other) {
   const wrap = (c) => place({ openapi: "3.1.0", info: { title: "", version: "" } }, c.where, c.compare);
   const depth = winner.where.length; // paths below the entry itself
-  const [only, replaced] = [{ [winner.file]: [], [other.file]: [] }, []];
+  /** @type {Record<string, string[]>} */
+  const only = { [winner.file]: [], [other.file]: [] };
+  /** @type {string[]} */
+  const replaced = [];
   let docs = 0;
   for (const d of apiDiff(wrap(winner), wrap(other))) {
     const at = d.path

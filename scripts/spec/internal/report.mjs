@@ -44,9 +44,11 @@ const importable = (id) => {
  */
 export async function diffSurfaces(before, after) {
   const [opsA, opsB, a, b] = [operationsOf(before), operationsOf(after), names(before), names(after)];
+  /** @typedef {{ level: string, message: string }} Change */
   const report = {
     removed: [...opsA.keys()].filter((id) => !opsB.has(id)),
     added: [...opsB.keys()].filter((id) => !opsA.has(id)),
+    /** @type {Map<string, Change[]>} */
     changed: new Map(),
     components: [
       ...a.filter((n) => !b.includes(n)).map((id) => ({ level: "major", message: `\`${importable(id)}\` removed` })),
@@ -55,11 +57,12 @@ export async function diffSurfaces(before, after) {
     servers: isDeepStrictEqual(before.servers ?? [], after.servers ?? [])
       ? null
       : { before: (before.servers ?? []).map((s) => s.url), after: (after.servers ?? []).map((s) => s.url) },
+    /** @type {Change[]} */
     other: [],
   };
   const docs = [withoutComponents(await dereference(before)), withoutComponents(await dereference(after))];
-  for (const d of apiDiff(...docs)) {
-    const [area, path, method] = d.path;
+  for (const d of apiDiff(docs[0], docs[1])) {
+    const [area, path, method] = d.path.map(String);
     // servers: reported as a whole, above; info: the merged document's, written by this project
     if (area === "servers" || area === "info") continue;
     if (area === "security") {

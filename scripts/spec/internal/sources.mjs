@@ -118,9 +118,13 @@ export function specText(body, location) {
     try {
       return stringify(JSON.parse(body));
     } catch (error) {
-      throw new SpecError("SPEC_PARSE", `${location} looks like JSON but does not parse: ${error.message}`, {
-        file: location,
-      });
+      throw new SpecError(
+        "SPEC_PARSE",
+        `${location} looks like JSON but does not parse: ${/** @type {Error} */ (error).message}`,
+        {
+          file: location,
+        },
+      );
     }
   }
   if (isDocument(body)) return body;

@@ -25,7 +25,9 @@ const head = (node, sf) => {
 
 /** "METHOD /path" (or "/path") of the innermost call or index access around `pos`, or null. */
 function operationAt(sf, pos) {
-  for (let node = ts.getTokenAtPosition(sf, pos); node; node = node.parent) {
+  // getTokenAtPosition is TypeScript's own, public at run time though not in its declarations
+  const tokenAt = /** @type {any} */ (ts).getTokenAtPosition;
+  for (let node = tokenAt(sf, pos); node; node = node.parent) {
     const found = NAMED.map((re) => re.exec(head(node, sf))?.groups).find(Boolean);
     if (found) return [found.method?.toUpperCase(), found.path].filter(Boolean).join(" ");
   }
@@ -66,11 +68,10 @@ export function verifyBuild({ generatedDir, packages, packagesDir, typesName }) 
     const program = ts.createProgram({ rootNames: parsed.fileNames, options });
     for (const d of ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error)) {
       const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0];
-      const at = d.file && d.start !== undefined;
-      const line = at ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
       const file = d.file ? relative(dirname(packagesDir), d.file.fileName) : null;
       breakages.set(`${file}:${line}:${message}`, {
-        operation: at ? operationAt(d.file, d.start) : null,
+        operation: d.file && d.start !== undefined ? operationAt(d.file, d.start) : null,
         file,
         line,
         message,

@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 
 /** @param {Record<string, string | null>} files contents by path; null removes the file */
 export async function writeAll(files) {
+  /** @type {[string, Buffer | null][]} */
   const done = [];
   try {
     for (const [file, text] of Object.entries(files)) {
