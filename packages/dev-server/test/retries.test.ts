@@ -4,6 +4,7 @@
 import { Client, Receiver } from "@upstash/qstash";
 import { afterEach, describe, expect, test } from "vitest";
 import { type DevServer, type DevServerOptions, startDevServer } from "../src/index.ts";
+import { startLoopbackServer } from "@qstash-flow/test-utils";
 import { eventually, recorder, scripted, sinksPerTest } from "./helpers.ts";
 
 const started: Array<{ close(): Promise<void> }> = [];
@@ -59,7 +60,43 @@ describe("retries", () => {
     expect(record.of("dead")).toEqual([]);
   });
 
-  test("retries stay within the key's parallelism, and a message waiting for its retry holds no slot", async () => {
+  test("retries stay within the key's parallelism: never more than 2 attempts open at once", async () => {
+    const { client, record } = await setup({ retryDelayScale: 0 });
+    const attempts = new Map<string, number>();
+    let open = 0;
+    let maxOpen = 0;
+    const slow = await startLoopbackServer(async (request, response) => {
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      // Held across a few turns of the event loop, so a third attempt started now would overlap.
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      const id = request.headers["upstash-message-id"] as string;
+      attempts.set(id, (attempts.get(id) ?? 0) + 1);
+      open--;
+      response.statusCode = attempts.get(id) === 1 ? 500 : 200;
+      response.end();
+    });
+    started.push(slow);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { messageId } = await client.publish({
+        url: slow.url,
+        body: `m${i}`,
+        flowControl: { key: "pair", parallelism: 2 },
+      });
+      ids.push(messageId);
+    }
+    for (const id of ids) await record.next("delivered", id);
+    expect(maxOpen).toBeLessThanOrEqual(2);
+    for (const id of ids) {
+      const retried = slow.requests
+        .filter((r) => r.headers["upstash-message-id"] === id)
+        .map((r) => r.headers["upstash-retried"]);
+      expect(retried).toEqual(["0", "1"]);
+    }
+  });
+
+  test("a message waiting for its retry holds no slot of its key", async () => {
     const { server, client, record } = await setup({ retryDelayScale: 1 });
     const failing = await destination([500]);
     const ok = await sink();

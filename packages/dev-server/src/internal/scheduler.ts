@@ -106,7 +106,8 @@ export class Scheduler {
     if (wait > 0) {
       const timer = setLongTimeout(() => {
         this.#sleeping.delete(message);
-        if (!this.#closed) this.#enqueue({ ...message, notBefore: Date.now() });
+        // A timer may fire a hair early: enqueue checks the time again and sleeps the rest.
+        if (!this.#closed) this.#enqueue(message);
       }, wait);
       this.#sleeping.set(message, timer);
       return;
