@@ -1,11 +1,14 @@
 import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch";
-import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_DEV_TOKEN, DEFAULT_NEXT_SIGNING_KEY, DEFAULT_PORT } from "./defaults.js";
+import {
+  DEFAULT_CURRENT_SIGNING_KEY,
+  DEFAULT_DEV_TOKEN,
+  DEFAULT_NEXT_SIGNING_KEY,
+  DEFAULT_PORT,
+  DEFAULT_RETRY_DELAY_SCALE,
+} from "./defaults.js";
 import { DevServerOptionsError } from "./errors.js";
 import type { DevServerEvent } from "./events.js";
 import { type HostRule, isLoopbackHost, parseHostRule } from "./internal/destination.js";
-
-/** QStash's retry delays times this by default: seconds to hours become milliseconds to seconds. */
-export const DEFAULT_RETRY_DELAY_SCALE = 0.001;
 
 export interface DevServerOptions {
   /** TCP port; `0` picks a free one (use it in tests). Default 8080 (`DEFAULT_PORT`). */

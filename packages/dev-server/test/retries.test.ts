@@ -3,7 +3,7 @@
 // the server's retryDelayScale makes QStash's backoff milliseconds.
 import { Client, Receiver } from "@upstash/qstash";
 import { afterEach, describe, expect, test } from "vitest";
-import { type DevServer, type DevServerOptions, startDevServer } from "../src/index.ts";
+import { type DevServerOptions, startDevServer } from "../src/index.ts";
 import { startLoopbackServer } from "@qstash-flow/test-utils";
 import { eventually, recorder, scripted, sinksPerTest } from "./helpers.ts";
 
