@@ -181,13 +181,17 @@ export class Scheduler {
       this.#deliveries.delete(delivery);
       this.#inFlight--;
       if (key) key.inFlight--;
+      const end = endAttempt(message, outcome, this.#options.retryDelayScale);
       if (this.#closed) {
-        const error = "error" in outcome ? outcome.error : "the dev server closed";
-        this.#options.emit({ type: "failed", ...about(message), error });
+        // Nothing follows an attempt once the server closes: no retry, no callback.
+        if ("error" in outcome) this.#options.emit({ type: "failed", ...about(message), error: outcome.error });
+        else if (end.events.some((event) => event.type === "delivered"))
+          for (const event of end.events) this.#options.emit(event);
+        else this.#options.emit({ type: "dropped", ...about(message) });
         return;
       }
       // The slot is free before any retry waits: a waiting retry holds none.
-      this.#afterAttempt(endAttempt(message, outcome, this.#options.retryDelayScale));
+      this.#afterAttempt(end);
       if (key) this.pump(key);
       if (this.#options.globalParallelism > 0) this.#pumpAll();
     });
