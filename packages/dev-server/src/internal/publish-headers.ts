@@ -157,10 +157,8 @@ function callbackTarget(
   const target = url(headerName(base), get(base), context);
   if (!target) {
     // Settings for a callback that is not there would be silently ignored.
-    const orphan = [...HANDLED].find((name) => name.startsWith(`${base}-`) && get(name) !== undefined);
-    const forward = Object.keys(forwarded(headers, `${base}-forward-`))[0];
-    if (orphan || forward)
-      refuse(400, `${headerName(orphan ?? `${base}-forward-${forward}`)} needs ${headerName(base)}`);
+    const orphan = Object.keys(headers).find((name) => name.startsWith(`${base}-`));
+    if (orphan) refuse(400, `${headerName(orphan)} needs ${headerName(base)}`);
     return undefined;
   }
   return {
