@@ -78,6 +78,21 @@ describe("memory bounds", () => {
     await publishOk(dev, s.url, { key: "cap", value: "parallelism=1" });
   });
 
+  test("messages waiting for a retry and dead messages count against maxWaitingMessages", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ maxWaitingMessages: 2, retryDelayScale: 1, log: (event) => events.push(event) });
+    const s = await sink({ status: 500 });
+    const dying = await publishOk(dev, s.url, { headers: { "Upstash-Retries": "0" } });
+    const retrying = await publishOk(dev, s.url, { headers: { "Upstash-Retry-Delay": "3600000" } });
+    await eventually(() => expect(events).toContainEqual(expect.objectContaining({ type: "dead", messageId: dying })));
+    await eventually(() =>
+      expect(events).toContainEqual(expect.objectContaining({ type: "retrying", messageId: retrying })),
+    );
+    const refused = await publish(dev, s.url);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/holds 2 waiting, retrying or dead messages/);
+  });
+
   test("past maxKeys a new key is refused with 429; known keys still work", async () => {
     const dev = await server({ maxKeys: 1 });
     const s = await sink();
