@@ -110,12 +110,18 @@ function retryDelay(name: string, text: string | undefined, fallback: RetryDelay
   return typeof compiled === "string" ? refuse(400, compiled.replace("Upstash-Retry-Delay", name)) : compiled;
 }
 
-function duration(name: string, text: string | undefined, options: { positive: boolean }): number | undefined {
+/**
+ * A timeout is more than 0 and one timer, so held to Node's timer limit; a delay may be
+ * 0 or any length (its wait is a chain of timers).
+ */
+function duration(name: string, text: string | undefined, kind: "timeout" | "delay"): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(name, text);
   if (typeof ms === "string") return refuse(400, ms);
-  if (options.positive && ms === 0) return refuse(400, `${name} must be more than 0, got ${JSON.stringify(text)}`);
-  if (ms > MAX_TIMER_MS) return refuse(400, `${name} must be at most ${MAX_TIMER_MS} ms, got ${JSON.stringify(text)}`);
+  if (kind === "timeout" && ms === 0) return refuse(400, `${name} must be more than 0, got ${JSON.stringify(text)}`);
+  if (kind === "timeout" && ms > MAX_TIMER_MS) {
+    return refuse(400, `${name} must be at most ${MAX_TIMER_MS} ms, got ${JSON.stringify(text)}`);
+  }
   return ms;
 }
 
@@ -168,8 +174,8 @@ function callbackTarget(
     // QStash: callbacks use the original message's retry settings unless told otherwise.
     retries: retries(headerName(`${base}-retries`), get(`${base}-retries`), message.retries),
     retryDelay: retryDelay(headerName(`${base}-retry-delay`), get(`${base}-retry-delay`), message.retryDelay),
-    timeout: duration(headerName(`${base}-timeout`), get(`${base}-timeout`), { positive: true }) ?? message.timeout,
-    delay: duration(headerName(`${base}-delay`), get(`${base}-delay`), { positive: false }) ?? 0,
+    timeout: duration(headerName(`${base}-timeout`), get(`${base}-timeout`), "timeout") ?? message.timeout,
+    delay: duration(headerName(`${base}-delay`), get(`${base}-delay`), "delay") ?? 0,
   };
 }
 
@@ -186,8 +192,8 @@ export function readPublishHeaders(headers: IncomingHttpHeaders, context: Contex
     const get = reader(headers);
     const retryCount = retries("Upstash-Retries", get("upstash-retries"), DEFAULT_RETRIES);
     const delays = retryDelay("Upstash-Retry-Delay", get("upstash-retry-delay"), undefined);
-    const timeout = duration("Upstash-Timeout", get("upstash-timeout"), { positive: true }) ?? context.deliveryTimeout;
-    const delay = duration("Upstash-Delay", get("upstash-delay"), { positive: false }) ?? 0;
+    const timeout = duration("Upstash-Timeout", get("upstash-timeout"), "timeout") ?? context.deliveryTimeout;
+    const delay = duration("Upstash-Delay", get("upstash-delay"), "delay") ?? 0;
     const notBeforeText = get("upstash-not-before");
     let notBefore = context.now + delay;
     if (notBeforeText !== undefined) {
