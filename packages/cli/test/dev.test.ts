@@ -66,6 +66,33 @@ describe("dev", () => {
     expect(dev.output().stdout).toMatch(/dev server stopped\n$/);
   });
 
+  it("prints each attempt, the retry with its delay, and the dead message", async () => {
+    const failing = await startLoopbackServer((_, response) => {
+      response.statusCode = 500;
+      response.end("down");
+    });
+    const dev = startCli(["dev", "--port", "0"]);
+    try {
+      await dev.waitFor(/Ctrl-C stops\.\n/);
+      const [, url] = dev.output().stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/) as RegExpMatchArray;
+      const destination = new URL("/hook", failing.url).href;
+      const published = await fetch(new URL(`/v2/publish/${destination}`, url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${DEFAULT_DEV_TOKEN}`, "upstash-retries": "1" },
+        body: "hi",
+      });
+      const { messageId } = (await published.json()) as { messageId: string };
+      await dev.waitFor(new RegExp(`dead ${messageId} -> ${destination} after 1 retries, last answer 500`));
+      const { stdout } = dev.output();
+      expect(stdout).toContain(`attempt ${messageId} -> ${destination} retried=0: 500`);
+      expect(stdout).toMatch(new RegExp(`retrying ${messageId} -> ${destination} in 12 ms \\(QStash: 12182 ms\\)`));
+      expect(stdout).toContain(`attempt ${messageId} -> ${destination} retried=1: 500`);
+    } finally {
+      dev.child.kill();
+      await failing.close();
+    }
+  });
+
   it("--help shows the dev server's default port", async () => {
     const result = await runCli(["dev", "--help"]);
     expect(result.stdout).toMatch(new RegExp(`--port <n>.*\\(default: ${DEFAULT_PORT}\\)`));

@@ -24,7 +24,10 @@ Options:
       --max-keys <n>             keys before a new one is refused with 429 (default 10000)
       --max-body-bytes <n>       largest message body in bytes; larger is 413 (default 1048576)
       --global-parallelism <n>   account-wide limit on deliveries in flight (default 0: none)
-      --delivery-timeout <ms>    time a delivery may take (default 30000)
+      --delivery-timeout <ms>    time a delivery attempt may take without Upstash-Timeout
+                                 (default 30000)
+      --retry-delay-scale <f>    factor on QStash's retry delays, 0 to 1 (default 0.001:
+                                 12 s becomes 12 ms; 1 waits as QStash does)
   -q, --quiet                    print no line per message
   -v, --verbose                  also print every API request
   -h, --help                     show this help
@@ -33,6 +36,13 @@ Options:
 function count(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw new DevServerOptionsError(flag, `must be a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function factor(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(text))
+    throw new DevServerOptionsError(flag, `must be a number from 0 to 1, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -53,6 +63,7 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
       "max-body-bytes": { type: "string" },
       "global-parallelism": { type: "string" },
       "delivery-timeout": { type: "string" },
+      "retry-delay-scale": { type: "string" },
       quiet: { type: "boolean", short: "q" },
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
@@ -78,6 +89,7 @@ function options(argv: string[]): { server: DevServerOptions; quiet: boolean; ve
     maxBodyBytes: count("--max-body-bytes", values["max-body-bytes"]),
     globalParallelism: count("--global-parallelism", values["global-parallelism"]),
     deliveryTimeout: count("--delivery-timeout", values["delivery-timeout"]),
+    retryDelayScale: factor("--retry-delay-scale", values["retry-delay-scale"]),
   };
   for (const name of Object.keys(server)) if (server[name] === undefined) delete server[name];
   return { server: server as DevServerOptions, quiet: values.quiet === true, verbose: values.verbose === true };

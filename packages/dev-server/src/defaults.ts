@@ -11,3 +11,6 @@ export const DEFAULT_DEV_TOKEN = "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIj
 export const DEFAULT_CURRENT_SIGNING_KEY = "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r";
 /** The next signing key receivers accept when none is configured (`QSTASH_NEXT_SIGNING_KEY`). */
 export const DEFAULT_NEXT_SIGNING_KEY = "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs";
+
+/** QStash's retry delays are multiplied by this by default: seconds to hours become milliseconds to seconds. */
+export const DEFAULT_RETRY_DELAY_SCALE = 0.001;

@@ -1,3 +1,12 @@
+/** The message an event is about. */
+interface About {
+  messageId: string;
+  destination: string;
+  flowControlKey?: string | undefined;
+  /** `Upstash-Label`, when the message has one. */
+  label?: string | undefined;
+}
+
 /** What the dev server reports to the `log` hook. */
 export type DevServerEvent =
   | { type: "listening"; url: string }
@@ -9,30 +18,67 @@ export type DevServerEvent =
       status: number;
       flowControlKey?: string | undefined;
     }
-  | { type: "published"; messageId: string; destination: string; flowControlKey?: string | undefined }
-  | {
-      /** The destination answered; any status counts as done, there are no retries. */
+  | (About & {
+      type: "published";
+      /** Set when the message waits for `Upstash-Delay` or `Upstash-Not-Before`: unix ms of its first attempt. */
+      notBefore?: number | undefined;
+    })
+  | (About & {
+      /** A publish answered with the id of an earlier message (deduplication): nothing new is delivered. */
+      type: "deduplicated";
+    })
+  | (About & {
+      /** One attempt ended: `status` when the destination answered (any status), `error` when it did not. */
+      type: "attempt";
+      /** The attempt's `Upstash-Retried`: 0 for the first. */
+      retried: number;
+      status?: number | undefined;
+      error?: string | undefined;
+    })
+  | (About & {
+      /** The destination answered 2xx: the message is done. */
       type: "delivered";
-      messageId: string;
-      destination: string;
-      flowControlKey?: string | undefined;
       status: number;
-    }
-  | {
-      /** No answer: connection error, delivery timeout, or the server closed mid-delivery. */
+      retried: number;
+    })
+  | (About & {
+      /** The attempt failed and the message will be tried again after `delay` ms (QStash's delay times the scale). */
+      type: "retrying";
+      /** The `Upstash-Retried` the next attempt will carry. */
+      retried: number;
+      delay: number;
+      /** The delay QStash would wait, before `retryDelayScale`. */
+      qstashDelay: number;
+    })
+  | (About & {
+      /** Retries exhausted (or a non-retryable answer): the message is kept as a dead message. */
+      type: "dead";
+      dlqId: string;
+      retried: number;
+      maxRetries: number;
+      /** The last answer's status, or why there was none. */
+      status?: number | undefined;
+      error?: string | undefined;
+    })
+  | (About & {
+      /** A callback or failure callback message was created for `sourceMessageId`; its own attempts follow. */
+      type: "callback";
+      kind: "callback" | "failureCallback";
+      sourceMessageId: string;
+    })
+  | (About & {
+      /** An attempt cut short because the server closed; the message is not retried. */
       type: "failed";
-      messageId: string;
-      destination: string;
-      flowControlKey?: string | undefined;
       error: string;
-    }
-  | {
-      /** Still waiting when the server closed, so never sent. */
+    })
+  | (About & {
+      /** Waiting (or waiting for a retry) when the server closed, so never sent again. */
       type: "dropped";
-      messageId: string;
-      destination: string;
-      flowControlKey?: string | undefined;
-    };
+    });
+
+function last(event: { status?: number | undefined; error?: string | undefined }): string {
+  return event.status !== undefined ? `${event.status}` : `${event.error}`;
+}
 
 /** One line of text for an event, as the bin prints it. */
 export function formatDevServerEvent(event: DevServerEvent): string {
@@ -42,10 +88,22 @@ export function formatDevServerEvent(event: DevServerEvent): string {
       return `listening on ${event.url}`;
     case "request":
       return `${event.method} ${event.operation} -> ${event.status}${key}`;
-    case "published":
-      return `published ${event.messageId} -> ${event.destination}${key}`;
+    case "published": {
+      const later = event.notBefore === undefined ? "" : ` not before ${new Date(event.notBefore).toISOString()}`;
+      return `published ${event.messageId} -> ${event.destination}${later}${key}`;
+    }
+    case "deduplicated":
+      return `deduplicated ${event.messageId} -> ${event.destination} (a duplicate publish, not enqueued)${key}`;
+    case "attempt":
+      return `attempt ${event.messageId} -> ${event.destination} retried=${event.retried}: ${last(event)}${key}`;
     case "delivered":
       return `delivered ${event.messageId} -> ${event.destination} (${event.status})${key}`;
+    case "retrying":
+      return `retrying ${event.messageId} -> ${event.destination} in ${event.delay} ms (QStash: ${Math.round(event.qstashDelay)} ms), retried=${event.retried}${key}`;
+    case "dead":
+      return `dead ${event.messageId} -> ${event.destination} after ${event.retried} retries, last answer ${last(event)}, dlqId=${event.dlqId}${key}`;
+    case "callback":
+      return `${event.kind} ${event.messageId} -> ${event.destination} for ${event.sourceMessageId}`;
     case "failed":
       return `failed ${event.messageId} -> ${event.destination}: ${event.error}${key}`;
     case "dropped":

@@ -3,6 +3,7 @@ export {
   DEFAULT_DEV_TOKEN,
   DEFAULT_NEXT_SIGNING_KEY,
   DEFAULT_PORT,
+  DEFAULT_RETRY_DELAY_SCALE,
 } from "./defaults.js";
 export { DevServerOptionsError } from "./errors.js";
 export { type DevServerEvent, formatDevServerEvent } from "./events.js";

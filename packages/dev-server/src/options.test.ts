@@ -14,6 +14,7 @@ describe("resolveOptions", () => {
       allowed: [],
       maxWaitingMessages: 10_000,
       globalParallelism: 0,
+      retryDelayScale: 0.001,
     });
   });
 
@@ -41,6 +42,10 @@ describe("resolveOptions", () => {
     [{ allowedDestinations: "example.com" }, "allowedDestinations"],
     [{ allowedDestinations: ["https://example.com/"] }, "allowedDestinations"],
     [{ log: "console" }, "log"],
+    [{ retryDelayScale: -0.1 }, "retryDelayScale"],
+    [{ retryDelayScale: 2 }, "retryDelayScale"],
+    [{ retryDelayScale: Number.NaN }, "retryDelayScale"],
+    [{ retryDelayScale: "0" }, "retryDelayScale"],
     [{ prot: 1 }, "prot"],
   ])("refuses %j", (options, option) => {
     const attempt = () => resolveOptions(options as DevServerOptions);

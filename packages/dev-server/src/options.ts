@@ -1,5 +1,11 @@
 import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch";
-import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_DEV_TOKEN, DEFAULT_NEXT_SIGNING_KEY, DEFAULT_PORT } from "./defaults.js";
+import {
+  DEFAULT_CURRENT_SIGNING_KEY,
+  DEFAULT_DEV_TOKEN,
+  DEFAULT_NEXT_SIGNING_KEY,
+  DEFAULT_PORT,
+  DEFAULT_RETRY_DELAY_SCALE,
+} from "./defaults.js";
 import { DevServerOptionsError } from "./errors.js";
 import type { DevServerEvent } from "./events.js";
 import { type HostRule, isLoopbackHost, parseHostRule } from "./internal/destination.js";
@@ -33,11 +39,20 @@ export interface DevServerOptions {
   maxKeys?: number;
   /** Largest message body accepted, in bytes; larger ones get 413. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Milliseconds a delivery may take before it is abandoned and its slot freed. Default 30 000. */
+  /**
+   * Milliseconds a delivery attempt may take before it is abandoned (a failed attempt, so
+   * retried) and its slot freed, for messages without `Upstash-Timeout`. Default 30 000.
+   */
   deliveryTimeout?: number;
+  /**
+   * The factor QStash's retry delays are multiplied by, from 0 (retry at once) to 1 (wait
+   * as QStash does). Default 0.001: QStash's first backoff, 12 s, becomes 12 ms, and its
+   * default three retries are spent in about 2 s.
+   */
+  retryDelayScale?: number;
   /** The account-wide limit on deliveries in flight that `/v2/globalParallelism` reports; `0` (default) is none. */
   globalParallelism?: number;
-  /** Called for every request, publish, delivery and drop. */
+  /** Called for every request, publish, attempt, retry, dead message, callback and drop. */
   log?: (event: DevServerEvent) => void;
 }
 
@@ -52,6 +67,7 @@ export interface ResolvedOptions {
   maxKeys: number;
   maxBodyBytes: number;
   deliveryTimeout: number;
+  retryDelayScale: number;
   globalParallelism: number;
   log: ((event: DevServerEvent) => void) | undefined;
 }
@@ -67,6 +83,7 @@ const KNOWN = [
   "maxKeys",
   "maxBodyBytes",
   "deliveryTimeout",
+  "retryDelayScale",
   "globalParallelism",
   "log",
 ];
@@ -125,6 +142,10 @@ export function resolveOptions(options: DevServerOptions | undefined): ResolvedO
     if (typeof rule === "string") throw new DevServerOptionsError("allowedDestinations", rule);
     return rule;
   });
+  const scale = raw.retryDelayScale ?? DEFAULT_RETRY_DELAY_SCALE;
+  if (typeof scale !== "number" || !Number.isFinite(scale) || scale < 0 || scale > 1) {
+    throw new DevServerOptionsError("retryDelayScale", `must be a number from 0 to 1, got ${String(scale)}`);
+  }
   if (raw.log !== undefined && typeof raw.log !== "function") {
     throw new DevServerOptionsError("log", "must be a function");
   }
@@ -139,6 +160,7 @@ export function resolveOptions(options: DevServerOptions | undefined): ResolvedO
     maxKeys: integer("maxKeys", raw.maxKeys, 10_000, 1),
     maxBodyBytes: integer("maxBodyBytes", raw.maxBodyBytes, 1024 * 1024, 0),
     deliveryTimeout: integer("deliveryTimeout", raw.deliveryTimeout, 30_000, 1, MAX_TIMER_MS),
+    retryDelayScale: scale,
     globalParallelism: integer("globalParallelism", raw.globalParallelism, 0, 0),
     log: raw.log as ResolvedOptions["log"],
   };

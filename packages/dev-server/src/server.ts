@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { DevServerEvent } from "./events.js";
+import { Deduplicator } from "./internal/dedup.js";
 import { createHandler } from "./internal/handler.js";
 import { Scheduler } from "./internal/scheduler.js";
 import { type DevServerOptions, resolveOptions } from "./options.js";
@@ -83,7 +84,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
   };
   const scheduler = new Scheduler({ ...resolved, emit });
-  const handler = createHandler({ ...resolved, scheduler, emit });
+  const handler = createHandler({ ...resolved, scheduler, dedup: new Deduplicator(), emit });
   const sockets = new Set<Socket>();
   // Responses being written per socket, so a parser error never writes into one of them.
   const writing = new WeakMap<Duplex, number>();

@@ -3,7 +3,7 @@
 import { FlowControl } from "@qstash-flow/flow-control";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterEach, expect, vi } from "vitest";
-import type { DevServer } from "../src/index.ts";
+import type { DevServer, DevServerEvent } from "../src/index.ts";
 
 export interface Sink {
   url: string;
@@ -139,3 +139,46 @@ export function sinksPerTest(): (options?: Parameters<typeof startSink>[0]) => P
 
 /** Waits until `sink` has received exactly `length` bodies. */
 export const count = (sink: Sink, length: number) => eventually(() => expect(sink.bodies()).toHaveLength(length));
+
+/** Every event the server reported, with a wait for the first that matches. */
+export function recorder() {
+  const events: DevServerEvent[] = [];
+  return {
+    events,
+    log: (event: DevServerEvent) => {
+      events.push(event);
+    },
+    /** The events of one type, in order. */
+    of<T extends DevServerEvent["type"]>(type: T): Extract<DevServerEvent, { type: T }>[] {
+      return events.filter((event): event is Extract<DevServerEvent, { type: T }> => event.type === type);
+    },
+    /** Waits until an event of `type` for `messageId` (any message when omitted) has been reported. */
+    next<T extends DevServerEvent["type"]>(type: T, messageId?: string): Promise<Extract<DevServerEvent, { type: T }>> {
+      return eventually(() => {
+        const found = events.find(
+          (event): event is Extract<DevServerEvent, { type: T }> =>
+            event.type === type && (messageId === undefined || ("messageId" in event && event.messageId === messageId)),
+        );
+        if (!found) throw new Error(`no ${type} event${messageId ? ` for ${messageId}` : ""} yet`);
+        return found;
+      });
+    },
+  };
+}
+
+/**
+ * A destination on 127.0.0.1 that answers its requests with `script`'s statuses in turn
+ * (the last one for every request after), each with `body` and `headers`.
+ */
+export async function scripted(
+  script: number[],
+  reply: { body?: string; headers?: Record<string, string> } = {},
+): Promise<LoopbackServer & { hook: string }> {
+  let answered = 0;
+  const server = await startLoopbackServer((_request, response) => {
+    const status = script[Math.min(answered++, script.length - 1)] as number;
+    response.writeHead(status, reply.headers);
+    response.end(reply.body ?? "");
+  });
+  return Object.assign(server, { hook: new URL("/hook", server.url).href });
+}

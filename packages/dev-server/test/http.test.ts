@@ -181,14 +181,35 @@ describe("400: bad input is refused and changes nothing", () => {
   });
 
   test.each([
-    [{ "Upstash-Method": "PUT" }, /POST only/],
-    [{ "Upstash-Delay": "10s" }, /without delay/],
-    [{ "Upstash-Not-Before": "1900000000" }, /without delay/],
-  ])("publish with a header the dev server cannot honour %j", async (headers, message) => {
+    [{ "Upstash-Method": "HEAD" }, /Upstash-Method must be one of GET, POST, PUT, PATCH, DELETE/],
+    [{ "Upstash-Delay": "10" }, /Upstash-Delay must be a duration/],
+    [{ "Upstash-Not-Before": "soon" }, /Upstash-Not-Before must be a unix time in seconds/],
+    [{ "Upstash-Retries": "-1" }, /Upstash-Retries must be a non-negative integer/],
+    [{ "Upstash-Retry-Delay": "pow(2)" }, /Upstash-Retry-Delay: pow takes 2 arguments/],
+    [{ "Upstash-Retry-Delay": "fetch(1)" }, /Upstash-Retry-Delay: unknown name "fetch"/],
+    [{ "Upstash-Timeout": "0s" }, /Upstash-Timeout must be more than 0/],
+    [{ "Upstash-Callback": "ftp://127.0.0.1/x" }, /Upstash-Callback must be a full http\(s\) URL/],
+    [{ "Upstash-Failure-Callback": "https://example.com/x" }, /Upstash-Failure-Callback: the host example.com/],
+    [{ "Upstash-Callback-Retries": "1" }, /Upstash-Callback-Retries needs Upstash-Callback/],
+    [{ "Upstash-Content-Based-Deduplication": "yes" }, /must be true or false/],
+    [{ "Upstash-Redact-Fields": "password" }, /Upstash-Redact-Fields takes body, headers or header\[<name>\]/],
+  ])("publish with a header value QStash would not take %j", async (headers, message) => {
     await expectError(await publish(server, sink.url, { headers }), 400, message);
   });
 
-  test("publish with headers it can honour or ignore safely", async () => {
+  test.each([["Upstash-Queue-Name"], ["Upstash-Workflow-RunId"]])(
+    "publish with a header the dev server does not implement: %s is 501 and named",
+    async (name) => {
+      const refused = await publish(server, sink.url, { headers: { [name]: "x" } });
+      await expectError(
+        refused,
+        501,
+        new RegExp(`^${name}: the local QStash dev server does not implement this header`, "i"),
+      );
+    },
+  );
+
+  test("publish with headers it honours", async () => {
     const headers = { "Upstash-Method": "post", "Upstash-Delay": "0s", "Upstash-Retries": "3" };
     await publishOk(server, sink.url, { headers, body: "honoured" });
     await eventually(() => expect(sink.bodies()).toContain("honoured"));

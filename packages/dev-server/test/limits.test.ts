@@ -78,6 +78,21 @@ describe("memory bounds", () => {
     await publishOk(dev, s.url, { key: "cap", value: "parallelism=1" });
   });
 
+  test("messages waiting for a retry and dead messages count against maxWaitingMessages", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ maxWaitingMessages: 2, retryDelayScale: 1, log: (event) => events.push(event) });
+    const s = await sink({ status: 500 });
+    const dying = await publishOk(dev, s.url, { headers: { "Upstash-Retries": "0" } });
+    const retrying = await publishOk(dev, s.url, { headers: { "Upstash-Retry-Delay": "3600000" } });
+    await eventually(() => expect(events).toContainEqual(expect.objectContaining({ type: "dead", messageId: dying })));
+    await eventually(() =>
+      expect(events).toContainEqual(expect.objectContaining({ type: "retrying", messageId: retrying })),
+    );
+    const refused = await publish(dev, s.url);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/holds 2 waiting, retrying or dead messages/);
+  });
+
   test("past maxKeys a new key is refused with 429; known keys still work", async () => {
     const dev = await server({ maxKeys: 1 });
     const s = await sink();
@@ -107,31 +122,33 @@ describe("memory bounds", () => {
 });
 
 describe("delivery outcomes", () => {
-  test("any status is done: a 500 frees the slot for the next message; nothing is retried", async () => {
+  test("a 500 is a failed attempt that frees the slot; with Upstash-Retries: 0 the message is dead at once", async () => {
     const events: DevServerEvent[] = [];
     const dev = await server({ log: (event) => events.push(event) });
     const s = await sink({ status: 500 });
-    const first = await publishOk(dev, s.url, { key: "err", value: "parallelism=1", body: "a" });
-    await publishOk(dev, s.url, { key: "err", value: "parallelism=1", body: "b" });
+    const headers = { "Upstash-Retries": "0" };
+    const first = await publishOk(dev, s.url, { key: "err", value: "parallelism=1", body: "a", headers });
+    const second = await publishOk(dev, s.url, { key: "err", value: "parallelism=1", body: "b", headers });
     await eventually(() => expect(s.bodies()).toEqual(["a", "b"]));
-    // The sink sees "b" before the server has logged b's delivery: wait for both events.
-    const statuses = () => events.flatMap((event) => (event.type === "delivered" ? [event.status] : []));
-    await eventually(() => expect(statuses()).toEqual([500, 500]));
-    expect(events).toContainEqual(expect.objectContaining({ type: "delivered", messageId: first, status: 500 }));
+    const dead = () => events.flatMap((event) => (event.type === "dead" ? [event] : []));
+    await eventually(() => expect(dead().map((event) => event.messageId)).toEqual([first, second]));
+    expect(dead()[0]).toMatchObject({ status: 500, retried: 0, maxRetries: 0, flowControlKey: "err" });
+    expect(events.filter((event) => event.type === "delivered")).toEqual([]);
   });
 
   test("a destination that never answers is abandoned after deliveryTimeout and the key moves on", async () => {
     const events: DevServerEvent[] = [];
     const dev = await server({ deliveryTimeout: 100, log: (event) => events.push(event) });
     const s = await sink({ hold: true });
-    const stuck = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "a" });
-    const next = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "b" });
+    const headers = { "Upstash-Retries": "0" };
+    const stuck = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "a", headers });
+    const next = await publishOk(dev, s.url, { key: "hung", value: "parallelism=1", body: "b", headers });
     // The sink never answers, so both are abandoned, "b" only once "a" freed the slot. On
     // a loaded machine a request may be abandoned before the sink has read it, so the
     // sink's record is checked for order, not completeness.
-    const failures = () => events.flatMap((event) => (event.type === "failed" ? [event] : []));
-    await eventually(() => expect(failures().map((event) => event.messageId)).toEqual([stuck, next]));
-    for (const failed of failures()) {
+    const dead = () => events.flatMap((event) => (event.type === "dead" ? [event] : []));
+    await eventually(() => expect(dead().map((event) => event.messageId)).toEqual([stuck, next]));
+    for (const failed of dead()) {
       expect(failed).toMatchObject({
         flowControlKey: "hung",
         error: expect.stringContaining("no response within 100 ms"),
@@ -140,17 +157,25 @@ describe("delivery outcomes", () => {
     expect(s.bodies()).toEqual(["a", "b"].filter((body) => s.bodies().includes(body)));
   });
 
-  test("a refused connection is reported as failed and frees the slot", async () => {
+  test("a refused connection is a failed attempt and frees the slot", async () => {
     const events: DevServerEvent[] = [];
     const dev = await server({ log: (event) => events.push(event) });
     const gone = await startSink();
     const url = gone.url;
     await gone.close();
     const s = await sink();
-    const lost = await publishOk(dev, url, { key: "refused", value: "parallelism=1" });
+    const lost = await publishOk(dev, url, {
+      key: "refused",
+      value: "parallelism=1",
+      headers: { "Upstash-Retries": "0" },
+    });
     await publishOk(dev, s.url, { key: "refused", value: "parallelism=1", body: "next" });
     await eventually(() => expect(s.bodies()).toEqual(["next"]));
-    expect(events).toContainEqual(expect.objectContaining({ type: "failed", messageId: lost }));
+    await eventually(() =>
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: "dead", messageId: lost, error: expect.stringContaining("ECONNREFUSED") }),
+      ),
+    );
   });
 
   test("the log hook sees publish, delivery and requests, never the token", async () => {

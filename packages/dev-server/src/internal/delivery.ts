@@ -3,7 +3,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Message } from "./key-state.js";
 import { signDelivery } from "./signature.js";
 
-export type DeliveryOutcome = { status: number } | { error: string };
+/** An answer (any status) with its headers and body (at most `maxBodyBytes` of it), or why there was none. */
+export type DeliveryOutcome = { status: number; headers: IncomingMessage["headers"]; body: Buffer } | { error: string };
 
 export interface Delivery {
   done: Promise<DeliveryOutcome>;
@@ -24,7 +25,6 @@ export function deliveryHeaders(incoming: IncomingMessage["headers"], messageId:
     }
   }
   headers["upstash-message-id"] = messageId;
-  headers["upstash-retried"] = "0";
   headers["user-agent"] = "qstash-flow-dev-server";
   return headers;
 }
@@ -40,15 +40,20 @@ export function createAgents(): Agents {
 }
 
 /**
- * POSTs a message to its destination once, signed with `signingKey` at the time it is
- * sent (a message that waited long still arrives with a fresh signature). Done when the
- * response has ended, whatever its status; redirects are not followed (a redirect could
- * leave the allowed hosts). Connections are kept alive between deliveries (a new one per
+ * Sends one attempt of a message to its destination with its method, signed with
+ * `signingKey` at the time it is sent (a message that waited long still arrives with a
+ * fresh signature) and carrying `Upstash-Retried`. Done when the response has ended,
+ * whatever its status; redirects are not followed (a redirect could leave the allowed
+ * hosts, and QStash counts a 3xx as a failed attempt). Connections are kept alive between deliveries (a new one per
  * delivery costs a connection setup at both ends every time); destroying the agents
  * closes them.
  */
-export function deliver(message: Message, options: { timeout: number; signingKey: string; agents: Agents }): Delivery {
-  const { timeout, signingKey, agents } = options;
+export function deliver(
+  message: Message,
+  options: { signingKey: string; agents: Agents; maxBodyBytes: number },
+): Delivery {
+  const { signingKey, agents, maxBodyBytes } = options;
+  const timeout = message.timeout;
   let settle: (outcome: DeliveryOutcome) => void = () => {};
   const done = new Promise<DeliveryOutcome>((resolve) => {
     settle = resolve;
@@ -59,6 +64,7 @@ export function deliver(message: Message, options: { timeout: number; signingKey
   const headers = {
     ...message.headers,
     "content-length": String(message.body.length),
+    "upstash-retried": String(message.retried),
     "upstash-signature": signDelivery(signingKey, message.destination.href, message.body),
   };
   /** Ends the delivery; a finished response leaves its connection to the agent, anything else destroys it. */
@@ -71,14 +77,20 @@ export function deliver(message: Message, options: { timeout: number; signingKey
   };
   const attempt = (fresh: boolean) => {
     const agent = fresh ? false : agents[https ? "https:" : "http:"];
-    req = (https ? httpsRequest : httpRequest)(message.destination, { method: "POST", agent, headers });
+    req = (https ? httpsRequest : httpRequest)(message.destination, { method: message.method, agent, headers });
     const sent = req;
     sent.on("response", (res) => {
       const status = res.statusCode ?? 0;
-      res.on("end", () => finish({ status }));
+      // Kept for callbacks; past the body limit the rest is read and dropped, as QStash truncates.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        if (size < maxBodyBytes) chunks.push(chunk.subarray(0, maxBodyBytes - size));
+        size += chunk.length;
+      });
+      res.on("end", () => finish({ status, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on("error", (error) => finish({ error: error.message }));
       res.on("close", () => finish({ error: "the connection closed before the response ended" }));
-      res.resume();
     });
     sent.on("error", (error: NodeJS.ErrnoException) => {
       // A kept-alive connection the destination closed as it was reused: the request did

@@ -1,14 +1,8 @@
 import type { components } from "@qstash-flow/types";
 import type { FlowConfig } from "./flow-value.js";
+import type { Message } from "./message.js";
 
-/** A published message, held until it is delivered. */
-export interface Message {
-  id: string;
-  destination: URL;
-  headers: Record<string, string>;
-  body: Buffer;
-  key: string | undefined;
-}
+export type { Message } from "./message.js";
 
 type SpecFlowControlKey = components["schemas"]["FlowControlKey"];
 

@@ -3,15 +3,20 @@ import type { IncomingMessage } from "node:http";
 import type { DevServerEvent } from "../events.js";
 import type { Reply } from "./api.js";
 import { deliveryHeaders } from "./delivery.js";
+import { contentId, type Deduplicator } from "./dedup.js";
 import { isAllowedDestination, type HostRule } from "./destination.js";
 import { type FlowConfig, keyProblem, parseFlowControlValue } from "./flow-value.js";
 import { readBody } from "./http.js";
+import type { Message } from "./message.js";
+import { readPublishHeaders } from "./publish-headers.js";
 import { CapacityError, type Scheduler } from "./scheduler.js";
 
 export interface PublishContext {
   scheduler: Scheduler;
+  dedup: Deduplicator;
   allowed: readonly HostRule[];
   maxBodyBytes: number;
+  deliveryTimeout: number;
   emit: (event: DevServerEvent) => void;
 }
 
@@ -35,25 +40,6 @@ function flowControl(req: IncomingMessage): { key?: string; config?: FlowConfig 
   return typeof config === "string" ? config : { key, config };
 }
 
-/**
- * Publish headers whose meaning the dev server does not implement and that would make
- * a test pass for the wrong reason if ignored. Others (retries, callbacks, timeouts,
- * deduplication) are accepted and have no effect.
- */
-function unsupported(req: IncomingMessage): string | undefined {
-  const method = header(req, "upstash-method");
-  if (method !== undefined && method.toUpperCase() !== "POST") {
-    return `Upstash-Method: the dev server delivers with POST only, got ${JSON.stringify(method)}`;
-  }
-  for (const name of ["Upstash-Delay", "Upstash-Not-Before"]) {
-    const value = header(req, name.toLowerCase());
-    if (value !== undefined && !/^0[smhd]?$/.test(value.trim())) {
-      return `${name}: the dev server delivers without delay; remove the header`;
-    }
-  }
-  return undefined;
-}
-
 /** POST /v2/publish/{destination}, after auth: 201 `{messageId}` once the message is held for delivery. */
 export async function publish(context: PublishContext, req: IncomingMessage, destination: URL): Promise<Reply> {
   if (!isAllowedDestination(destination, context.allowed)) {
@@ -66,8 +52,9 @@ export async function publish(context: PublishContext, req: IncomingMessage, des
       },
     };
   }
-  const refused = unsupported(req);
-  if (refused) return { status: 400, body: { error: refused } };
+  const now = Date.now();
+  const options = readPublishHeaders(req.headers, { ...context, now });
+  if ("error" in options) return { status: options.status, body: { error: options.error } };
   const flow = flowControl(req);
   if (typeof flow === "string") return { status: 400, body: { error: flow } };
   const body = await readBody(req, context.maxBodyBytes);
@@ -79,15 +66,55 @@ export async function publish(context: PublishContext, req: IncomingMessage, des
     };
   }
   const id = `msg_${randomUUID().replaceAll("-", "")}`;
+  const headers = deliveryHeaders(req.headers, id);
+  const { deduplicationId, contentBasedDeduplication, ...settings } = options;
+  // Both kinds of id share one window; the prefixes keep a chosen id from matching a hash.
+  const dedupIds = [
+    ...(deduplicationId === undefined ? [] : [`id:${deduplicationId}`]),
+    ...(contentBasedDeduplication ? [`content:${contentId(destination.href, withoutId(headers), body)}`] : []),
+  ];
+  const about = {
+    destination: destination.href,
+    flowControlKey: flow.key,
+    ...(settings.label === undefined ? {} : { label: settings.label }),
+  };
+  for (const dedupId of dedupIds) {
+    const first = context.dedup.find(dedupId, now);
+    if (first === undefined) continue;
+    context.emit({ type: "deduplicated", messageId: first, ...about });
+    // QStash answers a duplicate with 202 and the first message's id (docs: qstash/features/deduplication).
+    return {
+      status: 202,
+      body: { messageId: first, deduplicated: true },
+      ...(flow.key ? { flowControlKey: flow.key } : {}),
+    };
+  }
+  const message: Message = {
+    id,
+    destination,
+    headers,
+    body,
+    key: flow.key,
+    ...settings,
+    createdAt: now,
+    retried: 0,
+    callerIp: req.socket.remoteAddress ?? "",
+    kind: "message",
+  };
   try {
-    context.scheduler.publish(
-      { id, destination, headers: deliveryHeaders(req.headers, id), body, key: flow.key },
-      flow.config,
-    );
+    context.scheduler.publish(message, flow.config);
   } catch (error) {
     if (error instanceof CapacityError) return { status: error.status, body: { error: error.message } };
     throw error;
   }
-  context.emit({ type: "published", messageId: id, destination: destination.href, flowControlKey: flow.key });
+  for (const dedupId of dedupIds) context.dedup.remember(dedupId, id, now);
+  const later = message.notBefore > Date.now() ? { notBefore: message.notBefore } : {};
+  context.emit({ type: "published", messageId: id, ...about, ...later });
   return { status: 201, body: { messageId: id }, ...(flow.key ? { flowControlKey: flow.key } : {}) };
+}
+
+/** The headers content-based deduplication hashes: not the message id, which is new on every publish. */
+function withoutId(headers: Record<string, string>): Record<string, string> {
+  const { "upstash-message-id": _id, ...rest } = headers;
+  return rest;
 }

@@ -1,4 +1,6 @@
 import type { DevServerEvent } from "../events.js";
+import { about, type AttemptEnd, deadEvent, endAttempt, failureCallbackFor } from "./attempt-end.js";
+import { DeadLetters } from "./dead-letters.js";
 import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
 import { FlowKey, type Message } from "./key-state.js";
@@ -8,7 +10,8 @@ export interface SchedulerOptions {
   globalParallelism: number;
   maxWaitingMessages: number;
   maxKeys: number;
-  deliveryTimeout: number;
+  maxBodyBytes: number;
+  retryDelayScale: number;
   currentSigningKey: string;
   emit: (event: DevServerEvent) => void;
 }
@@ -26,7 +29,10 @@ export class CapacityError extends Error {
 /**
  * Holds every key and waiting message and starts deliveries as the limits allow: per
  * key parallelism and rate, then the global parallelism. Messages of a key start in
- * the order they were published. Everything runs on the event loop, so no locking.
+ * the order they were published. A message waiting for its first attempt
+ * (`Upstash-Delay`) or for a retry sleeps outside every waitlist, holding no slot, and
+ * joins its key's waitlist when it wakes, so its attempt counts against the key's rate
+ * like any other. Everything runs on the event loop, so no locking.
  */
 export class Scheduler {
   readonly #options: SchedulerOptions;
@@ -35,7 +41,11 @@ export class Scheduler {
   readonly #direct: Message[] = [];
   readonly #timers = new Map<FlowKey, { timer: LongTimer; at: number }>();
   readonly #deliveries = new Set<Delivery>();
+  // Messages waiting for their time (a delay or a retry's backoff), not yet in a waitlist.
+  readonly #sleeping = new Map<Message, LongTimer>();
   readonly #agents = createAgents();
+  /** Messages that exhausted their retries, kept until the server closes. */
+  readonly dead = new DeadLetters();
   #inFlight = 0;
   #waiting = 0;
   #closed = false;
@@ -70,23 +80,45 @@ export class Scheduler {
     return key;
   }
 
+  /** Messages held: waiting, sleeping until their time, or dead. */
+  get #held(): number {
+    return this.#waiting + this.#sleeping.size + this.dead.size;
+  }
+
   /** Accepts a message, or throws `CapacityError` with nothing changed. */
   publish(message: Message, config: FlowConfig | undefined): void {
     if (this.#closed) throw new CapacityError("the dev server is closing", 503);
-    if (this.#waiting >= this.#options.maxWaitingMessages) {
+    if (this.#held >= this.#options.maxWaitingMessages) {
       throw new CapacityError(
-        `the dev server holds ${this.#waiting} waiting messages, its limit (maxWaitingMessages); ` +
+        `the dev server holds ${this.#held} waiting, retrying or dead messages, its limit (maxWaitingMessages); ` +
           "let deliveries drain (resume paused keys) or raise the limit",
       );
     }
     const key = message.key === undefined ? undefined : this.ensureKey(message.key);
+    // The key follows the configuration when the message is published, not when it wakes.
+    if (key && config) key.follow(config, Date.now());
+    this.#enqueue(message);
+  }
+
+  /** Into its key's waitlist (or the keyless one) now, or asleep until `notBefore`. */
+  #enqueue(message: Message): void {
+    const wait = message.notBefore - Date.now();
+    if (wait > 0) {
+      const timer = setLongTimeout(() => {
+        this.#sleeping.delete(message);
+        // A timer may fire a hair early: enqueue checks the time again and sleeps the rest.
+        if (!this.#closed) this.#enqueue(message);
+      }, wait);
+      this.#sleeping.set(message, timer);
+      return;
+    }
     this.#waiting++;
+    const key = message.key === undefined ? undefined : this.#keys.get(message.key);
     if (!key) {
       this.#direct.push(message);
       this.#pumpDirect();
       return;
     }
-    if (config) key.follow(config, Date.now());
     key.waiting.push(message);
     this.pump(key);
   }
@@ -140,23 +172,49 @@ export class Scheduler {
     this.#waiting--;
     this.#inFlight++;
     const delivery = deliver(message, {
-      timeout: this.#options.deliveryTimeout,
       signingKey: this.#options.currentSigningKey,
       agents: this.#agents,
+      maxBodyBytes: this.#options.maxBodyBytes,
     });
     this.#deliveries.add(delivery);
-    const about = { messageId: message.id, destination: message.destination.href, flowControlKey: message.key };
     void delivery.done.then((outcome) => {
       this.#deliveries.delete(delivery);
       this.#inFlight--;
       if (key) key.inFlight--;
-      this.#options.emit(
-        "status" in outcome ? { type: "delivered", ...about, ...outcome } : { type: "failed", ...about, ...outcome },
-      );
-      if (this.#closed) return;
+      const end = endAttempt(message, outcome, this.#options.retryDelayScale);
+      if (this.#closed) {
+        // Nothing follows an attempt once the server closes: no retry, no callback.
+        if ("error" in outcome) this.#options.emit({ type: "failed", ...about(message), error: outcome.error });
+        else if (end.events.some((event) => event.type === "delivered"))
+          for (const event of end.events) this.#options.emit(event);
+        else this.#options.emit({ type: "dropped", ...about(message) });
+        return;
+      }
+      // The slot is free before any retry waits: a waiting retry holds none.
+      this.#afterAttempt(end);
       if (key) this.pump(key);
       if (this.#options.globalParallelism > 0) this.#pumpAll();
     });
+  }
+
+  #afterAttempt(end: AttemptEnd): void {
+    const { emit } = this.#options;
+    for (const event of end.events) emit(event);
+    if (end.callback) this.#spawn(end.callback, end.events[0] as { messageId: string });
+    if (end.retry) this.#enqueue(end.retry);
+    if (end.dead) {
+      const dead = this.dead.add(end.dead.message, end.dead.last);
+      emit(deadEvent(dead));
+      const failure = failureCallbackFor(dead);
+      if (failure) this.#spawn(failure, { messageId: dead.message.id });
+    }
+  }
+
+  /** Callbacks are accepted whatever the capacity: refusing one would lose it silently. */
+  #spawn(message: Message, source: { messageId: string }): void {
+    const kind = message.kind === "failureCallback" ? "failureCallback" : "callback";
+    this.#options.emit({ type: "callback", ...about(message), kind, sourceMessageId: source.messageId });
+    this.#enqueue(message);
   }
 
   /** Stops everything: aborts deliveries in flight, clears timers, drops waiting messages (each one reported). */
@@ -168,15 +226,13 @@ export class Scheduler {
     const dropped = [...this.#direct, ...[...this.#keys.values()].flatMap((key) => key.waiting)];
     this.#direct.length = 0;
     for (const key of this.#keys.values()) key.waiting.length = 0;
-    this.#waiting = 0;
-    for (const message of dropped) {
-      this.#options.emit({
-        type: "dropped",
-        messageId: message.id,
-        destination: message.destination.href,
-        flowControlKey: message.key,
-      });
+    for (const [message, timer] of this.#sleeping) {
+      timer.cancel();
+      dropped.push(message);
     }
+    this.#sleeping.clear();
+    this.#waiting = 0;
+    for (const message of dropped) this.#options.emit({ type: "dropped", ...about(message) });
     const pending = [...this.#deliveries];
     for (const delivery of pending) delivery.abort("the dev server closed");
     await Promise.all(pending.map((delivery) => delivery.done));
