@@ -29,7 +29,7 @@ const OPERATION = new RegExp(`^(${METHODS.join("|").toUpperCase()}) /\\S*$`);
  * Why the selection picks an operation ("tag \"Flow Control\"", "operations entry"), or
  * null: left out by `exclude` or matched by nothing.
  */
-export function selectedBy(id, op, { tags, operations, exclude }) {
+function selectedBy(id, op, { tags, operations, exclude }) {
   if (exclude.includes(id)) return null;
   if (operations.includes(id)) return `select.operations entry "${id}"`;
   const tag = op.tags?.find((t) => tags.includes(t));
@@ -72,7 +72,7 @@ const segments = (pointer) => pointer.split("/").slice(1).map(unescapePointer);
  * document level fail, naming file, line, rule and $ref; the rest of the file is
  * carried along and its problems ignored.
  */
-export async function loadSpec(path, { label, select, redocly, text }) {
+async function loadSpec(path, { label, select, redocly, text }) {
   const input = { absoluteRef: resolve(path), config: redocly, source: "" };
   let problems;
   try {
