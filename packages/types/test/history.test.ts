@@ -48,6 +48,8 @@ describe.sequential("upstream's history, replayed", () => {
       '`components["schemas"]["FlowControlKey"]` added',
     ]);
     expect(result.report.servers).toEqual({ before: [], after: ["https://qstash.upstash.io"] });
+    // the security requirements arrive too: named, and not a type change
+    expect(result.text).toContain("- patch: [Changed] security requirements (not in the types)");
     expect(result.changeset?.content).toMatch(/^---\n"@qstash-flow\/types": minor\n---\n/);
   });
 

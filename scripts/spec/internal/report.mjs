@@ -44,7 +44,7 @@ const importable = (id) => {
  */
 export async function diffSurfaces(before, after) {
   const [opsA, opsB, a, b] = [operationsOf(before), operationsOf(after), names(before), names(after)];
-  /** @typedef {{ level: string, message: string }} Change */
+  /** @typedef {{ level: string, message: string, named?: boolean }} Change */
   const report = {
     removed: [...opsA.keys()].filter((id) => !opsB.has(id)),
     added: [...opsB.keys()].filter((id) => !opsA.has(id)),
@@ -66,7 +66,7 @@ export async function diffSurfaces(before, after) {
     // servers: reported as a whole, above; info: the merged document's, written by this project
     if (area === "servers" || area === "info") continue;
     if (area === "security") {
-      report.other.push({ level: "patch", message: "[Changed] security requirements (not in the types)" });
+      report.other.push({ level: "patch", message: "[Changed] security requirements (not in the types)", named: true });
       continue;
     }
     const id = area === "paths" && method ? `${method.toUpperCase()} ${path}` : null;
@@ -109,11 +109,12 @@ const code = (id) => `- \`${id}\``;
 const collapsed = (list, max = 10) =>
   list.length > max ? [...list.slice(0, max), `- ... and ${list.length - max} more`] : list;
 
-/** Each change that matters on its own line; wording (patch) counted in one. */
+/** Each change that matters on its own line; wording and validation (patch) counted in one. */
 function summarized(changes, indent = "  ") {
-  const docs = changes.filter((c) => c.level === "patch").length;
+  const counted = (c) => c.level === "patch" && !c.named;
+  const docs = changes.filter(counted).length;
   return [
-    ...changes.filter((c) => c.level !== "patch").map((c) => `${indent}- ${c.level}: ${c.message}`),
+    ...changes.filter((c) => !counted(c)).map((c) => `${indent}- ${c.level}: ${c.message}`),
     ...(docs ? [`${indent}- patch: ${plural(docs, "wording or validation change")} (no type changes)`] : []),
   ];
 }
