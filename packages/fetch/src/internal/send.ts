@@ -9,6 +9,18 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 
 export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
+// Errors raised before a byte was sent: the connection was never made.
+const NOT_CONNECTED = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"];
+
+/** Whether `error` (or its cause, as undici's "fetch failed" carries it) says no connection was made. */
+export function neverConnected(error: unknown): boolean {
+  for (let at = error, depth = 0; at && typeof at === "object" && depth < 4; depth++) {
+    if (NOT_CONNECTED.includes((at as { code?: unknown }).code as string)) return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
 export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
 
@@ -22,6 +34,11 @@ export interface SendOptions {
   /** Never let this string out in an error this package composes. */
   secret: string;
   /**
+   * `false` for an operation that must not run twice (see idempotent.ts): then only a 429
+   * (refused before any work) and a connection never made are retried.
+   */
+  idempotent?: boolean;
+  /**
    * Leave the last attempt running (its timeout and the caller's signal still armed)
    * until `release` is called: for a caller that reads the body itself.
    */
@@ -34,7 +51,8 @@ export interface Sent extends Reply {
 }
 
 /**
- * Sends with retries on connection errors, timeouts, 408, 429 and 5xx. Resolves with the
+ * Sends with retries on connection errors, timeouts, 408, 429 and 5xx (fewer when not
+ * `idempotent`). Resolves with the
  * last reply (a failed status included; also a retryable one whose server asked to wait
  * longer than `MAX_RETRY_DELAY_MS`); rejects only with `ConnectionError`, `TimeoutError`
  * or `AbortError`.
@@ -64,7 +82,10 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     } catch (error) {
       failure = error;
     }
-    const retriesLeft = attempt < maxRetries;
+    const blind = options.idempotent !== false;
+    // Not idempotent: a retry is safe only if this attempt surely did not arrive.
+    const mayRetry = blind || (reply ? reply.status === 429 : !timedOut && neverConnected(failure));
+    const retriesLeft = attempt < maxRetries && mayRetry;
     const retryable = reply !== undefined && retriesLeft && isRetryableStatus(reply.status);
     const wait = reply && retryable ? serverDelay(reply.headers, reply.status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
@@ -76,7 +97,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     reply?.response?.body?.cancel().catch(() => {});
     if (signal?.aborted) throw aborted(signal);
     if (!(reply || retriesLeft)) {
-      const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
+      const unsure = attempt < maxRetries ? "; not retried, as it may have arrived" : "";
+      const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}${unsure}`;
       if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
       const cause = redactError(failure, secret);
       throw new ConnectionError(
