@@ -10,6 +10,16 @@ export {
 export { type CredentialsSource, FlowControl, type FlowControlOptions } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export {
+  CANCEL_PAGE,
+  cancelMessages,
+  type DeadLetter,
+  type DeadLetterPage,
+  DLQ_PAGE,
+  deleteDeadLetters,
+  listDeadLetters,
+  retryDeadLetters,
+} from "./messages.js";
+export {
   type CallOptions,
   get,
   getGlobalParallelism,
