@@ -115,6 +115,11 @@ export class FlowControl {
     return messages.listDeadLetters(this.#transport, key, options);
   }
 
+  /** How many dead letters each key has, across the whole DLQ. */
+  countDeadLetters(options?: CallOptions): Promise<Map<string, number>> {
+    return messages.countDeadLetters(this.#transport, options);
+  }
+
   /** Retries the key's dead letters through its flow control; resolves with how many. */
   retryDeadLetters(key: string, options?: CallOptions): Promise<number> {
     return messages.retryDeadLetters(this.#transport, key, options);

@@ -12,6 +12,7 @@ export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export {
   CANCEL_PAGE,
   cancelMessages,
+  countDeadLetters,
   type DeadLetter,
   type DeadLetterPage,
   DLQ_PAGE,

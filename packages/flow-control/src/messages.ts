@@ -135,12 +135,31 @@ export function listDeadLetters(
   return pages(transport, key, options);
 }
 
-async function* pages(transport: QStashTransport, key: string, options?: CallOptions) {
+/**
+ * How many dead letters each flow-control key has, read from every page of the DLQ (one
+ * call per page, each with its retries, timeout and signal). Messages without a key are
+ * not counted. For a key's own, `listDeadLetters` reads the same pages.
+ */
+export function countDeadLetters(transport: QStashTransport, options?: CallOptions): Promise<Map<string, number>> {
+  return named("countDeadLetters", undefined, async () => {
+    const counts = new Map<string, number>();
+    for await (const page of pages(transport, undefined, options)) {
+      for (const { flowControlKey: key } of page.messages) {
+        if (typeof key === "string" && key !== "") counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    return counts;
+  });
+}
+
+/** The DLQ's pages, each kept to `key`'s messages when one is given; empty pages skipped. */
+async function* pages(transport: QStashTransport, key: string | undefined, options?: CallOptions) {
+  const operation = key === undefined ? "countDeadLetters" : "listDeadLetters";
   const what = "a page of dead letters";
   let cursor: string | undefined;
   do {
     const query = { count: DLQ_PAGE, ...(cursor !== undefined && { cursor }) };
-    const page = await named("listDeadLetters", key, async () => {
+    const page = await named(operation, key, async () => {
       const body = expectObject(await transport.request("get", "/v2/dlq", { query }, options), what);
       const { messages = [] } = body;
       if (!Array.isArray(messages)) throw notTheApis(what, `messages is ${describeValue(messages)}`);
@@ -148,7 +167,8 @@ async function* pages(transport: QStashTransport, key: string, options?: CallOpt
         throw notTheApis(what, "a message is not an object");
       }
       cursor = cursorOf(body, cursor, what);
-      return { messages: (messages as DeadLetter[]).filter((m) => m.flowControlKey === key), cursor };
+      const kept = key === undefined ? messages : messages.filter((m) => m.flowControlKey === key);
+      return { messages: kept as DeadLetter[], cursor };
     });
     if (page.messages.length > 0) yield page;
   } while (cursor !== undefined);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
   AbortError,
   cancelMessages,
+  countDeadLetters,
   type DeadLetterPage,
   deleteDeadLetters,
   FlowControl,
@@ -158,6 +159,22 @@ describe("listDeadLetters", () => {
       break;
     }
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("countDeadLetters", () => {
+  test("dead letters per key across every page; messages without a key are not counted", async () => {
+    server.kill(KEY, 130);
+    server.kill(undefined, 20);
+    server.kill(OTHER, 60);
+    expect(await flow.countDeadLetters()).toEqual(new Map([[KEY, 130], [OTHER, 60]]));
+    expect(server.requests).toHaveLength(3);
+    expect(await countDeadLetters(flow.transport)).toEqual(new Map([[KEY, 130], [OTHER, 60]]));
+  });
+
+  test("a failure names the call", async () => {
+    server.failNext(500);
+    await expect(flow.countDeadLetters({ maxRetries: 0 })).rejects.toMatchObject({ operation: "countDeadLetters" });
   });
 });
 
