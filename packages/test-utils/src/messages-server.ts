@@ -123,7 +123,8 @@ export async function startMessagesServer(options: MessagesServerOptions = {}): 
       const taken = matching.slice(0, retryPage);
       const responses = taken.map((d) => {
         deadLetters.splice(deadLetters.indexOf(d), 1);
-        const message = { messageId: id("msg"), url: d.url, flowControlKey: d.flowControlKey };
+        const message: StoredMessage = { messageId: id("msg"), url: d.url };
+        if (d.flowControlKey !== undefined) message.flowControlKey = d.flowControlKey;
         messages.push(message);
         return { messageId: message.messageId };
       });
