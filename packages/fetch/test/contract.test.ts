@@ -78,12 +78,10 @@ describe("a key's messages and dead letters match the spec", () => {
     expect(typeof data).toBe("object");
   });
 
-  test.each(["GET", "DELETE"] as const)("%s one message", async (method) => {
-    const { response } = await client[method]("/v2/messages/{messageId}", {
-      params: { path: { messageId: "msg_123" } },
-      parseAs: "text",
-    });
-    accepted(response);
+  test("get and cancel one message", async () => {
+    const one = { params: { path: { messageId: "msg_123" } } };
+    accepted((await client.GET("/v2/messages/{messageId}", one)).response);
+    accepted((await client.DELETE("/v2/messages/{messageId}", { ...one, parseAs: "text" })).response);
   });
 
   test("list dead letters, paged", async () => {
@@ -108,7 +106,6 @@ describe("a key's messages and dead letters match the spec", () => {
 });
 
 describe("the mock server rejects what the spec does not allow", () => {
-
   test("a pin value outside what the spec declares", async () => {
     // what is outside comes from the generated surface: a minimum where upstream states one, else the type
     const refused = valueOutside(queryParameterSchema("post", "/v2/flowControl/{flowControlKey}/pin", "parallelism"));

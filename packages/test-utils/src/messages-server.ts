@@ -1,7 +1,8 @@
 // A loopback QStash holding messages and dead letters, answering the Messages and DLQ
 // operations of the surface with the request and response shapes upstream's document
 // gives them (openapi/qstash.yaml): for the clients' tests while the dev server answers
-// these routes with 501. A query parameter the surface does not declare for the operation,
+// these routes with 501. `GET /v2/flowControl` and `/{key}` report each key's waiting
+// messages as its waitlist, which is all the CLI reads of them. A query parameter the surface does not declare for the operation,
 // or a count above its documented maximum, is a 400, so a client that strays fails.
 import { startLoopbackServer, type LoopbackServer } from "./server.ts";
 import { surface } from "./surface.ts";
@@ -29,6 +30,8 @@ export interface MessagesServer extends LoopbackServer {
   kill(key: string | undefined, count: number): void;
   /** Answers the next requests with these statuses (`{error}` bodies) instead of serving them. */
   failNext(...statuses: number[]): void;
+  /** Answers every request filtered to `key` with `status` from now on. */
+  failKey(key: string, status: number): void;
 }
 
 export interface MessagesServerOptions {
@@ -54,6 +57,7 @@ export async function startMessagesServer(options: MessagesServerOptions = {}): 
   const messages: StoredMessage[] = [];
   const deadLetters: StoredDeadLetter[] = [];
   const failures: number[] = [];
+  const failingKeys = new Map<string, number>();
   let next = 0;
   const id = (prefix: string) => `${prefix}_${String(++next).padStart(8, "0")}`;
 
@@ -75,15 +79,24 @@ export async function startMessagesServer(options: MessagesServerOptions = {}): 
     }
     const count = query.has("count") ? Number(query.get("count")) : undefined;
     const keys = values(query, "flowControlKey");
+    const failing = keys.map((key) => failingKeys.get(key)).find((status) => status !== undefined);
+    if (failing !== undefined) return send(failing, { error: `injected ${failing}` });
     const ofKey = (m: StoredMessage) => keys.length === 0 || keys.includes(m.flowControlKey as string);
 
     if (request.method === "GET" && route === "/v2/flowControl") {
       const sizes = new Map<string, number>();
-      for (const m of messages) if (m.flowControlKey) sizes.set(m.flowControlKey, (sizes.get(m.flowControlKey) ?? 0) + 1);
+      for (const m of messages)
+        if (m.flowControlKey) sizes.set(m.flowControlKey, (sizes.get(m.flowControlKey) ?? 0) + 1);
       return send(
         200,
         [...sizes].map(([flowControlKey, waitListSize]) => ({ flowControlKey, waitListSize })),
       );
+    }
+    const oneKey = /^\/v2\/flowControl\/([^/]+)$/.exec(pathname);
+    if (request.method === "GET" && oneKey) {
+      const flowControlKey = decodeURIComponent(oneKey[1] as string);
+      const waitListSize = messages.filter((m) => m.flowControlKey === flowControlKey).length;
+      return waitListSize > 0 ? send(200, { flowControlKey, waitListSize }) : send(404, { error: "key not found" });
     }
     if (single) {
       const at = messages.findIndex((m) => m.messageId === decodeURIComponent(single[1] as string));
@@ -140,7 +153,11 @@ export async function startMessagesServer(options: MessagesServerOptions = {}): 
     deadLetters,
     publish(key: string | undefined, count: number) {
       for (let i = 0; i < count; i++) {
-        messages.push({ messageId: id("msg"), url: "http://127.0.0.1:9/x", ...(key !== undefined && { flowControlKey: key }) });
+        messages.push({
+          messageId: id("msg"),
+          url: "http://127.0.0.1:9/x",
+          ...(key !== undefined && { flowControlKey: key }),
+        });
       }
     },
     kill(key: string | undefined, count: number) {
@@ -156,6 +173,9 @@ export async function startMessagesServer(options: MessagesServerOptions = {}): 
     },
     failNext(...statuses: number[]) {
       failures.push(...statuses);
+    },
+    failKey(key: string, status: number) {
+      failingKeys.set(key, status);
     },
   });
 }

@@ -25,7 +25,7 @@ export interface BulkAction {
   /** What is said of a key once done, e.g. "paused". */
   past: string;
   /** Acts on one key; a number it resolves with is reported under `counts.field`. */
-  call: (flow: FlowControl, key: string, options: CallOptions) => Promise<void | number>;
+  call: (flow: FlowControl, key: string, options: CallOptions) => Promise<unknown>;
   /** Extra fields for the JSON report, e.g. `{ pinned: {...} }`. */
   extra?: Record<string, unknown>;
   /**

@@ -32,7 +32,8 @@ const CANCEL: MessagesAction = {
   verb: "cancel the messages of",
   past: "cancelled",
   call: (flow, key, options) => flow.cancelMessages(key, options),
-  keys: async (flow, options) => new Map((await flow.list(options)).map((info) => [info.flowControlKey, info.waitListSize])),
+  keys: async (flow, options) =>
+    new Map((await flow.list(options)).map((info) => [info.flowControlKey, info.waitListSize])),
   counts: { shown: "waiting", field: "cancelled" },
   // A key the API does not know has nothing waiting; delayed messages may still be cancelled.
   count: (flow, key, options) =>
@@ -153,9 +154,5 @@ export function addMessageCommands(program: Command, context: Context): void {
     context,
     RETRY,
   );
-  destructive(
-    dlq.command("delete").description("delete the key's dead letters for good; asks first"),
-    context,
-    DELETE,
-  );
+  destructive(dlq.command("delete").description("delete the key's dead letters for good; asks first"), context, DELETE);
 }

@@ -16,7 +16,9 @@ export function searchOf(query?: unknown): string {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
       if (!(typeof item === "string" || typeof item === "boolean" || Number.isFinite(item))) {
-        throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean, or a list of them`);
+        throw new ValidationError(
+          `query parameter ${name} must be a string, a finite number or a boolean, or a list of them`,
+        );
       }
       pairs.push([name, String(item)]);
     }
