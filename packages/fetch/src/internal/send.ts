@@ -9,18 +9,6 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 
 export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
-// Errors raised before a byte was sent: the connection was never made.
-const NOT_CONNECTED = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"];
-
-/** Whether `error` (or its cause, as undici's "fetch failed" carries it) says no connection was made. */
-export function neverConnected(error: unknown): boolean {
-  for (let at = error, depth = 0; at && typeof at === "object" && depth < 4; depth++) {
-    if (NOT_CONNECTED.includes((at as { code?: unknown }).code as string)) return true;
-    at = (at as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 /** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
 export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
 
@@ -35,7 +23,9 @@ export interface SendOptions {
   secret: string;
   /**
    * `false` for an operation that must not run twice (see idempotent.ts): then only a 429
-   * (refused before any work) and a connection never made are retried.
+   * is retried, the API having refused the request before doing anything. A connection
+   * error is not, even one made before sending (refused, DNS): telling those apart costs
+   * every bundle bytes for a failure a second run of the command fixes as well.
    */
   idempotent?: boolean;
   /**
@@ -83,8 +73,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
       failure = error;
     }
     const blind = options.idempotent !== false;
-    // Not idempotent: a retry is safe only if this attempt surely did not arrive.
-    const mayRetry = blind || (reply ? reply.status === 429 : !timedOut && neverConnected(failure));
+    // Not idempotent: a retry is safe only if this attempt surely did nothing.
+    const mayRetry = blind || reply?.status === 429;
     const retriesLeft = attempt < maxRetries && mayRetry;
     const retryable = reply !== undefined && retriesLeft && isRetryableStatus(reply.status);
     const wait = reply && retryable ? serverDelay(reply.headers, reply.status) : undefined;
