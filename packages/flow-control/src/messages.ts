@@ -82,9 +82,11 @@ export function cancelMessages(transport: QStashTransport, key: string, options?
 
 /**
  * Retries every dead letter of `key`: each becomes a new message, delivered through the
- * key's flow control, and leaves the DLQ. Resolves with how many were retried. Upstream
- * takes no cursor here and answers one while more remain: the same request is sent again,
- * as the retried ones have left the DLQ, until no cursor comes (or a page retried none).
+ * key's flow control, and leaves the DLQ. Resolves with how many were retried. Upstream's
+ * document declares no cursor or count here but answers a cursor while more remain: the
+ * same request is sent again, as the retried ones have left the DLQ, until no cursor
+ * comes (or a page retried none). (The official SDK 2.12 sends `count` and `cursor` here;
+ * the document, which the generated types and the contract tests follow, does not.)
  */
 export function retryDeadLetters(transport: QStashTransport, key: string, options?: CallOptions): Promise<number> {
   return named("retryDeadLetters", key, async () => {
@@ -121,8 +123,9 @@ export function deleteDeadLetters(transport: QStashTransport, key: string, optio
 
 /**
  * The dead letters of `key`, a page at a time, each message as the API sent it. Upstream's
- * list takes no flow-control key filter, so every page of the DLQ is read and only the
- * key's messages are kept; pages left empty by that are skipped. Each page is one call
+ * document gives the list no flow-control key filter (the official SDK 2.12 passes its
+ * filters on regardless), so every page of the DLQ is read and only the key's messages
+ * are kept; pages left empty by that are skipped. Each page is one call
  * (with its retries, timeout and signal); stop iterating to stop reading.
  */
 export function listDeadLetters(
