@@ -8,11 +8,18 @@
 // SDK's QSTASH_REGION variables and the client says where its credentials came from
 // (`credentialsSource`); a bundler cannot drop a class's static method, so every class
 // user carries it, while the function form does not.
+// Acting on a key's messages (issue #27) raised both. The function form by about 145 B
+// (4.98 kB), none of it the new functions, which tree-shake away: the one pipeline now
+// knows which operations must not be sent twice (a regex over method and path) and
+// retries those only after a 429, and the query takes the multi-value filters upstream
+// documents (`flowControlKey=a&flowControlKey=b`). Both protect every caller of the
+// transport, so they cannot live outside the pause path. The class by about 830 B (7.31 kB):
+// cancelMessages, list/count/retry/deleteDeadLetters are methods a bundler cannot drop.
 // Lower a budget when the bundle shrinks; never raise one without saying why.
 
 export const BUDGETS = [
-  { name: "pause-only app, pause() function", path: "src/apps/flow-control-function.mjs", limit: "4.9 kB" },
-  { name: "pause-only app, FlowControl class", path: "src/apps/flow-control-class.mjs", limit: "6.5 kB" },
+  { name: "pause-only app, pause() function", path: "src/apps/flow-control-function.mjs", limit: "5 kB" },
+  { name: "pause-only app, FlowControl class", path: "src/apps/flow-control-class.mjs", limit: "7.35 kB" },
 ];
 
 /** "7.5 kB" -> 7500, "900 B" -> 900: the decimal units size-limit reads. */

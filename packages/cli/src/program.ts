@@ -2,6 +2,7 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT } from "@qstash-flow/flow-control"
 import { Command } from "commander";
 import { addDevCommand } from "./commands/dev.js";
 import { addDoctorCommand } from "./commands/doctor.js";
+import { addMessageCommands } from "./commands/messages.js";
 import { addMetricsCommand } from "./commands/metrics.js";
 import { addReadCommands } from "./commands/read.js";
 import { addStateCommands } from "./commands/state.js";
@@ -47,6 +48,7 @@ export function buildProgram(context: Context): Command {
     .addHelpText("after", FOOTER);
   addReadCommands(program, context);
   addWriteCommands(program, context);
+  addMessageCommands(program, context);
   addStateCommands(program, context);
   addWatchCommand(program, context);
   addMetricsCommand(program, context);

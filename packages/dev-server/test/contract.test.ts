@@ -48,6 +48,19 @@ afterAll(async () => {
 
 const KEY = "contract/key ü?#";
 
+// Operations of the surface the dev server does not serve yet: it answers each with 501.
+// Acting on a key's messages in the dev server is the dev-server part of issue #27; when an
+// operation is served, the 501 test below fails until it leaves this list, and the
+// coverage test then demands each of its declared responses.
+const ANSWERED_501 = [
+  "DELETE /v2/messages",
+  "GET /v2/messages/{messageId}",
+  "DELETE /v2/messages/{messageId}",
+  "GET /v2/dlq",
+  "POST /v2/dlq/retry",
+  "DELETE /v2/dlq",
+];
+
 describe("the wrapper against the dev server", () => {
   test("every operation, in both auth schemes, with state to report", async () => {
     for (const fc of [client("header"), client("query")]) {
@@ -118,10 +131,21 @@ describe("every exchange matches the spec", () => {
     expect(exchanges.flatMap(responseProblems)).toEqual([]);
   });
 
-  test("all eight operations and each of their declared responses were exercised", () => {
+  test("the operations the dev server answers 501 for are in the surface, and answered 501", async () => {
+    expect(operations.map((op) => op.id)).toEqual(expect.arrayContaining(ANSWERED_501));
+    for (const id of ANSWERED_501) {
+      const [method, template] = id.split(" ") as [string, string];
+      const url = new URL(template.replace("{messageId}", "msg_1"), server.url);
+      const response = await fetch(url, { method, headers: { authorization: `Bearer ${server.token}` } });
+      expect(`${id} ${response.status}`).toBe(`${id} 501`);
+    }
+  });
+
+  test("every other operation and each of its declared responses were exercised", () => {
     const seen = new Set(exchanges.map((exchange) => `${operationOf(exchange)?.id} ${exchange.status}`));
-    const declared = operations.flatMap((op) => Object.keys(op.responses).map((status) => `${op.id} ${status}`));
-    expect(operations).toHaveLength(8);
+    const served = operations.filter((op) => !ANSWERED_501.includes(op.id));
+    const declared = served.flatMap((op) => Object.keys(op.responses).map((status) => `${op.id} ${status}`));
+    expect(served).toHaveLength(8);
     // An unexpected server failure is the one declared response a healthy server cannot be made to give.
     const reachable = declared.filter((entry) => !entry.endsWith(" 500"));
     expect(reachable.filter((entry) => !seen.has(entry))).toEqual([]);

@@ -62,4 +62,21 @@ describe("the typed client's types", () => {
     const global = await client.GET("/v2/globalParallelism");
     expectTypeOf(global.data?.parallelismMax).toEqualTypeOf<number | undefined>();
   });
+
+  test("a key's messages: multi-value filters are lists, undeclared filters do not compile", async () => {
+    const cancelled = await client.DELETE("/v2/messages", {
+      params: { query: { flowControlKey: ["a", "b"], count: 500 } },
+      maxRetries: 0,
+    });
+    expectTypeOf(cancelled.data?.cancelled).toEqualTypeOf<number | undefined>();
+    // @ts-expect-error a multi-value filter is a list
+    await client.DELETE("/v2/messages", { params: { query: { flowControlKey: "a" } } });
+    // @ts-expect-error upstream's DLQ list takes no flowControlKey filter
+    await client.GET("/v2/dlq", { params: { query: { flowControlKey: ["a"] } } });
+    const page = await client.GET("/v2/dlq", { params: { query: { cursor: "c" } } });
+    expectTypeOf(page.data?.cursor).toEqualTypeOf<string | undefined>();
+    expectTypeOf(page.data?.messages?.[0]?.flowControlKey).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error maxRetries is a number, on DELETE too
+    await client.DELETE("/v2/dlq", { params: { query: {} }, maxRetries: "1" });
+  });
 });

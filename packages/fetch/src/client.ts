@@ -3,6 +3,7 @@ import createClient, { type Client, type FetchResponse, type MaybeOptionalInit }
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { AbortError, ConnectionError, messageOf, QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
+import { isIdempotent } from "./internal/idempotent.js";
 import { checkCall, checkHeaders, resolveBaseUrl } from "./internal/options.js";
 import { connect } from "./internal/pipeline.js";
 import { parseBody } from "./internal/reply.js";
@@ -27,10 +28,14 @@ type PolicyMethod<Paths extends {}, M extends HttpMethod> = <
 /** openapi-fetch's method type, with `maxRetries` and `timeout` accepted (and type-checked) per call. */
 export type QStashClientMethod<M extends HttpMethod> = PolicyMethod<paths, M>;
 
-/** An openapi-fetch client over every flow-control operation, with auth, retries and timeouts. */
-export type QStashClient = Omit<Client<paths>, "GET" | "POST"> & {
+/**
+ * An openapi-fetch client over every operation of the surface (flow control, a key's
+ * messages and dead letters), with auth, retries and timeouts.
+ */
+export type QStashClient = Omit<Client<paths>, "GET" | "POST" | "DELETE"> & {
   GET: QStashClientMethod<"get">;
   POST: QStashClientMethod<"post">;
+  DELETE: QStashClientMethod<"delete">;
 };
 
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
@@ -73,7 +78,8 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     const fetch = async (request: Request): Promise<Response> => {
       const body = request.body ? await request.arrayBuffer() : null;
       const outgoing = { ...extrasOf(rest), method: request.method, headers: request.headers, body };
-      const sent = await connection.send(request.url, outgoing, { maxRetries, timeout, signal }, true);
+      const how = { hold: true, idempotent: isIdempotent(method, url) };
+      const sent = await connection.send(request.url, outgoing, { maxRetries, timeout, signal }, how);
       release = sent.release;
       const response = sent.response as Response;
       // The URL is the one this client composed: with the query scheme it carries the token.

@@ -1,5 +1,6 @@
 import type { paths } from "@qstash-flow/types";
 import type { FetchLike } from "./internal/fetch-exchange.js";
+import { isIdempotent } from "./internal/idempotent.js";
 import { checkCall, checkOptions, type Region } from "./internal/options.js";
 import { connect } from "./internal/pipeline.js";
 import { urlOf } from "./internal/url.js";
@@ -86,7 +87,9 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
       checkOptions(params, ["path", "query"], "params");
       checkCall(options);
       const url = urlOf(baseUrl, path, params);
-      return connection.settle(await connection.send(url, { method: method.toUpperCase(), headers }, options));
+      const outgoing = { method: method.toUpperCase(), headers };
+      const how = { idempotent: isIdempotent(method, path) };
+      return connection.settle(await connection.send(url, outgoing, options, how));
     },
   } as QStashTransport;
 }

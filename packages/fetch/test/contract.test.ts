@@ -68,6 +68,43 @@ describe("every operation matches the spec", () => {
   });
 });
 
+describe("a key's messages and dead letters match the spec", () => {
+  // Multi-value filters go as repeated names (one of the two forms upstream documents).
+  const filter = { flowControlKey: ["orders/eu", "a key?#"] };
+
+  test("bulk cancel, with a key filter and a count", async () => {
+    const { data, response } = await client.DELETE("/v2/messages", { params: { query: { ...filter, count: 500 } } });
+    accepted(response);
+    expect(typeof data).toBe("object");
+  });
+
+  test("get and cancel one message", async () => {
+    const one = { params: { path: { messageId: "msg_123" } } };
+    accepted((await client.GET("/v2/messages/{messageId}", one)).response);
+    accepted((await client.DELETE("/v2/messages/{messageId}", { ...one, parseAs: "text" })).response);
+  });
+
+  test("list dead letters, paged", async () => {
+    const { data, response } = await client.GET("/v2/dlq", { params: { query: { cursor: "c", count: 100 } } });
+    accepted(response);
+    expect(typeof data).toBe("object");
+  });
+
+  test("bulk retry, with a key filter", async () => {
+    const { response } = await client.POST("/v2/dlq/retry", { params: { query: filter } });
+    expect(response.headers.get("sl-violations"), prism.output().slice(-2000)).toBeNull();
+    expect(response.status).toBe(201);
+  });
+
+  test("bulk delete, with a key filter, count and cursor", async () => {
+    const { data, response } = await client.DELETE("/v2/dlq", {
+      params: { query: { ...filter, count: 100, cursor: "c" } },
+    });
+    accepted(response);
+    expect(typeof data).toBe("object");
+  });
+});
+
 describe("the mock server rejects what the spec does not allow", () => {
   test("a pin value outside what the spec declares", async () => {
     // what is outside comes from the generated surface: a minimum where upstream states one, else the type

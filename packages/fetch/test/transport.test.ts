@@ -57,6 +57,15 @@ describe("createQStashTransport: requests on the wire", () => {
     }
   });
 
+  test("a multi-value filter goes as one name=value per item, each encoded; a bad item sends nothing", async () => {
+    const { transport, requests } = setup(() => json({ cancelled: 0 }));
+    await transport.request("delete", "/v2/messages", { query: { flowControlKey: ["a&b", "c d"], count: 500 } });
+    expect(wire(requests)).toEqual(["DELETE /v2/messages?flowControlKey=a%26b&flowControlKey=c+d&count=500"]);
+    const bad = { query: { flowControlKey: ["a", { no: 1 }] } } as never;
+    await expect(transport.request("delete", "/v2/messages", bad)).rejects.toThrow(/a list of them/);
+    expect(requests).toHaveLength(1);
+  });
+
   test('authScheme "query" sends the token as qstash_token and no Authorization header', async () => {
     const { transport, requests } = setup(undefined, { authScheme: "query" });
     await transport.request("post", "/v2/flowControl/{flowControlKey}/pin", { ...KEY, query: { rate: 2 } });

@@ -6,6 +6,8 @@ import {
 } from "@qstash-flow/fetch";
 import { type Credentials, credentialsFromEnv, type Env } from "./env.js";
 import type { FlowControlInfo, GlobalParallelism } from "./info.js";
+import * as messages from "./messages.js";
+import type { DeadLetterPage } from "./messages.js";
 import * as ops from "./operations.js";
 import type { CallOptions } from "./operations.js";
 import type { PinOptions, UnpinOptions } from "./options.js";
@@ -16,8 +18,9 @@ export type FlowControlOptions = QStashClientOptions;
 export type CredentialsSource = Pick<Credentials, "tokenFrom" | "baseUrlFrom" | "warning">;
 
 /**
- * Pause, resume, pin, unpin and inspect QStash flow-control keys. Method names follow
- * the official SDK's `client.flowControl`. Every method validates its input before
+ * Pause, resume, pin, unpin and inspect QStash flow-control keys, and act on a key's
+ * messages (cancel those waiting, list, retry or delete its dead letters). Method names
+ * follow the official SDK's `client.flowControl`. Every method validates its input before
  * sending, retries transient failures, and rejects with a `QStashError` subclass.
  */
 export class FlowControl {
@@ -100,5 +103,30 @@ export class FlowControl {
 
   getGlobalParallelism(options?: CallOptions): Promise<GlobalParallelism> {
     return ops.getGlobalParallelism(this.#transport, options);
+  }
+
+  /** Cancels the key's waiting messages; resolves with how many. */
+  cancelMessages(key: string, options?: CallOptions): Promise<number> {
+    return messages.cancelMessages(this.#transport, key, options);
+  }
+
+  /** The key's dead letters, a page at a time. */
+  listDeadLetters(key: string, options?: CallOptions): AsyncIterableIterator<DeadLetterPage> {
+    return messages.listDeadLetters(this.#transport, key, options);
+  }
+
+  /** How many dead letters each key has, across the whole DLQ. */
+  countDeadLetters(options?: CallOptions): Promise<Map<string, number>> {
+    return messages.countDeadLetters(this.#transport, options);
+  }
+
+  /** Retries the key's dead letters through its flow control; resolves with how many. */
+  retryDeadLetters(key: string, options?: CallOptions): Promise<number> {
+    return messages.retryDeadLetters(this.#transport, key, options);
+  }
+
+  /** Deletes the key's dead letters; resolves with how many. */
+  deleteDeadLetters(key: string, options?: CallOptions): Promise<number> {
+    return messages.deleteDeadLetters(this.#transport, key, options);
   }
 }

@@ -10,6 +10,17 @@ export {
 export { type CredentialsSource, FlowControl, type FlowControlOptions } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export {
+  CANCEL_PAGE,
+  cancelMessages,
+  countDeadLetters,
+  type DeadLetter,
+  type DeadLetterPage,
+  DLQ_PAGE,
+  deleteDeadLetters,
+  listDeadLetters,
+  retryDeadLetters,
+} from "./messages.js";
+export {
   type CallOptions,
   get,
   getGlobalParallelism,

@@ -5,3 +5,10 @@ export { codeBlocks, typecheckReadme } from "./readme.ts";
 export { freePort } from "./port.ts";
 export { publishMessage, type PublishOptions } from "./publish.ts";
 export { queryParameterSchema, surface, valueOutside } from "./surface.ts";
+export {
+  type MessagesServer,
+  type MessagesServerOptions,
+  type StoredDeadLetter,
+  type StoredMessage,
+  startMessagesServer,
+} from "./messages-server.ts";

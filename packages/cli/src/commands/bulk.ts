@@ -24,9 +24,17 @@ export interface BulkAction {
   verb: string;
   /** What is said of a key once done, e.g. "paused". */
   past: string;
-  call: (flow: FlowControl, key: string, options: CallOptions) => Promise<void>;
+  /** Acts on one key; a number it resolves with is reported under `counts.field`. */
+  call: (flow: FlowControl, key: string, options: CallOptions) => Promise<unknown>;
   /** Extra fields for the JSON report, e.g. `{ pinned: {...} }`. */
   extra?: Record<string, unknown>;
+  /**
+   * The keys to act on, each with how many messages it has (shown before the question);
+   * without it, every key `list` returns.
+   */
+  keys?: (flow: FlowControl, options: CallOptions) => Promise<Map<string, number>>;
+  /** With `keys`: what its numbers are ("waiting"), and the JSON field of the calls' numbers ("cancelled"). */
+  counts?: { shown: string; field: string };
 }
 
 /** `--prefix`, `--all`, `--yes` and `--concurrency` on a command that takes one key otherwise. */
@@ -67,10 +75,11 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
   const flow = flowControlFrom(flags, io);
   const call = callOptions(io);
   const { prefix } = flags;
-  const keys = (await flow.list(call))
-    .map((info) => info.flowControlKey)
+  const counted = await action.keys?.(flow, call);
+  const keys = (counted ? [...counted.keys()] : (await flow.list(call)).map((info) => info.flowControlKey))
     .filter((key) => prefix === undefined || key.startsWith(prefix))
     .sort();
+  const field = action.counts?.field;
   const scope = prefix === undefined ? "" : ` with the prefix ${JSON.stringify(prefix)}`;
   const summary = {
     ok: true,
@@ -86,7 +95,8 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
     );
     return;
   }
-  const listing = `${keys.length} key(s)${scope}:\n${keys.map((key) => `  ${printable(JSON.stringify(key))}\n`).join("")}`;
+  const count = (key: string) => (counted && action.counts ? ` (${counted.get(key)} ${action.counts.shown})` : "");
+  const listing = `${keys.length} key(s)${scope}:\n${keys.map((key) => `  ${printable(JSON.stringify(key))}${count(key)}\n`).join("")}`;
   // Under --json stdout holds one JSON document and stderr only JSON errors: the listing,
   // there to be confirmed, is shown only when a question follows.
   if (!flags.json) io.stdout.write(listing);
@@ -94,15 +104,17 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
   const question = `${action.verb[0]?.toUpperCase()}${action.verb.slice(1)} ${keys.length} key(s)?`;
   if (!(await confirmed(context, question, flags.yes))) throw new CommandFailure("not confirmed: nothing was changed");
 
-  const results: { key: string; ok: boolean; error?: string }[] = [];
+  const results: { key: string; ok: boolean; error?: string; [field: string]: unknown }[] = [];
   await forEachBounded(
     keys,
     flags.concurrency ?? DEFAULT_CONCURRENCY,
     async (key) => {
       try {
-        await action.call(flow, key, call);
-        results.push({ key, ok: true });
-        if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} ${action.past}.`)}\n`);
+        const done = await action.call(flow, key, call);
+        const number = typeof done === "number" && field !== undefined;
+        results.push({ key, ok: true, ...(number && { [field]: done }) });
+        const shown = `${JSON.stringify(key)} ${action.past}${number ? `: ${done}` : ""}.`;
+        if (!flags.json) io.stdout.write(`${printable(shown)}\n`);
       } catch (error) {
         results.push({ key, ok: false, error: errorMessage(error) });
         if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} failed: ${errorMessage(error)}`)}\n`);
@@ -112,11 +124,16 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
   );
   const failed = results.filter((result) => !result.ok).length;
   const done = results.length - failed;
+  const sum = field ? results.reduce((all, result) => all + ((result[field] as number | undefined) ?? 0), 0) : 0;
+  const total = field ? { [field]: sum } : {};
   if (flags.json) {
     const sorted = results.sort((a, b) => compareKeys(a.key, b.key));
-    io.stdout.write(json({ ...summary, ok: failed === 0, matched: keys.length, done, failed, results: sorted }));
+    io.stdout.write(
+      json({ ...summary, ok: failed === 0, matched: keys.length, done, failed, ...total, results: sorted }),
+    );
   } else {
-    io.stdout.write(`Done: ${action.past} ${done} of ${keys.length} key(s), ${failed} failed.\n`);
+    const all = field ? ` (${sum} ${field} in all)` : "";
+    io.stdout.write(`Done: ${action.past} ${done} of ${keys.length} key(s), ${failed} failed${all}.\n`);
   }
   if (io.signal?.aborted) throw new AbortError(`${action.verb} was interrupted`, { cause: io.signal.reason });
   if (failed > 0) throw new CommandFailure(`${failed} of ${keys.length} key(s) failed`);

@@ -5,6 +5,7 @@ import { CommandFailure } from "../internal/errors.js";
 import { duration, json, millisecondsText, printable } from "../internal/format.js";
 import { interval, positiveInteger } from "../internal/parse.js";
 import { sleep } from "../internal/sleep.js";
+import { type DeadLetterRead, readDeadLetters } from "../observe/dead-letters.js";
 import { diagnose, type Finding, type Snapshot } from "../observe/doctor.js";
 
 interface DoctorFlags extends ConnectionOptions {
@@ -44,7 +45,9 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
   withConnection(
     program
       .command("doctor")
-      .description("sample every key a few times and report stuck, paused, growing, rate-bound and pinned keys")
+      .description(
+        "sample every key a few times and report stuck, paused, growing, rate-bound and pinned keys, and dead letters",
+      )
       .addOption(
         new Option("--samples <n>", "how many times to read the keys (at least 2)").default(3).argParser(samples),
       )
@@ -54,7 +57,11 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
           .argParser(interval("s", MIN_INTERVAL_MS)),
       )
       .option("--prefix <prefix>", "only the keys that start with this")
-      .addHelpText("after", "\nExit 1 when a finding is an error (a stuck key), else 0."),
+      .addHelpText(
+        "after",
+        "\nThe DLQ is read once, within one --interval; when it cannot be, the report says so." +
+          "\nExit 1 when a finding is an error (a stuck key), else 0.",
+      ),
   ).action(
     guarded(async function (this: Command) {
       const options = this.opts<DoctorFlags>();
@@ -65,15 +72,22 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
         io.stderr.write(`sampling the keys ${options.samples} times, ${millisecondsText(options.interval)} apart...\n`);
       }
       const snapshots: Snapshot[] = [];
+      let dlq: Promise<DeadLetterRead> | undefined;
       for (let i = 0; i < options.samples; i++) {
         if (i > 0) await sleep(options.interval, io.signal);
         // An aborted signal makes this call fail as an interruption: no partial report.
         const keys = await client.list(callOptions(io));
         snapshots.push({ at: Date.now(), keys: keys.filter((info) => info.flowControlKey.startsWith(prefix)) });
+        // Read while doctor waits for its next sample, within that wait.
+        dlq ??= readDeadLetters(client, options.interval, io.signal);
       }
-      const findings = diagnose(snapshots);
+      const read = (await dlq) as DeadLetterRead;
+      const dead = read.checked ? new Map([...read.counts].filter(([key]) => key.startsWith(prefix))) : undefined;
+      const findings = diagnose(snapshots, dead);
+      const deadLetters = read.checked ? { checked: true } : read;
       const keys = new Set(snapshots.flatMap((snapshot) => snapshot.keys.map((info) => info.flowControlKey))).size;
-      io.stdout.write(options.json ? json({ findings }) : report(findings, keys, snapshots));
+      const note = read.checked ? "" : `${printable(`Dead letters not checked: ${read.reason}.`)}\n`;
+      io.stdout.write(options.json ? json({ findings, deadLetters }) : report(findings, keys, snapshots) + note);
       const errors = findings.filter((finding) => finding.severity === "error").length;
       if (errors > 0) {
         throw new CommandFailure(`doctor found ${errors} ${errors === 1 ? "error" : "errors"}; see the findings above`);

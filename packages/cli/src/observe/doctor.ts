@@ -4,7 +4,7 @@ import { compareKeys } from "../internal/keys.js";
 import { started } from "./trend.js";
 
 export type Severity = "error" | "warning" | "info";
-export type Check = "stuck" | "paused-with-waitlist" | "waitlist-growing" | "rate-bound" | "pinned";
+export type Check = "stuck" | "paused-with-waitlist" | "dead-letters" | "waitlist-growing" | "rate-bound" | "pinned";
 
 /** One problem with one key, and what to do about it. */
 export interface Finding {
@@ -24,9 +24,10 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 
 const CHECK_RANK: Record<Check, number> = {
   stuck: 0,
   "paused-with-waitlist": 1,
-  "waitlist-growing": 2,
-  "rate-bound": 3,
-  pinned: 4,
+  "dead-letters": 2,
+  "waitlist-growing": 3,
+  "rate-bound": 4,
+  pinned: 5,
 };
 
 /** Worst first; then by check and key, so that the same state always reads the same. */
@@ -129,13 +130,28 @@ function current(series: FlowControlInfo[], count: number): Finding[] {
   return findings;
 }
 
+/** A key with dead letters: its messages that exhausted their retries wait for someone to act. */
+function deadLetters(key: string, count: number): Finding {
+  return {
+    key,
+    check: "dead-letters",
+    severity: "warning",
+    message:
+      `${count} dead letter${count === 1 ? "" : "s"}: messages that exhausted their retries. ` +
+      `See them with \`qstash-flow dlq list ${q(key)}\`; once the destination answers, ` +
+      `\`qstash-flow dlq retry ${q(key)}\` delivers them again and \`qstash-flow dlq delete ${q(key)}\` drops them.`,
+  };
+}
+
 /**
  * The findings over `snapshots` (oldest first), worst first. `stuck` and
  * `waitlist-growing` need at least two snapshots and a key present in every one; the
- * other checks read the key's latest state.
+ * other checks read the key's latest state. `dead` (dead letters per key, when the DLQ
+ * was read) adds a warning per key that has any.
  */
-export function diagnose(snapshots: Snapshot[]): Finding[] {
-  if (snapshots.length === 0) return [];
+export function diagnose(snapshots: Snapshot[], dead: Map<string, number> = new Map()): Finding[] {
+  const fromDlq = [...dead].filter(([, count]) => count > 0).map(([key, count]) => deadLetters(key, count));
+  if (snapshots.length === 0) return fromDlq.sort(worstFirst);
   const series = new Map<string, (FlowControlInfo | undefined)[]>();
   snapshots.forEach((snapshot, i) => {
     for (const info of snapshot.keys) {
@@ -145,7 +161,7 @@ export function diagnose(snapshots: Snapshot[]): Finding[] {
     }
   });
   const when = span(snapshots);
-  const findings: Finding[] = [];
+  const findings: Finding[] = fromDlq;
   for (const entries of series.values()) {
     const seen = entries.filter((info): info is FlowControlInfo => info !== undefined);
     if (snapshots.length >= 2 && seen.length === snapshots.length) {

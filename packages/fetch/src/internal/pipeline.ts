@@ -19,10 +19,12 @@ import {
 } from "./options.js";
 import { redactError } from "./redact.js";
 import { settle } from "./reply.js";
-import { type Sent, send } from "./send.js";
+import { type SendOptions, type Sent, send } from "./send.js";
 import { withSearch } from "./url.js";
 
 const CLIENT_OPTIONS = ["token", "baseUrl", "region", "authScheme", "fetch", "headers", "maxRetries", "timeout"];
+
+export type SendHow = Pick<SendOptions, "hold" | "idempotent">;
 
 /** A client's checked options, and what sends under them. Holds the token only in closures. */
 export interface Connection {
@@ -32,8 +34,11 @@ export interface Connection {
   readonly headers: Record<string, string>;
   /** The token goes in the Authorization header (else in the query). */
   readonly headerScheme: boolean;
-  /** Sends `outgoing` to `url` (plus the token query) under the client's policy or the call's. */
-  send(url: string, outgoing: Outgoing, call?: CallOptions, hold?: boolean): Promise<Sent>;
+  /**
+   * Sends `outgoing` to `url` (plus the token query) under the client's policy or the
+   * call's; `hold` and `idempotent` as `send` takes them.
+   */
+  send(url: string, outgoing: Outgoing, call?: CallOptions, how?: SendHow): Promise<Sent>;
   /** The reply's parsed body, or its `APIError`. */
   settle(reply: Reply): unknown;
   /** `value` with the token cut out (see `redactError`). */
@@ -69,14 +74,14 @@ export function connect(options: QStashClientOptions, asResponse = false): Conne
     baseUrl,
     headers,
     headerScheme,
-    send: (url, outgoing, call = {}, hold = false) =>
+    send: (url, outgoing, call = {}, how = {}) =>
       send(withSearch(url, tokenQuery), outgoing, {
         exchange,
         maxRetries: call.maxRetries ?? maxRetries,
         timeout: call.timeout ?? timeout,
         signal: call.signal,
         secret: token,
-        hold,
+        ...how,
       }),
     settle: (reply) => settle(reply, token),
     redact: (value) => redactError(value, token),

@@ -22,6 +22,13 @@ export interface SendOptions {
   /** Never let this string out in an error this package composes. */
   secret: string;
   /**
+   * `false` for an operation that must not run twice (see idempotent.ts): then only a 429
+   * is retried, the API having refused the request before doing anything. A connection
+   * error is not, even one made before sending (refused, DNS): telling those apart costs
+   * every bundle bytes for a failure a second run of the command fixes as well.
+   */
+  idempotent?: boolean;
+  /**
    * Leave the last attempt running (its timeout and the caller's signal still armed)
    * until `release` is called: for a caller that reads the body itself.
    */
@@ -34,7 +41,8 @@ export interface Sent extends Reply {
 }
 
 /**
- * Sends with retries on connection errors, timeouts, 408, 429 and 5xx. Resolves with the
+ * Sends with retries on connection errors, timeouts, 408, 429 and 5xx (fewer when not
+ * `idempotent`). Resolves with the
  * last reply (a failed status included; also a retryable one whose server asked to wait
  * longer than `MAX_RETRY_DELAY_MS`); rejects only with `ConnectionError`, `TimeoutError`
  * or `AbortError`.
@@ -64,7 +72,10 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     } catch (error) {
       failure = error;
     }
-    const retriesLeft = attempt < maxRetries;
+    const blind = options.idempotent !== false;
+    // Not idempotent: a retry is safe only if this attempt surely did nothing.
+    const mayRetry = blind || reply?.status === 429;
+    const retriesLeft = attempt < maxRetries && mayRetry;
     const retryable = reply !== undefined && retriesLeft && isRetryableStatus(reply.status);
     const wait = reply && retryable ? serverDelay(reply.headers, reply.status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
@@ -76,7 +87,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     reply?.response?.body?.cancel().catch(() => {});
     if (signal?.aborted) throw aborted(signal);
     if (!(reply || retriesLeft)) {
-      const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}`;
+      const unsure = attempt < maxRetries ? "; not retried, as it may have arrived" : "";
+      const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}${unsure}`;
       if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
       const cause = redactError(failure, secret);
       throw new ConnectionError(

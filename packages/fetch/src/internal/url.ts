@@ -4,8 +4,9 @@ import { ValidationError } from "../errors.js";
 import { safePathSerializer } from "../key.js";
 
 /**
- * `name=value&...` for a query whose values are strings, finite numbers or booleans
- * (undefined ones left out), `""` when none are left; throws `ValidationError` for others.
+ * `name=value&...` for a query whose values are strings, finite numbers or booleans, or
+ * arrays of them (each sent as `name=item`, the form upstream's multi-value filters take),
+ * undefined ones left out; `""` when none are left; throws `ValidationError` for others.
  */
 export function searchOf(query?: unknown): string {
   if (query === undefined) return "";
@@ -13,10 +14,14 @@ export function searchOf(query?: unknown): string {
   const pairs: string[][] = [];
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    if (!(typeof value === "string" || typeof value === "boolean" || Number.isFinite(value))) {
-      throw new ValidationError(`query parameter ${name} must be a string, a finite number or a boolean`);
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (!(typeof item === "string" || typeof item === "boolean" || Number.isFinite(item))) {
+        throw new ValidationError(
+          `query parameter ${name} must be a string, a finite number or a boolean, or a list of them`,
+        );
+      }
+      pairs.push([name, String(item)]);
     }
-    pairs.push([name, String(value)]);
   }
   return `${new URLSearchParams(pairs)}`;
 }

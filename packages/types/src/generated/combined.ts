@@ -4,6 +4,238 @@
  */
 
 export interface paths {
+    "/v2/dlq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List DLQ messages
+         * @description List and paginate through all messages currently in the DLQ
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description By providing a cursor you can paginate through all of the messages in the DLQ */
+                    cursor?: string;
+                    /** @description Filter DLQ messages by message ID */
+                    messageId?: string;
+                    /** @description Filter DLQ messages by destination URL. Supports multiple values. */
+                    url?: string[];
+                    /** @description Filter DLQ messages by URL Group name. Supports multiple values. */
+                    topicName?: string[];
+                    /** @description Filter DLQ messages by schedule ID. Supports multiple values. */
+                    scheduleId?: string[];
+                    /** @description Filter DLQ messages by queue name. Supports multiple values. */
+                    queueName?: string[];
+                    /** @description Filter DLQ messages by starting date, in milliseconds (Unix timestamp). This is inclusive. */
+                    fromDate?: number;
+                    /** @description Filter DLQ messages by ending date, in milliseconds (Unix timestamp). This is inclusive. */
+                    toDate?: number;
+                    /** @description Filter DLQ messages by HTTP response status code of the last delivery attempt. Supports multiple values. */
+                    responseStatus?: number[];
+                    /** @description Filter DLQ messages by IP address of the publisher. Supports multiple values. */
+                    callerIp?: string[];
+                    /**
+                     * @description Filter DLQ messages by label. Supports multiple values. You can pass multiple values to match messages with any of the given labels (OR logic).
+                     *
+                     *     Examples:
+                     *     - `label=my_label`
+                     *     - `label=label_1&label=label_2`
+                     *     - `label=label_1,label_2`
+                     */
+                    label?: string[];
+                    /** @description The number of messages to return. */
+                    count?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description List of DLQ messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description A cursor which you can use in subsequent requests to paginate through all messages.
+                             *     If no cursor is returned, you have reached the end of the messages.
+                             */
+                            cursor?: string;
+                            messages?: components["schemas"]["DLQMessage"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Bulk Delete DLQ messages
+         * @description Delete multiple messages from the DLQ
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description List of DLQ IDs to delete. If provided, other filters are ignored. */
+                    dlqIds?: string[];
+                    /** @description By providing a cursor you can paginate through all of the messages in the DLQ */
+                    cursor?: string;
+                    /** @description Filter DLQ messages by message ID */
+                    messageId?: string;
+                    /** @description Filter DLQ messages by destination URL. Supports multiple values. */
+                    url?: string[];
+                    /** @description Filter DLQ messages by URL Group name. Supports multiple values. */
+                    topicName?: string[];
+                    /** @description Filter DLQ messages by schedule ID. Supports multiple values. */
+                    scheduleId?: string[];
+                    /** @description Filter DLQ messages by queue name. Supports multiple values. */
+                    queueName?: string[];
+                    /** @description Filter DLQ messages by starting date, in milliseconds (Unix timestamp). This is inclusive. */
+                    fromDate?: number;
+                    /** @description Filter DLQ messages by ending date, in milliseconds (Unix timestamp). This is inclusive. */
+                    toDate?: number;
+                    /** @description Filter DLQ messages by HTTP response status code of the last delivery attempt. Supports multiple values. */
+                    responseStatus?: number[];
+                    /** @description Filter DLQ messages by IP address of the publisher. Supports multiple values. */
+                    callerIp?: string[];
+                    /**
+                     * @description Filter DLQ messages by label. Supports multiple values. You can pass multiple values to match messages with any of the given labels (OR logic).
+                     *
+                     *     Examples:
+                     *     - `label=my_label`
+                     *     - `label=label_1&label=label_2`
+                     *     - `label=label_1,label_2`
+                     */
+                    label?: string[];
+                    /** @description Filter DLQ messages by Flow Control Key. Supports multiple values. */
+                    flowControlKey?: string[];
+                    /** @description The number of messages to delete. */
+                    count?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description DLQ messages deleted successfully */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description A cursor which you can use in subsequent requests to paginate through all messages.
+                             *     If no cursor is returned, you have reached the end of the messages.
+                             */
+                            cursor?: string;
+                            /** @description The number of messages that were deleted. */
+                            deleted?: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/dlq/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Retry DLQ messages
+         * @description Retry delivery of multiple messages from the DLQ
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description List of DLQ IDs to retry. If provided, other filters are ignored. */
+                    dlqIds?: string[];
+                    /** @description Filter DLQ messages by message ID */
+                    messageId?: string;
+                    /** @description Filter DLQ messages by destination URL. Supports multiple values. */
+                    url?: string[];
+                    /** @description Filter DLQ messages by URL Group name. Supports multiple values. */
+                    topicName?: string[];
+                    /** @description Filter DLQ messages by schedule ID. Supports multiple values. */
+                    scheduleId?: string[];
+                    /** @description Filter DLQ messages by queue name. Supports multiple values. */
+                    queueName?: string[];
+                    /** @description Filter DLQ messages by starting date, in milliseconds (Unix timestamp). This is inclusive. */
+                    fromDate?: number;
+                    /** @description Filter DLQ messages by ending date, in milliseconds (Unix timestamp). This is inclusive. */
+                    toDate?: number;
+                    /** @description Filter DLQ messages by HTTP response status code of the last delivery attempt. Supports multiple values. */
+                    responseStatus?: number[];
+                    /** @description Filter DLQ messages by IP address of the publisher. Supports multiple values. */
+                    callerIp?: string[];
+                    /**
+                     * @description Filter DLQ messages by label. Supports multiple values. You can pass multiple values to match messages with any of the given labels (OR logic).
+                     *
+                     *     Examples:
+                     *     - `label=my_label`
+                     *     - `label=label_1&label=label_2`
+                     *     - `label=label_1,label_2`
+                     */
+                    label?: string[];
+                    /** @description Filter DLQ messages by Flow Control Key. Supports multiple values. */
+                    flowControlKey?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Messages retry initiated successfully */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description A cursor which you can use in subsequent requests to paginate through all messages.
+                             *     If no cursor is returned, you have reached the end of the messages.
+                             */
+                            cursor?: string;
+                            responses?: components["schemas"]["PublishResponse"][];
+                        };
+                    };
+                };
+                /** @description Some messages were not found in the DLQ */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/flowControl": {
         parameters: {
             query?: never;
@@ -404,10 +636,242 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Bulk Cancel Messages
+         * @description Delete all pending messages
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description A list of message IDs to delete. If provided, other filters are ignored. */
+                    messageIds?: string[];
+                    /** @description Filter messages by URL Group name. Supports multiple values. */
+                    topicName?: string[];
+                    /** @description Filter messages by Queue name. Supports multiple values. */
+                    queueName?: string[];
+                    /** @description Filter messages by destination URL. Supports multiple values. */
+                    url?: string[];
+                    /** @description Filter messages by the host of the destination URL. Supports multiple values. */
+                    host?: string[];
+                    /** @description Filter messages by the path of the destination URL. Supports multiple values. */
+                    path?: string[];
+                    /**
+                     * @description Filter messages by label. Supports multiple values. You can pass multiple values to match messages with any of the given labels (OR logic).
+                     *
+                     *     Examples:
+                     *     - `label=my_label`
+                     *     - `label=label_1&label=label_2`
+                     *     - `label=label_1,label_2`
+                     */
+                    label?: string[];
+                    /** @description Filter messages by Flow Control Key. Supports multiple values. */
+                    flowControlKey?: string[];
+                    /** @description Filter messages created after this timestamp (Unix milli, inclusive). */
+                    fromDate?: number;
+                    /** @description Filter messages created before this timestamp (Unix milli, inclusive). */
+                    toDate?: number;
+                    /** @description Filter messages by Schedule ID. Supports multiple values. */
+                    scheduleId?: string[];
+                    /** @description Filter messages by the IP address of the publisher. Supports multiple values. */
+                    callerIp?: string[];
+                    /**
+                     * @deprecated
+                     * @description Deprecated. Use `callerIp` instead.
+                     */
+                    callerIP?: string[];
+                    /** @description Maximum number of messages to delete, between 1 and 500. If not provided, all messages matching the filters will be deleted. */
+                    count?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description All messages deleted successfully */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Number of messages cancelled */
+                            cancelled?: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a Message
+         * @description Retrieve details of a specific message
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The identifier of the message to retrieve. */
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Message details */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description Message not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a Message
+         * @description Cancel a pending message
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The identifier of the message to cancel. */
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Message canceled successfully */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Message not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DLQMessage: {
+            /** @description Unique identifier for the message */
+            messageId?: string;
+            /** @description The URL to which the message should be delivered. */
+            url?: string;
+            /** @description The URL Group (a.k.a. topic) name if this message was sent to a URL Group. */
+            topicName?: string;
+            /** @description The endpoint name of the message if the endpoint is given a name within the URL group. */
+            endpointName?: string;
+            /** @description The HTTP method to use for the message. */
+            method?: string;
+            /** @description The HTTP headers sent to your API. */
+            header?: {
+                [key: string]: string[];
+            };
+            /** @description The body of the message if it is composed of utf8 chars only, empty otherwise. */
+            body?: string;
+            /** @description The base64 encoded body if the body contains a non-utf8 char only, empty otherwise. */
+            bodyBase64?: string;
+            /** @description The number of retries that should be attempted in case of delivery failure. */
+            maxRetries?: number;
+            /**
+             * Format: int64
+             * @description The unix timestamp in milliseconds before which the message should not be delivered.
+             */
+            notBefore?: number;
+            /**
+             * Format: int64
+             * @description The unix timestamp in milliseconds when the message was created.
+             */
+            createdAt?: number;
+            /** @description The url where we send a callback each time the message is attempted to be delivered. */
+            callback?: string;
+            /** @description The url where we send a callback to after the message is failed */
+            failureCallback?: string;
+            /** @description The name of the queue if the message is enqueued to a queue. */
+            queueName?: string;
+            /** @description The scheduleId of the message if the message is triggered by a schedule */
+            scheduleId?: string;
+            /** @description IP address of the publisher of this message. */
+            callerIP?: string;
+            /**
+             * @deprecated
+             * @description The label of the message assigned by the user. Deprecated in favor of `labels`.
+             */
+            label?: string;
+            /** @description The list of labels assigned to the message by the user. */
+            labels?: string[];
+            /** @description The flow control key used for rate limiting. */
+            flowControlKey?: string;
+            /** @description The rate value used for flow control. */
+            rate?: number;
+            /** @description The period value used for flow control. */
+            period?: number;
+            /** @description The parallelism value used for flow control. */
+            parallelism?: number;
+            /** @description The HTTP status code received from the destination API. */
+            responseStatus?: number;
+            /** @description The HTTP response headers received from the destination API. */
+            responseHeader?: {
+                [key: string]: string[];
+            };
+            /** @description The body of the response if it is composed of utf8 chars only, empty otherwise. */
+            responseBody?: string;
+            /** @description The base64 encoded body of the response if the body contains a non-utf8 char only, empty otherwise. */
+            responseBodyBase64?: string;
+        };
         Error: {
             /** @description Error message */
             error: string;
@@ -435,6 +899,69 @@ export interface components {
             isPinnedRate?: boolean;
             /** @description True if the delivery of messages associated with the flow-control key is paused. */
             isPaused?: boolean;
+        };
+        Message: {
+            /** @description Unique identifier for the message */
+            messageId?: string;
+            /** @description The URL to which the message should be delivered. */
+            url?: string;
+            /** @description The URL Group (a.k.a. topic) name if this message was sent to a URL Group. */
+            topicName?: string;
+            /** @description The endpoint name of the message if the endpoint is given a name within the URL group. */
+            endpointName?: string;
+            /** @description The HTTP method to use for the message. */
+            method?: string;
+            /** @description The HTTP headers sent to your API. */
+            header?: {
+                [key: string]: string[];
+            };
+            /** @description The body of the message if it is composed of utf8 chars only, empty otherwise. */
+            body?: string;
+            /** @description The base64 encoded body if the body contains a non-utf8 char only, empty otherwise. */
+            bodyBase64?: string;
+            /** @description The number of retries that should be attempted in case of delivery failure. */
+            maxRetries?: number;
+            /**
+             * Format: int64
+             * @description The unix timestamp in milliseconds before which the message should not be delivered.
+             */
+            notBefore?: number;
+            /**
+             * Format: int64
+             * @description The unix timestamp in milliseconds when the message was created.
+             */
+            createdAt?: number;
+            /** @description The url where we send a callback each time the message is attempted to be delivered. */
+            callback?: string;
+            /** @description The url where we send a callback to after the message is failed */
+            failureCallback?: string;
+            /** @description The name of the queue if the message is enqueued to a queue. */
+            queueName?: string;
+            /** @description The scheduleId of the message if the message is triggered by a schedule */
+            scheduleId?: string;
+            /** @description IP address of the publisher of this message. */
+            callerIP?: string;
+            /**
+             * @deprecated
+             * @description The label of the message assigned by the user. Deprecated in favor of `labels`.
+             */
+            label?: string;
+            /** @description The list of labels assigned to the message by the user. */
+            labels?: string[];
+            /** @description The flow control key used for rate limiting. */
+            flowControlKey?: string;
+            /** @description The rate value used for flow control. */
+            rate?: number;
+            /** @description The period value used for flow control. */
+            period?: number;
+            /** @description The parallelism value used for flow control. */
+            parallelism?: number;
+        };
+        PublishResponse: {
+            /** @description Unique identifier for the published message or the old message ID if deduplicated */
+            messageId?: string;
+            /** @description Whether this message is a duplicate and was not sent to the destination. */
+            deduplicated?: boolean;
         };
     };
     responses: never;
