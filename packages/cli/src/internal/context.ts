@@ -15,7 +15,7 @@ export interface Context {
 type Action = (this: Command, ...args: any[]) => Promise<void>;
 
 /**
- * An action whose input errors become usage errors (exit 2, with the command's help):
+ * An action whose input errors become usage errors (exit 2, pointing to the command's help):
  * the wrapper validates keys and values before sending, and that is the user's mistake,
  * not the API's. Under `--json` the error itself goes on, so its operation and key reach
  * the JSON report.
