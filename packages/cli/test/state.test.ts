@@ -5,9 +5,10 @@ import { FlowControl } from "@qstash-flow/flow-control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { applyPlan, exportState, parseDesiredState, planDesiredState } from "../src/index.js";
-import { runInProcess } from "./support/in-process.js";
+import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { runInProcess, startInProcess } from "./support/in-process.js";
 import { startProxy } from "./support/proxy.js";
-import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
+import { eventually, type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;
 let dir: string;
@@ -25,6 +26,9 @@ afterAll(async () => {
 });
 
 const env = (url = qstash.url) => ({ QSTASH_TOKEN: TOKEN, QSTASH_URL: url });
+/** What a plan reads when every name in the file is listed: the list alone. */
+const LIST_ONLY = { list: 1, get: 0, maxGets: 20, concurrency: 4, unchecked: 0 };
+const NOTHING_TO_DO = "No changes: the live keys match the file.\nRead: 1 list, 0 gets.\n";
 const cli = (args: string[], url?: string) => runInProcess(args, env(url));
 
 let files = 0;
@@ -37,7 +41,7 @@ async function file(text: string): Promise<string> {
 async function planJson(
   path: string,
   url?: string,
-): Promise<{ changes: Record<string, unknown>[]; unknownKeys?: string[] }> {
+): Promise<{ changes: Record<string, unknown>[]; unknownKeys?: string[]; reads: Record<string, number> }> {
   const result = await cli(["plan", path, "--json"], url);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout);
@@ -62,13 +66,13 @@ describe("export, plan, apply against the dev server", () => {
       },
     });
     const path = await file(exported.stdout);
-    expect(await planJson(path)).toEqual({ changes: [] });
-    expect((await cli(["plan", path])).stdout).toBe("No changes: the live keys match the file.\n");
+    expect(await planJson(path)).toEqual({ changes: [], reads: LIST_ONLY });
+    expect((await cli(["plan", path])).stdout).toBe(NOTHING_TO_DO);
 
     // The JSON export is a desired-state file too.
     const asJson = await cli(["export", "--prefix", "exp/", "--json"]);
     expect(JSON.parse(asJson.stdout).$schema).toMatch(/desired-state\.schema\.json$/);
-    expect(await planJson(await file(asJson.stdout))).toEqual({ changes: [] });
+    expect(await planJson(await file(asJson.stdout))).toEqual({ changes: [], reads: LIST_ONLY });
   });
 
   it("warns when it exports a key whose name ends in *", async () => {
@@ -142,9 +146,9 @@ describe("export, plan, apply against the dev server", () => {
       expect(await flow.get("edit/b")).toMatchObject({ rateMax: 100, ratePeriod: 3600, isPinnedRate: true });
       expect(await flow.get("edit/c")).toMatchObject({ isPinnedParallelism: false });
 
-      expect(await planJson(path)).toEqual({ changes: [] });
+      expect(await planJson(path)).toEqual({ changes: [], reads: LIST_ONLY });
       const again = await cli(["apply", path], proxy.url);
-      expect(again).toMatchObject({ code: 0, stdout: "No changes: the live keys match the file.\n" });
+      expect(again).toMatchObject({ code: 0, stdout: NOTHING_TO_DO });
       expect(proxy.writes()).toHaveLength(4);
     } finally {
       await proxy.close();
@@ -163,8 +167,6 @@ describe("export, plan, apply against the dev server", () => {
         "    parallelism: 3",
         "  pat/b/y:",
         "    rate: 7",
-        "  pat/ghost:",
-        "    paused: true",
         "",
       ].join("\n"),
     );
@@ -176,18 +178,159 @@ describe("export, plan, apply against the dev server", () => {
     ]);
     expect(plan.changes[1]).toMatchObject({ parallelism: 3 });
     expect(plan.changes[2]).toMatchObject({ rate: 7 });
-    expect(plan.unknownKeys).toEqual(["pat/ghost"]);
     expect((await cli(["plan", path])).stdout).toMatch(/^ {2}"pat\/a" \(by "pat\/\*"\)$/m);
-    expect((await cli(["plan", path])).stdout).toContain(
-      'Not on the server, so nothing is planned for them: "pat/ghost"',
-    );
 
     expect((await cli(["apply", path, "--yes"])).code).toBe(0);
     expect(await flow.get("pat/a")).toMatchObject({ isPaused: true });
     expect(await flow.get("pat/b/x")).toMatchObject({ isPaused: false, parallelismMax: 3 });
     expect(await flow.get("patter")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
     expect(await flow.get("elsewhere")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
-    expect((await cli(["get", "pat/ghost"])).code).toBe(1);
+  });
+
+  it("plans a key named exactly but not on the server like any other: paused and pinned before its first message", async () => {
+    const path = await file(
+      [
+        "keys:",
+        "  ahead/paused:",
+        "    paused: true",
+        "    parallelism: 2",
+        "    rate: 5",
+        "    period: 1m",
+        "  ahead/left-alone:",
+        "    paused: false",
+        "    parallelism: unpinned",
+        "",
+      ].join("\n"),
+    );
+    const plan = await planJson(path);
+    expect(plan.unknownKeys).toEqual(["ahead/left-alone", "ahead/paused"]);
+    expect(plan.changes).toEqual([
+      { key: "ahead/paused", entry: "ahead/paused", action: "pause" },
+      expect.objectContaining({ key: "ahead/paused", action: "pin", parallelism: 2, rate: 5, period: 60 }),
+    ]);
+    const text = (await cli(["plan", path])).stdout;
+    expect(text).toContain('Not on the server yet, planned as new keys: "ahead/left-alone", "ahead/paused"');
+    expect(text).toMatch(/! pin parallelism 2 \(now none\), rate 5 per 1m \(now none\); resets the rate count/);
+
+    const applied = await cli(["apply", path, "--yes"]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain("Applied 2 of 2 changes: 0 failed, 0 skipped.");
+    expect(await flow.get("ahead/paused")).toMatchObject({
+      isPaused: true,
+      parallelismMax: 2,
+      isPinnedParallelism: true,
+      rateMax: 5,
+      ratePeriod: 60,
+      isPinnedRate: true,
+    });
+    // The message that comes first waits, as the file said.
+    await qstash.publish("ahead/paused", "parallelism=9");
+    expect(await flow.get("ahead/paused")).toMatchObject({ waitListSize: 1, parallelismMax: 2 });
+    expect((await planJson(path)).changes).toEqual([]);
+  });
+
+  it("reads the list and a bounded number of gets, however many names the server lacks, and says so", async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `many/${String(i).padStart(3, "0")}`);
+    await qstash.publish("many/000", "parallelism=1");
+    const path = await file(`keys:\n${names.map((name) => `  ${name}:\n    paused: false\n`).join("")}`);
+    const proxy = await startProxy(qstash.url);
+    try {
+      const plan = await planJson(path, proxy.url);
+      expect(plan.reads).toEqual({ list: 1, get: 20, maxGets: 20, concurrency: 4, unchecked: 279 });
+      expect(plan.unknownKeys).toHaveLength(299);
+      expect(plan.changes).toEqual([]);
+      expect(proxy.seen.filter((entry) => entry === "GET /v2/flowControl")).toHaveLength(1);
+      expect(proxy.seen.filter((entry) => entry.startsWith("GET /v2/flowControl/"))).toHaveLength(20);
+      expect(proxy.maxInFlight()).toBeLessThanOrEqual(4);
+      expect((await cli(["plan", path], proxy.url)).stdout).toMatch(
+        /^Read: 1 list, 20 gets for names the list lacks \(at most 20, 4 at a time\); 279 more names planned as new without a get\.$/m,
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('reads keys exactly as written: 010 is the key "010", beside "10"', async () => {
+    for (const key of ["10", "010", "1000"]) await qstash.publish(key, "parallelism=1");
+    const path = await file('keys:\n  010:\n    paused: true\n  "10":\n    parallelism: 4\n  1e3:\n    paused: true\n');
+    const plan = await planJson(path);
+    expect(plan.changes.map(({ key, action }) => `${action} ${key}`)).toEqual(["pause 010", "pin 10", "pause 1e3"]);
+    expect(plan.unknownKeys).toEqual(["1e3"]);
+    const proxy = await startProxy(qstash.url);
+    try {
+      expect((await cli(["apply", path, "--yes"], proxy.url)).code).toBe(0);
+      expect(proxy.writes().sort()).toEqual(["pause 010", "pause 1e3", "pin 10"]);
+    } finally {
+      await proxy.close();
+    }
+    expect(await flow.get("1000")).toMatchObject({ isPaused: false });
+  });
+
+  it("gives a bad file exit 2 with its line and column, never a stack trace, also under --json", async () => {
+    const reuse = [
+      "keys:",
+      "  base/0: &limits",
+      "    parallelism: 2",
+      ...Array.from({ length: 100 }, (_, i) => `  base/${i + 1}: *limits`),
+      "",
+    ].join("\n");
+    const ok = await planJson(await file(reuse));
+    expect(ok.unknownKeys).toHaveLength(101);
+
+    const levels = ["x0: &x0 [a, a, a, a, a, a, a, a, a, a]"];
+    for (let level = 1; level < 8; level++)
+      levels.push(
+        `x${level}: &x${level} [${Array(10)
+          .fill(`*x${level - 1}`)
+          .join(", ")}]`,
+      );
+    const bomb = await file(`keys:\n  k:\n    paused: *x7\n${levels.join("\n")}\n`);
+    const text = await cli(["plan", bomb]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/^error: .* is not a valid desired-state file:\n.*:\d+:\d+: the aliases expand/);
+    expect(text.stderr).not.toMatch(/Error:| {4}at /);
+    const json = await cli(["plan", bomb, "--json"]);
+    expect(json.code).toBe(2);
+    const { error } = JSON.parse(json.stderr);
+    expect(error.name).toBe("UsageError");
+    expect(error.message).toMatch(/:\d+:\d+: the aliases expand the file past/);
+  });
+
+  it("reports changes cut off by Ctrl-C as interrupted, may have been applied, and says to plan again", async () => {
+    const keys = Array.from({ length: 6 }, (_, i) => `cut/${i}`);
+    for (const key of keys) await qstash.publish(key, "parallelism=1");
+    const path = await file('keys:\n  "cut/*":\n    paused: true\n');
+    // Passes each change to the server, then never answers: the server applied it, the CLI cannot know.
+    let forwarded = 0;
+    const silent = await startLoopbackServer(async (request, response) => {
+      const upstream = await fetch(new URL(request.rawUrl, qstash.url), {
+        method: request.method,
+        headers: { authorization: request.headers.authorization ?? "" },
+      });
+      if (request.method === "POST") {
+        forwarded++;
+        return;
+      }
+      response.setHeader("content-type", "application/json");
+      response.end(await upstream.text());
+    });
+    try {
+      const apply = startInProcess(["apply", path, "--yes", "--concurrency", "3"], env(silent.url));
+      await eventually(() => forwarded === 3, "three changes to reach the server");
+      expect(await apply.stop()).toBe(130);
+      const { stdout, stderr } = apply.output();
+      const lines = stdout.split("\n");
+      expect(lines.filter((line) => line.startsWith('interrupted: may have been applied: "cut/'))).toHaveLength(3);
+      expect(lines.filter((line) => line.startsWith('skipped  "cut/'))).toHaveLength(3);
+      expect(stdout).not.toMatch(/^failed/m);
+      expect(stdout).toContain("Applied 0 of 6 changes: 0 failed, 3 interrupted (may have been applied), 3 skipped.");
+      expect(stdout).toContain(`run "qstash-flow plan ${path}" again to see what is left to do`);
+      expect(stderr).toBe("interrupted\n");
+    } finally {
+      await silent.close();
+    }
+    // The server did apply them: a new plan shows only what is left.
+    expect((await planJson(path)).changes.filter((change) => String(change.key).startsWith("cut/"))).toHaveLength(3);
   });
 
   it("goes on past a failing key, reports it and exits 1", async () => {
