@@ -75,6 +75,19 @@ describe("export, plan, apply against the dev server", () => {
     expect(await planJson(await file(asJson.stdout))).toEqual({ changes: [], reads: LIST_ONLY });
   });
 
+  it("exports a key that happens to contain the token exactly as the API sent it", async () => {
+    const key = `tok/${TOKEN}/x`;
+    await qstash.publish(key, "parallelism=1");
+    const yaml = await cli(["export", "--prefix", "tok/"]);
+    expect(yaml.code, yaml.stderr).toBe(0);
+    expect(Object.keys(parseDocument(yaml.stdout).toJS().keys)).toEqual([key]);
+    expect(yaml.stdout).not.toContain("[redacted]");
+    const json = await cli(["export", "--prefix", "tok/", "--json"]);
+    expect(Object.keys(JSON.parse(json.stdout).keys)).toEqual([key]);
+    // The file plans nothing: it names the key the server has.
+    expect((await planJson(await file(yaml.stdout))).changes).toEqual([]);
+  });
+
   it("warns when it exports a key whose name ends in *", async () => {
     await qstash.publish("star*", "parallelism=1");
     const exported = await cli(["export", "--prefix", "star"]);

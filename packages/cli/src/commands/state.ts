@@ -124,7 +124,8 @@ export function addStateCommands(program: Command, context: Context): void {
           options.json ? `${JSON.stringify({ warning: { message } })}\n` : `warning: ${printable(message)}\n`,
         );
       }
-      io.stdout.write(desiredStateText(state, options.json ? "json" : "yaml"));
+      // The file holds the keys as the API sent them, unaltered (see `verbatim`).
+      context.verbatim.write(desiredStateText(state, options.json ? "json" : "yaml"));
     }),
   );
 }
