@@ -5,8 +5,16 @@ import { run } from "./run.js";
 // The thin bin: real streams, real env, signals turned into an abort. A second Ctrl-C
 // exits at once, for when a clean shutdown hangs.
 const controller = new AbortController();
+// `pnpm qstash-flow` (scripts/qstash-flow.mjs) runs under pnpm, which forwards the
+// terminal's Ctrl-C although the terminal sent it to us as well: there every Ctrl-C
+// arrives twice, and only the third SIGINT is a second Ctrl-C.
+const copies = process.env.QSTASH_FLOW_SIGINT_FORWARDED === "1" ? 2 : 1;
+let interrupts = 0;
 const stop = (signal: NodeJS.Signals) => {
-  if (controller.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+  if (signal === "SIGINT") interrupts++;
+  if (controller.signal.aborted && (signal !== "SIGINT" || interrupts > copies)) {
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  }
   controller.abort(new Error(`received ${signal}`));
 };
 process.on("SIGINT", stop);

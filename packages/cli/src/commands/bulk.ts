@@ -24,6 +24,8 @@ export interface BulkAction {
   verb: string;
   /** What is said of a key once done, e.g. "paused". */
   past: string;
+  /** What was set, said after `past` on each key's line as a single-key run says it, e.g. "parallelism 5". */
+  detail?: string;
   call: (flow: FlowControl, key: string, options: CallOptions) => Promise<void>;
   /** Extra fields for the JSON report, e.g. `{ pinned: {...} }`. */
   extra?: Record<string, unknown>;
@@ -102,7 +104,8 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
       try {
         await action.call(flow, key, call);
         results.push({ key, ok: true });
-        if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} ${action.past}.`)}\n`);
+        const what = action.detail ? `${action.past}: ${action.detail}` : action.past;
+        if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} ${what}.`)}\n`);
       } catch (error) {
         results.push({ key, ok: false, error: errorMessage(error) });
         if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} failed: ${errorMessage(error)}`)}\n`);

@@ -1,0 +1,90 @@
+// Whether the CLI built in this clone is older than its sources: `pnpm qstash-flow` asks
+// this instead of running turbo on every call (turbo's own check, even when everything is
+// cached, costs about half a second; these stats cost a few milliseconds).
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+
+/** Where the time of the last build started from `pnpm qstash-flow` is kept (ignored by git). */
+export const stampPath = (root) => join(root, "node_modules", ".cache", "qstash-flow", "cli-build-stamp");
+
+// What turbo.json's `build` and `generate` read, for the CLI and the packages it runs on.
+const PACKAGE_FILES = ["package.json", "tsconfig.json", "tsup.config.ts"];
+const PACKAGE_DIRS = ["src", "bin"];
+const ROOT_FILES = [
+  "package.json",
+  "pnpm-lock.yaml",
+  "turbo.json",
+  "tsconfig.base.json",
+  "tsup.config.base.ts",
+  "redocly.yaml",
+];
+const ROOT_DIRS = ["openapi", "scripts/spec"];
+const isTest = (name) => /\.test(-d)?\.ts$/.test(name);
+
+/** The workspace packages `name` runs on (its `workspace:` dependencies, recursively), with itself: their folders. */
+function closure(root, name) {
+  const folders = new Map();
+  for (const folder of readdirSync(join(root, "packages"))) {
+    const manifest = join(root, "packages", folder, "package.json");
+    if (existsSync(manifest))
+      folders.set(JSON.parse(readFileSync(manifest, "utf8")).name, join(root, "packages", folder));
+  }
+  const found = new Set();
+  const visit = (pkg) => {
+    const folder = folders.get(pkg);
+    if (!folder || found.has(folder)) return;
+    found.add(folder);
+    const { dependencies = {} } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+    for (const [dep, version] of Object.entries(dependencies)) if (String(version).startsWith("workspace:")) visit(dep);
+  };
+  visit(name);
+  return [...found];
+}
+
+function* files(path) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory()) {
+    yield { path, mtimeMs: stat.mtimeMs };
+    return;
+  }
+  for (const entry of readdirSync(path)) if (!isTest(entry)) yield* files(join(path, entry));
+}
+
+/**
+ * Why the CLI must be built before it runs (a sentence naming the first newer source), or
+ * `undefined` when the last build from `pnpm qstash-flow` is newer than every source.
+ */
+export function staleReason(root) {
+  if (!existsSync(join(root, "packages", "cli", "dist", "cli.js"))) return "the CLI is not built yet";
+  let built;
+  try {
+    built = statSync(stampPath(root)).mtimeMs;
+  } catch {
+    return "it was not built from here before";
+  }
+  const inputs = [
+    ...ROOT_FILES.map((file) => join(root, file)),
+    ...ROOT_DIRS.map((dir) => join(root, dir)),
+    ...closure(root, "@qstash-flow/cli").flatMap((folder) => [
+      ...PACKAGE_FILES.map((file) => join(folder, file)),
+      ...PACKAGE_DIRS.map((dir) => join(folder, dir)),
+    ]),
+  ];
+  for (const input of inputs) {
+    for (const file of files(input)) if (file.mtimeMs > built) return `${relative(root, file.path)} changed`;
+  }
+  return undefined;
+}
+
+/** Records a build that started at `startedMs` and succeeded: sources changed after that start are still news. */
+export function recordBuild(root, startedMs) {
+  const path = stampPath(root);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, "the CLI was built from these sources; see scripts/cli-freshness.mjs\n");
+  utimesSync(path, startedMs / 1000, startedMs / 1000);
+}
