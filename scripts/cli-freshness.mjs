@@ -1,6 +1,8 @@
-// Whether the CLI built in this clone is older than its sources: `pnpm qstash-flow` asks
-// this instead of running turbo on every call (turbo's own check, even when everything is
-// cached, costs about half a second; these stats cost a few milliseconds).
+// Whether the CLI built in this clone is older than its sources: `pnpm qstash-flow` and
+// `pnpm demo` ask this instead of running turbo on every call (turbo's own check, even
+// when everything is cached, costs about half a second; these stats cost a few milliseconds).
+import { spawnSync } from "node:child_process";
+import process from "node:process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -87,4 +89,27 @@ export function recordBuild(root, startedMs) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, "the CLI was built from these sources; see scripts/cli-freshness.mjs\n");
   utimesSync(path, startedMs / 1000, startedMs / 1000);
+}
+
+/**
+ * Builds the CLI and the packages it runs on when a source changed since the last build,
+ * saying so in one line on stderr unless `quiet` (turbo's own output is shown only when the
+ * build fails); otherwise does nothing. A failed build ends the process with its status.
+ */
+export function buildIfStale(root, { quiet = false } = {}) {
+  const reason = staleReason(root);
+  if (reason === undefined) return;
+  const started = Date.now();
+  if (!quiet) process.stderr.write(`qstash-flow: building the CLI first (${reason}); this can take a while...\n`);
+  const build = spawnSync(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=@qstash-flow/cli...", "--output-logs=errors-only"],
+    { cwd: root, encoding: "utf8", shell: process.platform === "win32" },
+  );
+  if (build.status !== 0) {
+    process.stderr.write(`${build.stdout ?? ""}${build.stderr ?? ""}`);
+    process.stderr.write(`qstash-flow: building the CLI failed${build.error ? `: ${build.error.message}` : ""}\n`);
+    process.exit(build.status ?? 1);
+  }
+  recordBuild(root, started);
 }

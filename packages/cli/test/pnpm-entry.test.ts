@@ -21,16 +21,8 @@ async function miniClone() {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
   };
-  await write(
-    "package.json",
-    JSON.stringify({
-      name: "mini",
-      private: true,
-      type: "module",
-      scripts: { "qstash-flow": root.scripts["qstash-flow"] },
-    }),
-  );
-  for (const script of ["qstash-flow.mjs", "cli-freshness.mjs"]) {
+  await write("package.json", JSON.stringify({ name: "mini", private: true, type: "module", scripts: root.scripts }));
+  for (const script of ["qstash-flow.mjs", "demo.mjs", "cli-freshness.mjs"]) {
     await mkdir(join(dir, "scripts"), { recursive: true });
     await copyFile(join(ROOT, "scripts", script), join(dir, "scripts", script));
   }
@@ -39,18 +31,30 @@ async function miniClone() {
   await write("packages/cli/dist/cli.js", `import ${JSON.stringify(pathToFileURL(BUILT).href)};\n`);
   await write("packages/cli/bin/qstash-flow.js", await readFile(join(ROOT, "packages/cli/bin/qstash-flow.js"), "utf8"));
   const calls = join(dir, "pnpm-calls");
-  await write("fake-bin/pnpm", `#!/bin/sh\necho "$@" >> ${JSON.stringify(calls)}\n`);
+  await write("packages/cli/scripts/demo.mjs", 'console.log("the demo itself");\n');
+  // A build says a lot (tsup prints ~150 lines for the packages the CLI runs on).
+  const noise = 'i=0; while [ $i -lt 150 ]; do echo "CLI Build success in 42ms"; i=$((i+1)); done';
+  await write(
+    "fake-bin/pnpm",
+    `#!/bin/sh\necho "$@" >> ${JSON.stringify(calls)}\n${noise}\necho 'Generated an empty chunk: "index"' >&2\n`,
+  );
   await chmod(join(dir, "fake-bin/pnpm"), 0o755);
+  const inClone = ([command, ...args]: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const env = { PATH: `${join(dir, "fake-bin")}:${dirname(process.execPath)}:/usr/bin:/bin` };
+      execFile(command as string, args, { env, cwd: dir }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
   return {
     dir,
     /** `node scripts/qstash-flow.mjs ...args` with the recording pnpm first on PATH. */
-    run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      return new Promise((resolve) => {
-        const env = { PATH: `${join(dir, "fake-bin")}:${dirname(process.execPath)}` };
-        execFile(process.execPath, [join(dir, "scripts/qstash-flow.mjs"), ...args], { env }, (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
-        );
-      });
+    run(args: string[]) {
+      return inClone([process.execPath, join(dir, "scripts/qstash-flow.mjs"), ...args]);
+    },
+    /** The root's `demo` script line, as pnpm runs it (`sh -c`), with the recording pnpm first on PATH. */
+    demo() {
+      return inClone(["sh", "-c", root.scripts.demo]);
     },
     pnpmCalls: async () => (await readFile(calls, "utf8").catch(() => "")).split("\n").filter(Boolean),
     /** Makes `path` edited after the last build: the build ten minutes ago, the edit five. */
@@ -115,6 +119,24 @@ describe("pnpm qstash-flow", () => {
     expect((await clone.run(["--version"])).stderr).toBe("");
     expect(await clone.pnpmCalls()).toHaveLength(1);
     expect((await stat(join(clone.dir, "node_modules/.cache/qstash-flow/cli-build-stamp"))).isFile()).toBe(true);
+  });
+});
+
+describe("pnpm demo", () => {
+  it("shows the demo's output: one line when it builds, none of the build's", async () => {
+    clone = await miniClone();
+    const first = await clone.demo();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe("the demo itself\n");
+    expect(first.stderr).toBe(
+      "qstash-flow: building the CLI first (it was not built from here before); this can take a while...\n",
+    );
+    expect(await clone.pnpmCalls()).toEqual([
+      "exec turbo run build --filter=@qstash-flow/cli... --output-logs=errors-only",
+    ]);
+    // Built: a second run replays nothing and starts no build tool.
+    expect(await clone.demo()).toEqual({ code: 0, stdout: "the demo itself\n", stderr: "" });
+    expect(await clone.pnpmCalls()).toHaveLength(1);
   });
 });
 
