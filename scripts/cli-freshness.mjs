@@ -6,7 +6,10 @@ import process from "node:process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
-/** Where the time of the last build started from `pnpm qstash-flow` is kept (ignored by git). */
+/**
+ * Where the time of the last build started from `pnpm qstash-flow` is kept (ignored by git).
+ * @param {string} root
+ */
 export const stampPath = (root) => join(root, "node_modules", ".cache", "qstash-flow", "cli-build-stamp");
 
 // What turbo.json's `build` and `generate` read, for the CLI and the packages it runs on.
@@ -21,9 +24,14 @@ const ROOT_FILES = [
   "redocly.yaml",
 ];
 const ROOT_DIRS = ["openapi", "scripts/spec"];
-const isTest = (name) => /\.test(-d)?\.ts$/.test(name);
+const isTest = (/** @type {string} */ name) => /\.test(-d)?\.ts$/.test(name);
 
-/** The workspace packages `name` runs on (its `workspace:` dependencies, recursively), with itself: their folders. */
+/**
+ * The workspace packages `name` runs on (its `workspace:` dependencies, recursively), with itself: their folders.
+ * @param {string} root
+ * @param {string} name
+ * @returns {string[]}
+ */
 function closure(root, name) {
   const folders = new Map();
   for (const folder of readdirSync(join(root, "packages"))) {
@@ -31,8 +39,9 @@ function closure(root, name) {
     if (existsSync(manifest))
       folders.set(JSON.parse(readFileSync(manifest, "utf8")).name, join(root, "packages", folder));
   }
+  /** @type {Set<string>} */
   const found = new Set();
-  const visit = (pkg) => {
+  const visit = (/** @type {string} */ pkg) => {
     const folder = folders.get(pkg);
     if (!folder || found.has(folder)) return;
     found.add(folder);
@@ -43,6 +52,10 @@ function closure(root, name) {
   return [...found];
 }
 
+/**
+ * @param {string} path
+ * @returns {Generator<{ path: string, mtimeMs: number }>}
+ */
 function* files(path) {
   let stat;
   try {
@@ -60,6 +73,8 @@ function* files(path) {
 /**
  * Why the CLI must be built before it runs (a sentence naming the first newer source), or
  * `undefined` when the last build from `pnpm qstash-flow` is newer than every source.
+ * @param {string} root
+ * @returns {string | undefined}
  */
 export function staleReason(root) {
   if (!existsSync(join(root, "packages", "cli", "dist", "cli.js"))) return "the CLI is not built yet";
@@ -83,7 +98,11 @@ export function staleReason(root) {
   return undefined;
 }
 
-/** Records a build that started at `startedMs` and succeeded: sources changed after that start are still news. */
+/**
+ * Records a build that started at `startedMs` and succeeded: sources changed after that start are still news.
+ * @param {string} root
+ * @param {number} startedMs
+ */
 export function recordBuild(root, startedMs) {
   const path = stampPath(root);
   mkdirSync(dirname(path), { recursive: true });
@@ -95,6 +114,8 @@ export function recordBuild(root, startedMs) {
  * Builds the CLI and the packages it runs on when a source changed since the last build,
  * saying so in one line on stderr unless `quiet` (turbo's own output is shown only when the
  * build fails); otherwise does nothing. A failed build ends the process with its status.
+ * @param {string} root
+ * @param {{ quiet?: boolean }} [options]
  */
 export function buildIfStale(root, { quiet = false } = {}) {
   const reason = staleReason(root);
