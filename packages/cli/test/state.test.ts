@@ -1,57 +1,22 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FlowControl } from "@qstash-flow/flow-control";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { applyPlan, exportState, parseDesiredState, planDesiredState } from "../src/index.js";
-import { startLoopbackServer } from "@qstash-flow/test-utils";
-import { runInProcess, startInProcess } from "./support/in-process.js";
 import { startProxy } from "./support/proxy.js";
-import { eventually, type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
+import { stateFixture } from "./support/state.js";
 
-let qstash: LocalQStash;
-let dir: string;
-let flow: FlowControl;
-
-beforeAll(async () => {
-  qstash = await startLocalQStash();
-  dir = await mkdtemp(join(tmpdir(), "qstash-flow-state-"));
-  flow = new FlowControl({ token: TOKEN, baseUrl: qstash.url });
-});
-
-afterAll(async () => {
-  await qstash.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const env = (url = qstash.url) => ({ QSTASH_TOKEN: TOKEN, QSTASH_URL: url });
+const state = stateFixture();
+const { cli, file, planJson } = state;
 /** What a plan reads when every name in the file is listed: the list alone. */
 const LIST_ONLY = { list: 1, get: 0, maxGets: 20, concurrency: 4, unchecked: 0 };
 const NOTHING_TO_DO = "No changes: the live keys match the file.\nRead: 1 list, 0 gets.\n";
-const cli = (args: string[], url?: string) => runInProcess(args, env(url));
-
-let files = 0;
-async function file(text: string): Promise<string> {
-  const path = join(dir, `desired-${++files}.yaml`);
-  await writeFile(path, text);
-  return path;
-}
-
-async function planJson(
-  path: string,
-  url?: string,
-): Promise<{ changes: Record<string, unknown>[]; unknownKeys?: string[]; reads: Record<string, number> }> {
-  const result = await cli(["plan", path, "--json"], url);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout);
-}
 
 describe("export, plan, apply against the dev server", () => {
   it("plans nothing for its own export", async () => {
-    await qstash.publish("exp/plain", "parallelism=2, rate=10, period=1m");
-    await qstash.publish("exp/pinned", "parallelism=1");
-    await qstash.publish("other-exp", "parallelism=1");
+    await state.qstash.publish("exp/plain", "parallelism=2, rate=10, period=1m");
+    await state.qstash.publish("exp/pinned", "parallelism=1");
+    await state.qstash.publish("other-exp", "parallelism=1");
     expect((await cli(["pin", "exp/pinned", "--parallelism", "3", "--rate", "20", "--period", "5m"])).code).toBe(0);
     expect((await cli(["pause", "exp/paused"])).code).toBe(0);
 
@@ -75,21 +40,8 @@ describe("export, plan, apply against the dev server", () => {
     expect(await planJson(await file(asJson.stdout))).toEqual({ changes: [], reads: LIST_ONLY });
   });
 
-  it("exports a key that happens to contain the token exactly as the API sent it", async () => {
-    const key = `tok/${TOKEN}/x`;
-    await qstash.publish(key, "parallelism=1");
-    const yaml = await cli(["export", "--prefix", "tok/"]);
-    expect(yaml.code, yaml.stderr).toBe(0);
-    expect(Object.keys(parseDocument(yaml.stdout).toJS().keys)).toEqual([key]);
-    expect(yaml.stdout).not.toContain("[redacted]");
-    const json = await cli(["export", "--prefix", "tok/", "--json"]);
-    expect(Object.keys(JSON.parse(json.stdout).keys)).toEqual([key]);
-    // The file plans nothing: it names the key the server has.
-    expect((await planJson(await file(yaml.stdout))).changes).toEqual([]);
-  });
-
   it("warns when it exports a key whose name ends in *", async () => {
-    await qstash.publish("star*", "parallelism=1");
+    await state.qstash.publish("star*", "parallelism=1");
     const exported = await cli(["export", "--prefix", "star"]);
     expect(exported.code).toBe(0);
     expect(exported.stderr).toBe('warning: "star*" ends in "*", so in the file it is a pattern\n');
@@ -100,9 +52,9 @@ describe("export, plan, apply against the dev server", () => {
   });
 
   it("plans exactly the edits, applies them, then plans nothing and sends nothing", async () => {
-    await qstash.publish("edit/a", "parallelism=2");
-    await qstash.publish("edit/b", "rate=10, period=1m");
-    await qstash.publish("edit/c", "parallelism=1");
+    await state.qstash.publish("edit/a", "parallelism=2");
+    await state.qstash.publish("edit/b", "rate=10, period=1m");
+    await state.qstash.publish("edit/c", "parallelism=1");
     expect((await cli(["pin", "edit/c", "--parallelism", "4"])).code).toBe(0);
     const document = parseDocument((await cli(["export", "--prefix", "edit/"])).stdout);
     document.setIn(["keys", "edit/a", "paused"], true);
@@ -147,7 +99,7 @@ describe("export, plan, apply against the dev server", () => {
     expect(text).toMatch(/! pin rate 100 per 1h \(now 10 per 1m, not pinned\); resets the rate count/);
     expect(text).toMatch(/unpin parallelism \(now pinned at 4\)/);
 
-    const proxy = await startProxy(qstash.url);
+    const proxy = await startProxy(state.qstash.url);
     try {
       const applied = await cli(["apply", path, "--yes", "--json"], proxy.url);
       expect(applied.code, applied.stderr).toBe(0);
@@ -155,9 +107,13 @@ describe("export, plan, apply against the dev server", () => {
       expect(report).toMatchObject({ done: 4, failed: 0, skipped: 0 });
       expect(report.results.map((r: { status: string }) => r.status)).toEqual(["done", "done", "done", "done"]);
       expect(proxy.writes().sort()).toEqual(["pause edit/a", "pin edit/a", "pin edit/b", "unpin edit/c"]);
-      expect(await flow.get("edit/a")).toMatchObject({ isPaused: true, parallelismMax: 5, isPinnedParallelism: true });
-      expect(await flow.get("edit/b")).toMatchObject({ rateMax: 100, ratePeriod: 3600, isPinnedRate: true });
-      expect(await flow.get("edit/c")).toMatchObject({ isPinnedParallelism: false });
+      expect(await state.flow.get("edit/a")).toMatchObject({
+        isPaused: true,
+        parallelismMax: 5,
+        isPinnedParallelism: true,
+      });
+      expect(await state.flow.get("edit/b")).toMatchObject({ rateMax: 100, ratePeriod: 3600, isPinnedRate: true });
+      expect(await state.flow.get("edit/c")).toMatchObject({ isPinnedParallelism: false });
 
       expect(await planJson(path)).toEqual({ changes: [], reads: LIST_ONLY });
       const again = await cli(["apply", path], proxy.url);
@@ -170,7 +126,7 @@ describe("export, plan, apply against the dev server", () => {
 
   it("matches patterns by prefix: an exact name wins, then the longest pattern; other keys are untouched", async () => {
     for (const key of ["pat/a", "pat/b/x", "pat/b/y", "patter", "elsewhere"])
-      await qstash.publish(key, "parallelism=1");
+      await state.qstash.publish(key, "parallelism=1");
     const path = await file(
       [
         "keys:",
@@ -194,162 +150,16 @@ describe("export, plan, apply against the dev server", () => {
     expect((await cli(["plan", path])).stdout).toMatch(/^ {2}"pat\/a" \(by "pat\/\*"\)$/m);
 
     expect((await cli(["apply", path, "--yes"])).code).toBe(0);
-    expect(await flow.get("pat/a")).toMatchObject({ isPaused: true });
-    expect(await flow.get("pat/b/x")).toMatchObject({ isPaused: false, parallelismMax: 3 });
-    expect(await flow.get("patter")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
-    expect(await flow.get("elsewhere")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
-  });
-
-  it("plans a key named exactly but not on the server like any other: paused and pinned before its first message", async () => {
-    const path = await file(
-      [
-        "keys:",
-        "  ahead/paused:",
-        "    paused: true",
-        "    parallelism: 2",
-        "    rate: 5",
-        "    period: 1m",
-        "  ahead/left-alone:",
-        "    paused: false",
-        "    parallelism: unpinned",
-        "",
-      ].join("\n"),
-    );
-    const plan = await planJson(path);
-    expect(plan.unknownKeys).toEqual(["ahead/left-alone", "ahead/paused"]);
-    expect(plan.changes).toEqual([
-      { key: "ahead/paused", entry: "ahead/paused", action: "pause" },
-      expect.objectContaining({ key: "ahead/paused", action: "pin", parallelism: 2, rate: 5, period: 60 }),
-    ]);
-    const text = (await cli(["plan", path])).stdout;
-    expect(text).toContain('Not on the server yet, planned as new keys: "ahead/left-alone", "ahead/paused"');
-    expect(text).toMatch(/! pin parallelism 2 \(now none\), rate 5 per 1m \(now none\); resets the rate count/);
-
-    const applied = await cli(["apply", path, "--yes"]);
-    expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain("Applied 2 of 2 changes: 0 failed, 0 skipped.");
-    expect(await flow.get("ahead/paused")).toMatchObject({
-      isPaused: true,
-      parallelismMax: 2,
-      isPinnedParallelism: true,
-      rateMax: 5,
-      ratePeriod: 60,
-      isPinnedRate: true,
-    });
-    // The message that comes first waits, as the file said.
-    await qstash.publish("ahead/paused", "parallelism=9");
-    expect(await flow.get("ahead/paused")).toMatchObject({ waitListSize: 1, parallelismMax: 2 });
-    expect((await planJson(path)).changes).toEqual([]);
-  });
-
-  it("reads the list and a bounded number of gets, however many names the server lacks, and says so", async () => {
-    const names = Array.from({ length: 300 }, (_, i) => `many/${String(i).padStart(3, "0")}`);
-    await qstash.publish("many/000", "parallelism=1");
-    const path = await file(`keys:\n${names.map((name) => `  ${name}:\n    paused: false\n`).join("")}`);
-    const proxy = await startProxy(qstash.url);
-    try {
-      const plan = await planJson(path, proxy.url);
-      expect(plan.reads).toEqual({ list: 1, get: 20, maxGets: 20, concurrency: 4, unchecked: 279 });
-      expect(plan.unknownKeys).toHaveLength(299);
-      expect(plan.changes).toEqual([]);
-      expect(proxy.seen.filter((entry) => entry === "GET /v2/flowControl")).toHaveLength(1);
-      expect(proxy.seen.filter((entry) => entry.startsWith("GET /v2/flowControl/"))).toHaveLength(20);
-      expect(proxy.maxInFlight()).toBeLessThanOrEqual(4);
-      expect((await cli(["plan", path], proxy.url)).stdout).toMatch(
-        /^Read: 1 list, 20 gets for names the list lacks \(at most 20, 4 at a time\); 279 more names planned as new without a get\.$/m,
-      );
-    } finally {
-      await proxy.close();
-    }
-  });
-
-  it('reads keys exactly as written: 010 is the key "010", beside "10"', async () => {
-    for (const key of ["10", "010", "1000"]) await qstash.publish(key, "parallelism=1");
-    const path = await file('keys:\n  010:\n    paused: true\n  "10":\n    parallelism: 4\n  1e3:\n    paused: true\n');
-    const plan = await planJson(path);
-    expect(plan.changes.map(({ key, action }) => `${action} ${key}`)).toEqual(["pause 010", "pin 10", "pause 1e3"]);
-    expect(plan.unknownKeys).toEqual(["1e3"]);
-    const proxy = await startProxy(qstash.url);
-    try {
-      expect((await cli(["apply", path, "--yes"], proxy.url)).code).toBe(0);
-      expect(proxy.writes().sort()).toEqual(["pause 010", "pause 1e3", "pin 10"]);
-    } finally {
-      await proxy.close();
-    }
-    expect(await flow.get("1000")).toMatchObject({ isPaused: false });
-  });
-
-  it("gives a bad file exit 2 with its line and column, never a stack trace, also under --json", async () => {
-    const reuse = [
-      "keys:",
-      "  base/0: &limits",
-      "    parallelism: 2",
-      ...Array.from({ length: 100 }, (_, i) => `  base/${i + 1}: *limits`),
-      "",
-    ].join("\n");
-    const ok = await planJson(await file(reuse));
-    expect(ok.unknownKeys).toHaveLength(101);
-
-    const levels = ["x0: &x0 [a, a, a, a, a, a, a, a, a, a]"];
-    for (let level = 1; level < 8; level++)
-      levels.push(
-        `x${level}: &x${level} [${Array(10)
-          .fill(`*x${level - 1}`)
-          .join(", ")}]`,
-      );
-    const bomb = await file(`keys:\n  k:\n    paused: *x7\n${levels.join("\n")}\n`);
-    const text = await cli(["plan", bomb]);
-    expect(text.code).toBe(2);
-    expect(text.stderr).toMatch(/^error: .* is not a valid desired-state file:\n.*:\d+:\d+: the aliases expand/);
-    expect(text.stderr).not.toMatch(/Error:| {4}at /);
-    const json = await cli(["plan", bomb, "--json"]);
-    expect(json.code).toBe(2);
-    const { error } = JSON.parse(json.stderr);
-    expect(error.name).toBe("UsageError");
-    expect(error.message).toMatch(/:\d+:\d+: the aliases expand the file past/);
-  });
-
-  it("reports changes cut off by Ctrl-C as interrupted, may have been applied, and says to plan again", async () => {
-    const keys = Array.from({ length: 6 }, (_, i) => `cut/${i}`);
-    for (const key of keys) await qstash.publish(key, "parallelism=1");
-    const path = await file('keys:\n  "cut/*":\n    paused: true\n');
-    // Passes each change to the server, then never answers: the server applied it, the CLI cannot know.
-    let forwarded = 0;
-    const silent = await startLoopbackServer(async (request, response) => {
-      const upstream = await fetch(new URL(request.rawUrl, qstash.url), {
-        method: request.method,
-        headers: { authorization: request.headers.authorization ?? "" },
-      });
-      if (request.method === "POST") {
-        forwarded++;
-        return;
-      }
-      response.setHeader("content-type", "application/json");
-      response.end(await upstream.text());
-    });
-    try {
-      const apply = startInProcess(["apply", path, "--yes", "--concurrency", "3"], env(silent.url));
-      await eventually(() => forwarded === 3, "three changes to reach the server");
-      expect(await apply.stop()).toBe(130);
-      const { stdout, stderr } = apply.output();
-      const lines = stdout.split("\n");
-      expect(lines.filter((line) => line.startsWith('interrupted: may have been applied: "cut/'))).toHaveLength(3);
-      expect(lines.filter((line) => line.startsWith('skipped  "cut/'))).toHaveLength(3);
-      expect(stdout).not.toMatch(/^failed/m);
-      expect(stdout).toContain("Applied 0 of 6 changes: 0 failed, 3 interrupted (may have been applied), 3 skipped.");
-      expect(stdout).toContain(`run "qstash-flow plan ${path}" again to see what is left to do`);
-      expect(stderr).toBe("interrupted\n");
-    } finally {
-      await silent.close();
-    }
-    // The server did apply them: a new plan shows only what is left.
-    expect((await planJson(path)).changes.filter((change) => String(change.key).startsWith("cut/"))).toHaveLength(3);
+    expect(await state.flow.get("pat/a")).toMatchObject({ isPaused: true });
+    expect(await state.flow.get("pat/b/x")).toMatchObject({ isPaused: false, parallelismMax: 3 });
+    expect(await state.flow.get("patter")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
+    expect(await state.flow.get("elsewhere")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
   });
 
   it("goes on past a failing key, reports it and exits 1", async () => {
-    for (const key of ["fail/a", "fail/b", "fail/c"]) await qstash.publish(key, "parallelism=1");
+    for (const key of ["fail/a", "fail/b", "fail/c"]) await state.qstash.publish(key, "parallelism=1");
     const path = await file('keys:\n  "fail/*":\n    paused: true\n    parallelism: 4\n');
-    const proxy = await startProxy(qstash.url, (path) => path === "/v2/flowControl/fail%2Fb/pause");
+    const proxy = await startProxy(state.qstash.url, (path) => path === "/v2/flowControl/fail%2Fb/pause");
     try {
       const result = await cli(["apply", path, "--yes", "--concurrency", "1"], proxy.url);
       expect(result.code, result.stderr).toBe(1);
@@ -363,15 +173,15 @@ describe("export, plan, apply against the dev server", () => {
     } finally {
       await proxy.close();
     }
-    expect(await flow.get("fail/a")).toMatchObject({ isPaused: true, parallelismMax: 4 });
-    expect(await flow.get("fail/b")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
-    expect(await flow.get("fail/c")).toMatchObject({ isPaused: true, parallelismMax: 4 });
+    expect(await state.flow.get("fail/a")).toMatchObject({ isPaused: true, parallelismMax: 4 });
+    expect(await state.flow.get("fail/b")).toMatchObject({ isPaused: false, isPinnedParallelism: false });
+    expect(await state.flow.get("fail/c")).toMatchObject({ isPaused: true, parallelismMax: 4 });
   });
 
   it("refuses to apply off a terminal without --yes: exit 2, says why, changes nothing", async () => {
-    await qstash.publish("refuse/a", "parallelism=1");
+    await state.qstash.publish("refuse/a", "parallelism=1");
     const path = await file("keys:\n  refuse/a:\n    paused: true\n");
-    const proxy = await startProxy(qstash.url);
+    const proxy = await startProxy(state.qstash.url);
     try {
       const result = await cli(["apply", path], proxy.url);
       expect(result.code).toBe(2);
@@ -381,7 +191,7 @@ describe("export, plan, apply against the dev server", () => {
     } finally {
       await proxy.close();
     }
-    expect(await flow.get("refuse/a")).toMatchObject({ isPaused: false });
+    expect(await state.flow.get("refuse/a")).toMatchObject({ isPaused: false });
   });
 
   it("reports every validation error with its line, exit 2, before anything is sent", async () => {
@@ -402,7 +212,7 @@ describe("export, plan, apply against the dev server", () => {
         "",
       ].join("\n"),
     );
-    const proxy = await startProxy(qstash.url);
+    const proxy = await startProxy(state.qstash.url);
     try {
       for (const command of ["plan", "apply"]) {
         const result = await cli(command === "apply" ? [command, path, "--yes"] : [command, path], proxy.url);
@@ -437,10 +247,10 @@ describe("export, plan, apply against the dev server", () => {
 
 describe("the same from code", () => {
   it("parses, plans, applies with bounded concurrency, and exports", async () => {
-    for (const key of ["lib/a", "lib/b", "lib/c"]) await qstash.publish(key, "parallelism=1");
+    for (const key of ["lib/a", "lib/b", "lib/c"]) await state.qstash.publish(key, "parallelism=1");
     const desired = parseDesiredState('keys:\n  "lib/*":\n    rate: 30\n    period: 30s\n');
     expect(desired).toEqual({ keys: { "lib/*": { rate: 30, period: 30 } } });
-    const plan = await planDesiredState(flow, desired);
+    const plan = await planDesiredState(state.flow, desired);
     expect(plan.changes.map((change) => [change.key, change.action])).toEqual([
       ["lib/a", "pin"],
       ["lib/b", "pin"],
@@ -449,18 +259,18 @@ describe("the same from code", () => {
 
     const stopped = new AbortController();
     stopped.abort();
-    const none = await applyPlan(flow, plan, { signal: stopped.signal });
+    const none = await applyPlan(state.flow, plan, { signal: stopped.signal });
     expect(none.map((result) => result.status)).toEqual(["skipped", "skipped", "skipped"]);
-    expect((await planDesiredState(flow, desired)).changes).toHaveLength(3);
+    expect((await planDesiredState(state.flow, desired)).changes).toHaveLength(3);
 
     const reported: string[] = [];
-    const results = await applyPlan(flow, plan, {
+    const results = await applyPlan(state.flow, plan, {
       concurrency: 2,
       onResult: (result) => reported.push(`${result.change.key} ${result.status}`),
     });
     expect(results.map((result) => result.status)).toEqual(["done", "done", "done"]);
     expect(reported.sort()).toEqual(["lib/a done", "lib/b done", "lib/c done"]);
-    expect(await exportState(flow, { prefix: "lib/" })).toEqual({
+    expect(await exportState(state.flow, { prefix: "lib/" })).toEqual({
       keys: Object.fromEntries(
         ["lib/a", "lib/b", "lib/c"].map((key) => [
           key,
@@ -469,11 +279,13 @@ describe("the same from code", () => {
       ),
     });
     // A desired state built in code is validated like a file.
-    await expect(planDesiredState(flow, { keys: { "lib/a": { period: "1w" } } })).rejects.toThrow(
+    await expect(planDesiredState(state.flow, { keys: { "lib/a": { period: "1w" } } })).rejects.toThrow(
       /"keys"\."lib\/a"\."period": period must be seconds or a duration/,
     );
-    await expect(applyPlan(flow, plan, { concurrency: 0 })).rejects.toThrow(/concurrency must be a positive integer/);
-    const text = await readFile(join(dir, "desired-1.yaml"), "utf8");
+    await expect(applyPlan(state.flow, plan, { concurrency: 0 })).rejects.toThrow(
+      /concurrency must be a positive integer/,
+    );
+    const text = await readFile(join(state.dir, "desired-1.yaml"), "utf8");
     expect(parseDesiredState(text).keys["exp/pinned"]).toEqual({
       paused: false,
       parallelism: 3,
