@@ -25,10 +25,13 @@ export { type ParseOptions, parseDesiredState } from "./state/parse.js";
 export {
   type Change,
   type CurrentLimits,
+  DEFAULT_MAX_GETS,
+  DEFAULT_PLAN_CONCURRENCY,
   type PauseChange,
   type PinChange,
   type Plan,
   type PlanOptions,
+  type PlanReads,
   planDesiredState,
   type ResumeChange,
   type UnpinChange,

@@ -44,7 +44,6 @@ export function buildProgram(context: Context): Command {
         if (!context.json) write(text);
       },
     })
-    .showHelpAfterError(!context.json)
     .addHelpText("after", FOOTER);
   addReadCommands(program, context);
   addWriteCommands(program, context);
@@ -54,5 +53,16 @@ export function buildProgram(context: Context): Command {
   addMetricsCommand(program, context);
   addDoctorCommand(program, context);
   addDevCommand(program, context);
+  pointToHelp(program, context.json);
   return program;
+}
+
+/**
+ * After a usage error, one line naming the command's own help: the error is what the user
+ * must read, and 20 lines of help would bury it. Under --json the failure is JSON alone.
+ */
+function pointToHelp(command: Command, json: boolean, path = ""): void {
+  const name = path ? `${path} ${command.name()}` : command.name();
+  command.showHelpAfterError(!json && `Run "${name} --help" for usage.`);
+  for (const sub of command.commands) pointToHelp(sub, json, name);
 }

@@ -54,7 +54,7 @@ describe("help", () => {
   });
 });
 
-describe("usage errors: exit 2, the relevant help, nothing sent", () => {
+describe("usage errors: exit 2, the error and one line naming the relevant help, nothing sent", () => {
   const cases: [string, string[], RegExp, string][] = [
     ["no command", [], /Usage: qstash-flow \[options\] \[command\]/, ""],
     ["an unknown command", ["frobnicate"], /unknown command 'frobnicate'/, ""],
@@ -109,16 +109,34 @@ describe("usage errors: exit 2, the relevant help, nothing sent", () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
-    expect(result.stderr).toContain(`Usage: qstash-flow ${command}`);
+    if (command === "" && args.length === 0) {
+      // No command at all: the help is the answer, not an error message.
+      expect(result.stderr).toMatch(/^Usage: qstash-flow \[options\] \[command\]/);
+    } else {
+      const lines = result.stderr.trimEnd().split("\n");
+      expect(lines.at(-1)).toBe(`Run "qstash-flow ${command ? `${command} ` : ""}--help" for usage.`);
+      expect(lines.slice(0, -1).join("\n")).toMatch(/^error: /);
+      expect(result.stderr).not.toContain("Usage:");
+      expect(lines.length).toBeLessThanOrEqual(2);
+    }
     expect(quiet.requests).toEqual([]);
+  });
+
+  it("under --json: the JSON failure alone, no pointer to the help", async () => {
+    const result = await cli(["pin", "k", "--rate", "0", "--json"]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stderr)).toMatchObject({ error: { name: "UsageError" } });
   });
 
   it("for a missing token, from neither flag nor environment", async () => {
     for (const env of [{ QSTASH_URL: quiet.url }, { QSTASH_URL: quiet.url, QSTASH_TOKEN: "  " }]) {
       const result = await cli(["list"], env);
       expect(result).toMatchObject({ code: 2, stdout: "" });
-      expect(result.stderr).toContain("error: no QStash token: pass --token or set QSTASH_TOKEN");
-      expect(result.stderr).toContain("Usage: qstash-flow list");
+      expect(result.stderr).toBe(
+        "error: no QStash token: pass --token or set QSTASH_TOKEN " +
+          "(`qstash-flow dev` starts a local QStash and prints a working one)\n" +
+          'Run "qstash-flow list --help" for usage.\n',
+      );
     }
     expect(quiet.requests).toEqual([]);
   });

@@ -34,7 +34,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const secrets = [...tokensIn(args), ...fromEnv];
   const stderr = redacting(io.stderr, () => secrets);
   const json = jsonRequested(args);
-  const context: Context = { io: { ...io, stdout: redacting(io.stdout, () => secrets), stderr }, secrets, json };
+  const context: Context = {
+    io: { ...io, stdout: redacting(io.stdout, () => secrets), stderr },
+    secrets,
+    json,
+    verbatim: io.stdout,
+  };
   try {
     await buildProgram(context).parseAsync(args, { from: "user" });
     return EXIT.ok;

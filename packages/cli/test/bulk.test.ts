@@ -49,6 +49,34 @@ describe("bulk actions with --prefix / --all", () => {
     for (const key of ["bulkier", "other"]) expect(await flow.get(key)).toMatchObject({ isPaused: false });
   });
 
+  it("pin and unpin --prefix print the values on each key's line, as for a single key", async () => {
+    for (const key of ["vals/a", "vals/b"]) await qstash.publish(key, "parallelism=1");
+    await through(never, async (_, cli) => {
+      const single = await cli("pin", "vals/a", "--parallelism", "2", "--rate", "5", "--period", "1m");
+      expect(single.stdout).toBe('"vals/a" pinned: parallelism 2, rate 5, period 1m.\n');
+      const pinned = await cli(
+        "pin",
+        "--prefix",
+        "vals/",
+        "--parallelism",
+        "2",
+        "--rate",
+        "5",
+        "--period",
+        "1m",
+        "--yes",
+      );
+      expect(pinned.code, pinned.stderr).toBe(0);
+      for (const key of ["vals/a", "vals/b"]) {
+        expect(pinned.stdout).toContain(`"${key}" pinned: parallelism 2, rate 5, period 1m.\n`);
+      }
+      expect(pinned.stdout).toContain("Done: pinned 2 of 2 key(s), 0 failed.\n");
+      const unpinned = await cli("unpin", "--prefix", "vals/", "--parallelism", "--rate", "--yes");
+      expect(unpinned.stdout).toContain('"vals/b" unpinned: parallelism and rate.\n');
+      expect((await cli("unpin", "vals/a", "--rate")).stdout).toBe('"vals/a" unpinned: rate.\n');
+    });
+  });
+
   it("sends nothing past the list when no key matches", async () => {
     await through(never, async (proxy, cli) => {
       const result = await cli("resume", "--prefix", "no-such-prefix/");

@@ -100,7 +100,7 @@ describe.concurrent("exit 1: the API or the network failed", () => {
 });
 
 // Every usage error is covered in-process (src/run.test.ts); these prove the bin maps them to exit 2.
-describe.concurrent("exit 2 from the bin: usage errors, with help, nothing sent", () => {
+describe.concurrent("exit 2 from the bin: usage errors, with a pointer to help, nothing sent", () => {
   const cases: [string, string[], RegExp][] = [
     ["an unknown command", ["frobnicate"], /unknown command 'frobnicate'/],
     ["a number that is not one", ["pin", "exists", "--parallelism", "two"], /'two' is invalid/],
@@ -112,7 +112,8 @@ describe.concurrent("exit 2 from the bin: usage errors, with help, nothing sent"
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
-    expect(result.stderr).toContain("Usage: qstash-flow");
+    expect(result.stderr).toMatch(/\nRun "qstash-flow( \S+)? --help" for usage\.\n$/);
+    expect(result.stderr).not.toContain("Usage:");
     expect(quiet.requests).toEqual([]);
   });
 
@@ -120,6 +121,7 @@ describe.concurrent("exit 2 from the bin: usage errors, with help, nothing sent"
     const result = await bin(["list"], { QSTASH_URL: quiet.url });
     expect(result).toMatchObject({ code: 2, stdout: "" });
     expect(result.stderr).toContain("no QStash token: pass --token or set QSTASH_TOKEN");
+    expect(result.stderr).toContain("`qstash-flow dev` starts a local QStash and prints a working one");
     expect(quiet.requests).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface BulkAction {
   verb: string;
   /** What is said of a key once done, e.g. "paused". */
   past: string;
+  /** What was set, said after `past` on each key's line as a single-key run says it, e.g. "parallelism 5". */
+  detail?: string;
   /** Acts on one key; a number it resolves with is reported under `counts.field`. */
   call: (flow: FlowControl, key: string, options: CallOptions) => Promise<unknown>;
   /** Extra fields for the JSON report, e.g. `{ pinned: {...} }`. */
@@ -113,8 +115,12 @@ export async function runBulk(context: Context, flags: BulkFlags, action: BulkAc
         const done = await action.call(flow, key, call);
         const number = typeof done === "number" && field !== undefined;
         results.push({ key, ok: true, ...(number && { [field]: done }) });
-        const shown = `${JSON.stringify(key)} ${action.past}${number ? `: ${done}` : ""}.`;
-        if (!flags.json) io.stdout.write(`${printable(shown)}\n`);
+        const what = number
+          ? `${action.past}: ${done}`
+          : action.detail
+            ? `${action.past}: ${action.detail}`
+            : action.past;
+        if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} ${what}.`)}\n`);
       } catch (error) {
         results.push({ key, ok: false, error: errorMessage(error) });
         if (!flags.json) io.stdout.write(`${printable(`${JSON.stringify(key)} failed: ${errorMessage(error)}`)}\n`);

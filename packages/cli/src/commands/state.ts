@@ -85,14 +85,20 @@ export function addStateCommands(program: Command, context: Context): void {
         ...(progress && { onResult: progress }),
       });
       const counts = tally(results);
+      // Only a new plan can tell what an interrupted change did: the server may have applied it.
+      const again = `run "qstash-flow plan ${file}" again to see what is left to do`;
+      const interrupted = io.signal?.aborted
+        ? `apply was interrupted: ${counts.interrupted} change(s) may have been applied; ${again}`
+        : undefined;
       if (options.json) {
         const unknownKeys = plan.unknownKeys.length > 0 ? { unknownKeys: plan.unknownKeys } : {};
         io.stdout.write(json({ results: results.map(resultJson), ...counts, ...unknownKeys }));
       } else if (results.length > 0) {
         const skipped = results.filter((result) => result.status === "skipped").map(resultLine);
         io.stdout.write(`${skipped.map((line) => `${line}\n`).join("")}${totalText(results)}`);
+        if (interrupted) io.stdout.write(`${printable(interrupted)}\n`);
       }
-      if (io.signal?.aborted) throw new AbortError("apply was interrupted", { cause: io.signal.reason });
+      if (interrupted) throw new AbortError(interrupted, { cause: io.signal?.reason });
       if (counts.failed > 0) throw new CommandFailure(`${counts.failed} of ${results.length} change(s) failed`);
     }),
   );
@@ -118,7 +124,8 @@ export function addStateCommands(program: Command, context: Context): void {
           options.json ? `${JSON.stringify({ warning: { message } })}\n` : `warning: ${printable(message)}\n`,
         );
       }
-      io.stdout.write(desiredStateText(state, options.json ? "json" : "yaml"));
+      // The file holds the keys as the API sent them, unaltered (see `verbatim`).
+      context.verbatim.write(desiredStateText(state, options.json ? "json" : "yaml"));
     }),
   );
 }

@@ -44,6 +44,22 @@ interface UnpinFlags extends BulkFlags {
   rate?: boolean;
 }
 
+/** `parallelism 5, rate 100, period 1m`: what a pin sets, the same for one key and for many. */
+function pinnedText(values: { parallelism?: number; rate?: number; period?: number }): string {
+  return [
+    values.parallelism !== undefined ? `parallelism ${values.parallelism}` : "",
+    values.rate !== undefined ? `rate ${values.rate}` : "",
+    values.period !== undefined ? `period ${duration(values.period)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** `parallelism and rate`: what an unpin releases. */
+function unpinnedText(flags: { parallelism: boolean; rate: boolean }): string {
+  return [flags.parallelism ? "parallelism" : "", flags.rate ? "rate" : ""].filter(Boolean).join(" and ");
+}
+
 /** One line for people, one stable object for scripts. */
 function report(context: Context, options: ConnectionOptions, line: string, result: Record<string, unknown>): void {
   // The key is shown escaped, as every other output shows it; --json keeps it as it is.
@@ -96,17 +112,13 @@ export function addWriteCommands(program: Command, context: Context): void {
           operation: "pin",
           verb: "pin",
           past: "pinned",
+          detail: pinnedText(values),
           call,
           extra: { pinned: values },
         });
       }
       await flowControlFrom(options, io).pin(key, values, callOptions(io));
-      const shown = [
-        values.parallelism !== undefined ? `parallelism ${values.parallelism}` : "",
-        values.rate !== undefined ? `rate ${values.rate}` : "",
-        values.period !== undefined ? `period ${duration(values.period)}` : "",
-      ].filter(Boolean);
-      report(context, options, `${JSON.stringify(key)} pinned: ${shown.join(", ")}.`, {
+      report(context, options, `${JSON.stringify(key)} pinned: ${pinnedText(values)}.`, {
         operation: "pin",
         key,
         pinned: values,
@@ -135,13 +147,13 @@ export function addWriteCommands(program: Command, context: Context): void {
           operation: "unpin",
           verb: "unpin",
           past: "unpinned",
+          detail: unpinnedText(flags),
           call,
           extra: { unpinned: flags },
         });
       }
       await flowControlFrom(options, io).unpin(key, flags, callOptions(io));
-      const shown = [flags.parallelism ? "parallelism" : "", flags.rate ? "rate" : ""].filter(Boolean);
-      report(context, options, `${JSON.stringify(key)} unpinned: ${shown.join(" and ")}.`, {
+      report(context, options, `${JSON.stringify(key)} unpinned: ${unpinnedText(flags)}.`, {
         operation: "unpin",
         key,
         unpinned: flags,

@@ -1,9 +1,18 @@
 import { ValidationError } from "@qstash-flow/flow-control";
 
-/** `value` when it is a positive safe integer, else a `ValidationError` naming the option `name`. */
-export function checkPositiveInteger(name: string, value: unknown): number {
-  if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw new ValidationError(`${name} must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
+function checkInteger(name: string, value: unknown, least: 0 | 1, expected: string): number {
+  if (!(Number.isSafeInteger(value) && (value as number) >= least)) {
+    throw new ValidationError(`${name} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
   }
   return value as number;
+}
+
+/** `value` when it is a positive safe integer, else a `ValidationError` naming the option `name`. */
+export function checkPositiveInteger(name: string, value: unknown): number {
+  return checkInteger(name, value, 1, "a positive integer");
+}
+
+/** `value` when it is a safe integer >= 0, else a `ValidationError` naming the option `name`. */
+export function checkWholeNumber(name: string, value: unknown): number {
+  return checkInteger(name, value, 0, "a whole number >= 0");
 }

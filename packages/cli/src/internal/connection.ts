@@ -114,7 +114,9 @@ export function flowControlFrom(options: ConnectionOptions, io: CliIO): FlowCont
   }
   const token = found.token;
   if (!token?.trim()) {
-    throw new ValidationError("no QStash token: pass --token or set QSTASH_TOKEN");
+    throw new ValidationError(
+      "no QStash token: pass --token or set QSTASH_TOKEN (`qstash-flow dev` starts a local QStash and prints a working one)",
+    );
   }
   return new FlowControl({
     token,

@@ -8,6 +8,12 @@ export interface Context {
   io: CliIO;
   /** Tokens seen on this invocation; the streams cut them out of everything written. */
   secrets: string[];
+  /**
+   * stdout without the redaction, for data that must reach the user exactly as the API
+   * sent it (`export` writes a file of key names: a key that happens to contain the token
+   * is still that key). Nothing the CLI composes goes here.
+   */
+  verbatim: CliIO["stdout"];
   /** `--json` is on the command line: failures are reported as one JSON object, without help. */
   json: boolean;
 }
@@ -15,7 +21,7 @@ export interface Context {
 type Action = (this: Command, ...args: any[]) => Promise<void>;
 
 /**
- * An action whose input errors become usage errors (exit 2, with the command's help):
+ * An action whose input errors become usage errors (exit 2, pointing to the command's help):
  * the wrapper validates keys and values before sending, and that is the user's mistake,
  * not the API's. Under `--json` the error itself goes on, so its operation and key reach
  * the JSON report.

@@ -26,7 +26,7 @@ export class CommandFailure extends Error {
   override readonly name = "CommandFailure";
 }
 
-/** Reports a usage problem found by our code exactly like commander reports its own: message, then help. */
+/** Reports a usage problem found by our code exactly like commander reports its own: the message, then where help is. */
 export function usageError(command: Command, message: string): never {
   command.error(`error: ${message}`, { exitCode: EXIT.usage, code: "qstash-flow.usage" });
 }

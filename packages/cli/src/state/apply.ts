@@ -1,22 +1,25 @@
-import type { CallOptions, FlowControl } from "@qstash-flow/flow-control";
+import { AbortError, type CallOptions, type FlowControl } from "@qstash-flow/flow-control";
 import { checkConcurrency, forEachBounded } from "../internal/bounded.js";
 import type { Change, Plan } from "./plan.js";
 
 export interface ApplyOptions extends CallOptions {
   /** How many keys are worked on at once (default 8). A key's own changes run one after another. */
   concurrency?: number;
-  /** Called as each change is done or has failed, for progress; skipped ones are only in the result. */
+  /** Called as each change is done, has failed or was interrupted, for progress; skipped ones are only in the result. */
   onResult?: (result: ChangeResult) => void;
 }
 
 /**
- * What became of one change: `done`; `failed` with the error; or `skipped`, because an
- * earlier change of the same key failed (its later ones would run on limits nobody asked
- * for) or because the signal was aborted before it started.
+ * What became of one change: `done`; `failed` with the error; `interrupted`, sent but
+ * cut off by the signal before the answer came, so it may have been applied (only a new
+ * plan can tell); or `skipped`, never sent, because an earlier change of the same key did
+ * not succeed (its later ones would run on limits nobody asked for) or because the signal
+ * was aborted before it started.
  */
 export type ChangeResult =
   | { change: Change; status: "done" }
   | { change: Change; status: "failed"; error: unknown }
+  | { change: Change; status: "interrupted"; error: unknown }
   | { change: Change; status: "skipped" };
 
 function send(flow: FlowControl, change: Change, call: CallOptions): Promise<void> {
@@ -66,11 +69,13 @@ export async function applyPlan(flow: FlowControl, plan: Plan, options: ApplyOpt
           await send(flow, change, call);
           result = { change, status: "done" };
         } catch (error) {
-          result = { change, status: "failed", error };
+          // The request may have reached the server before the abort: that is not a failure.
+          const cut = error instanceof AbortError && call.signal?.aborted === true;
+          result = { change, status: cut ? "interrupted" : "failed", error };
         }
         results[index] = result;
         onResult?.(result);
-        if (result.status === "failed") return;
+        if (result.status !== "done") return;
       }
     },
     call.signal,

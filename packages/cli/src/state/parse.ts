@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, type Node, type Pair, parseDocument } from "yaml";
+import { aliasProblem } from "./aliases.js";
 import {
   type CheckedState,
   checkDesiredState,
@@ -40,10 +41,12 @@ function offsetOf(contents: Node | null, at: ProblemPath): number | undefined {
  */
 export function parseDesiredState(text: string, options: ParseOptions = {}): CheckedState {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // A key is the text the user wrote: with stringKeys, `010:` is "010", not 10 (which would
+  // then be the key "10"), and `010:` beside `"10":` are two keys.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, stringKeys: true });
+  // Every problem gets a place; one that belongs to the whole file (an empty file), its start.
   const place = (offset: number | undefined) => {
-    if (offset === undefined) return {};
-    const { line, col } = lineCounter.linePos(offset);
+    const { line, col } = lineCounter.linePos(offset ?? 0);
     return { line, column: col };
   };
   if (document.errors.length > 0) {
@@ -55,7 +58,18 @@ export function parseDesiredState(text: string, options: ParseOptions = {}): Che
     }));
     throw new DesiredStateError(problems, options.source);
   }
-  const { state, problems } = checkDesiredState(document.toJS({ maxAliasCount: 100 }));
+  const aliases = aliasProblem(document);
+  if (aliases)
+    throw new DesiredStateError([{ message: aliases.message, path: [], ...place(aliases.offset) }], options.source);
+  let value: unknown;
+  try {
+    // The aliases were measured above, by what they expand to, not by how often one is used.
+    value = document.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    // Not expected after the checks above; still a bad file, never a stack trace.
+    throw new DesiredStateError([{ message: (error as Error).message, path: [], ...place(0) }], options.source);
+  }
+  const { state, problems } = checkDesiredState(value);
   if (problems.length > 0) {
     throw new DesiredStateError(
       problems.map((problem) => ({

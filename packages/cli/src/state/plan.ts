@@ -1,5 +1,6 @@
 import { type CallOptions, type FlowControl, type FlowControlInfo, NotFoundError } from "@qstash-flow/flow-control";
 import { checkConcurrency, forEachBounded } from "../internal/bounded.js";
+import { checkWholeNumber } from "../internal/check.js";
 import { type CheckedKey, checkedState, type DesiredState, patternPrefix, UNPINNED } from "./desired.js";
 
 interface ChangeBase {
@@ -49,13 +50,52 @@ export type Change = PauseChange | ResumeChange | PinChange | UnpinChange;
 /** What applying a desired state would do, key by key, in the order it is carried out. */
 export interface Plan {
   changes: Change[];
-  /** Names in the file (not patterns) that the server does not know: nothing is planned for them. */
+  /**
+   * Names in the file (not patterns) that the server does not know: planned as new keys
+   * (nothing paused, nothing pinned), so a key can be paused or pinned before its first message.
+   */
   unknownKeys: string[];
+  /** What the plan read from the server. */
+  reads: PlanReads;
+}
+
+/** The calls a plan made: one `list`, and a bounded number of `get`s. */
+export interface PlanReads {
+  list: 1;
+  /** `get` calls for exact names the list lacks (the list may lag a key just created). */
+  get: number;
+  /** The most `get` calls a plan makes, and how many at once. */
+  maxGets: number;
+  concurrency: number;
+  /** Names the list lacks that were past `maxGets`, so planned as new keys without a `get`. */
+  unchecked: number;
 }
 
 export interface PlanOptions extends CallOptions {
-  /** How many `get` calls for names missing from the list run at once (default 8). */
+  /** How many `get` calls for names missing from the list run at once (default 4). */
   concurrency?: number;
+  /** The most `get` calls for names missing from the list (default 20); the rest are planned as new keys. */
+  maxGets?: number;
+}
+
+export const DEFAULT_PLAN_CONCURRENCY = 4;
+export const DEFAULT_MAX_GETS = 20;
+
+/** A key the server does not know, as `get` would show it once it exists: nothing set. */
+function newKey(flowControlKey: string): FlowControlInfo {
+  return {
+    flowControlKey,
+    waitListSize: 0,
+    parallelismMax: 0,
+    parallelismCount: 0,
+    rateMax: 0,
+    rateCount: 0,
+    ratePeriod: 0,
+    ratePeriodStart: 0,
+    isPinnedParallelism: false,
+    isPinnedRate: false,
+    isPaused: false,
+  };
 }
 
 /** The entry that governs `key`: its exact name, else the longest matching pattern. */
@@ -109,25 +149,28 @@ export function changesFor(info: FlowControlInfo, entry: CheckedKey, name: strin
 
 /**
  * Compares a desired state with the live one and returns the plan. It reads only: one
- * `list`, and a `get` for each exact name the list does not show. Keys the file does not
- * name (or match) are never in the plan. A desired state built in code is validated first
- * (a `DesiredStateError` lists every problem).
+ * `list`, and a `get` for at most `maxGets` exact names the list does not show
+ * (`concurrency` at a time). A name the server does not know is planned as a new key.
+ * Keys the file does not name (or match) are never in the plan. A desired state built in
+ * code is validated first (a `DesiredStateError` lists every problem).
  */
 export async function planDesiredState(
   flow: FlowControl,
   desired: DesiredState,
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const { concurrency, ...call } = options;
+  const { concurrency = DEFAULT_PLAN_CONCURRENCY, maxGets = DEFAULT_MAX_GETS, ...call } = options;
   const limit = checkConcurrency(concurrency);
+  const most = checkWholeNumber("maxGets", maxGets);
   const state = checkedState(desired);
   const names = Object.keys(state.keys);
   const live = new Map((await flow.list(call)).map((info) => [info.flowControlKey, info]));
 
-  const missing = names.filter((name) => patternPrefix(name) === undefined && !live.has(name));
-  const unknownKeys: string[] = [];
+  const missing = names.filter((name) => patternPrefix(name) === undefined && !live.has(name)).sort();
+  const checked = missing.slice(0, most);
+  const unknownKeys: string[] = missing.slice(most);
   let failure: unknown;
-  await forEachBounded(missing, limit, async (name) => {
+  await forEachBounded(checked, limit, async (name) => {
     try {
       live.set(name, await flow.get(name, call));
     } catch (error) {
@@ -137,6 +180,7 @@ export async function planDesiredState(
   });
   // An abort reaches every get through its signal and comes back as an AbortError here.
   if (failure !== undefined) throw failure;
+  for (const name of unknownKeys) live.set(name, newKey(name));
 
   const changes: Change[] = [];
   for (const key of [...live.keys()].sort()) {
@@ -144,5 +188,12 @@ export async function planDesiredState(
     if (name !== undefined)
       changes.push(...changesFor(live.get(key) as FlowControlInfo, state.keys[name] as CheckedKey, name));
   }
-  return { changes, unknownKeys: unknownKeys.sort() };
+  const reads: PlanReads = {
+    list: 1,
+    get: checked.length,
+    maxGets: most,
+    concurrency: limit,
+    unchecked: missing.length - checked.length,
+  };
+  return { changes, unknownKeys: unknownKeys.sort(), reads };
 }

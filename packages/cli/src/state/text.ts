@@ -1,6 +1,6 @@
 import { duration, printable } from "../internal/format.js";
 import type { ChangeResult } from "./apply.js";
-import type { Change, CurrentLimits, Plan } from "./plan.js";
+import type { Change, CurrentLimits, Plan, PlanReads } from "./plan.js";
 
 function nowParallelism(current: CurrentLimits): string {
   if (current.isPinnedParallelism) return `pinned at ${current.parallelismMax}`;
@@ -68,15 +68,30 @@ export function planText(plan: Plan): string {
   }
   if (plan.unknownKeys.length > 0) {
     lines.push(
-      `Not on the server, so nothing is planned for them: ${plan.unknownKeys.map((key) => JSON.stringify(key)).join(", ")}`,
+      `Not on the server yet, planned as new keys: ${plan.unknownKeys.map((key) => JSON.stringify(key)).join(", ")}`,
     );
   }
+  lines.push(readsText(plan.reads));
   return `${lines.map(printable).join("\n")}\n`;
 }
 
-/** The plan for scripts: `{ changes }`, plus `unknownKeys` when the file names keys the server lacks. */
+/** `Read: 1 list, 3 gets for names the list lacks (at most 20, 4 at a time).` */
+export function readsText(reads: PlanReads): string {
+  let text = `Read: 1 list, ${count(reads.get, "get")}`;
+  if (reads.get > 0 || reads.unchecked > 0) {
+    text += ` for names the list lacks (at most ${reads.maxGets}, ${reads.concurrency} at a time)`;
+  }
+  if (reads.unchecked > 0) text += `; ${count(reads.unchecked, "more name")} planned as new without a get`;
+  return `${text}.`;
+}
+
+/** The plan for scripts: `{ changes, reads }`, plus `unknownKeys` when the file names keys the server lacks. */
 export function planJson(plan: Plan): Record<string, unknown> {
-  return { changes: plan.changes, ...(plan.unknownKeys.length > 0 && { unknownKeys: plan.unknownKeys }) };
+  return {
+    changes: plan.changes,
+    ...(plan.unknownKeys.length > 0 && { unknownKeys: plan.unknownKeys }),
+    reads: plan.reads,
+  };
 }
 
 export function errorMessage(error: unknown): string {
@@ -88,28 +103,36 @@ export function resultLine(result: ChangeResult): string {
   const what = `${JSON.stringify(result.change.key)} ${changeText(result.change, false)}`;
   if (result.status === "done") return printable(`done     ${what}`);
   if (result.status === "failed") return printable(`failed   ${what}: ${errorMessage(result.error)}`);
+  if (result.status === "interrupted") return printable(`interrupted: may have been applied: ${what}`);
   return printable(`skipped  ${what}`);
 }
 
-export function tally(results: readonly ChangeResult[]): { done: number; failed: number; skipped: number } {
+export function tally(results: readonly ChangeResult[]): {
+  done: number;
+  failed: number;
+  interrupted: number;
+  skipped: number;
+} {
   return {
     done: results.filter((r) => r.status === "done").length,
     failed: results.filter((r) => r.status === "failed").length,
+    interrupted: results.filter((r) => r.status === "interrupted").length,
     skipped: results.filter((r) => r.status === "skipped").length,
   };
 }
 
-/** `Applied 4 of 5 changes: 1 failed, 0 skipped.` */
+/** `Applied 4 of 5 changes: 1 failed, 0 skipped.`, with the interrupted ones when there are any. */
 export function totalText(results: readonly ChangeResult[]): string {
-  const { done, failed, skipped } = tally(results);
-  return `Applied ${done} of ${count(results.length, "change")}: ${failed} failed, ${skipped} skipped.\n`;
+  const { done, failed, interrupted, skipped } = tally(results);
+  const cut = interrupted > 0 ? `${interrupted} interrupted (may have been applied), ` : "";
+  return `Applied ${done} of ${count(results.length, "change")}: ${failed} failed, ${cut}${skipped} skipped.\n`;
 }
 
-/** A result for scripts: the change, its status and, when it failed, the error's message. */
+/** A result for scripts: the change, its status and, when it failed or was interrupted, the error's message. */
 export function resultJson(result: ChangeResult): Record<string, unknown> {
   return {
     ...result.change,
     status: result.status,
-    ...(result.status === "failed" && { error: errorMessage(result.error) }),
+    ...((result.status === "failed" || result.status === "interrupted") && { error: errorMessage(result.error) }),
   };
 }
