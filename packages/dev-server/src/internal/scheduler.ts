@@ -1,10 +1,14 @@
 import type { DevServerEvent } from "../events.js";
 import { about, type AttemptEnd, deadEvent, endAttempt, failureCallbackFor } from "./attempt-end.js";
-import { DeadLetters } from "./dead-letters.js";
+import { CapacityError } from "./capacity.js";
+import { type DeadMessage, DeadLetters } from "./dead-letters.js";
 import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
-import { FlowKey, type Message } from "./key-state.js";
+import { FlowKey } from "./key-state.js";
+import { type Message, newMessageId } from "./message.js";
 import { type LongTimer, setLongTimeout } from "./timer.js";
+
+export { CapacityError };
 
 export interface SchedulerOptions {
   globalParallelism: number;
@@ -14,16 +18,6 @@ export interface SchedulerOptions {
   retryDelayScale: number;
   currentSigningKey: string;
   emit: (event: DevServerEvent) => void;
-}
-
-/** Why a message or key was refused: the server is at one of its memory bounds (429) or closing (503). */
-export class CapacityError extends Error {
-  constructor(
-    message: string,
-    readonly status: 429 | 503 = 429,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -44,6 +38,11 @@ export class Scheduler {
   // Messages waiting for their time (a delay or a retry's backoff), not yet in a waitlist.
   readonly #sleeping = new Map<Message, LongTimer>();
   readonly #agents = createAgents();
+  // Every message from publish to its end (delivered, dead or cancelled), by id, oldest first.
+  readonly #pending = new Map<string, Message>();
+  readonly #flying = new Set<string>();
+  // In flight when cancelled: its attempt's answer decides (docs: qstash/howto/debug-logs).
+  readonly #cancelRequested = new Set<string>();
   /** Messages that exhausted their retries, kept until the server closes. */
   readonly dead = new DeadLetters();
   #inFlight = 0;
@@ -102,6 +101,7 @@ export class Scheduler {
 
   /** Into its key's waitlist (or the keyless one) now, or asleep until `notBefore`. */
   #enqueue(message: Message): void {
+    this.#pending.set(message.id, message);
     const wait = message.notBefore - Date.now();
     if (wait > 0) {
       const timer = setLongTimeout(() => {
@@ -171,6 +171,7 @@ export class Scheduler {
   #start(message: Message, key: FlowKey | undefined): void {
     this.#waiting--;
     this.#inFlight++;
+    this.#flying.add(message.id);
     const delivery = deliver(message, {
       signingKey: this.#options.currentSigningKey,
       agents: this.#agents,
@@ -180,8 +181,13 @@ export class Scheduler {
     void delivery.done.then((outcome) => {
       this.#deliveries.delete(delivery);
       this.#inFlight--;
+      this.#flying.delete(message.id);
       if (key) key.inFlight--;
-      const end = endAttempt(message, outcome, this.#options.retryDelayScale);
+      let end = endAttempt(message, outcome, this.#options.retryDelayScale);
+      const cancelled = this.#cancelRequested.delete(message.id) && (end.retry ?? end.dead) !== undefined;
+      // A cancelled message's failed attempt is its last: no retry, no dead message.
+      if (cancelled) end = { events: end.events.slice(0, 1), ...(end.callback ? { callback: end.callback } : {}) };
+      if (!end.retry) this.#pending.delete(message.id);
       if (this.#closed) {
         // Nothing follows an attempt once the server closes: no retry, no callback.
         if ("error" in outcome) this.#options.emit({ type: "failed", ...about(message), error: outcome.error });
@@ -192,6 +198,7 @@ export class Scheduler {
       }
       // The slot is free before any retry waits: a waiting retry holds none.
       this.#afterAttempt(end);
+      if (cancelled) this.#options.emit({ type: "cancelled", ...about(message) });
       if (key) this.pump(key);
       if (this.#options.globalParallelism > 0) this.#pumpAll();
     });
@@ -217,6 +224,74 @@ export class Scheduler {
     this.#enqueue(message);
   }
 
+  /** A message from publish to its end, by id. */
+  message(id: string): Message | undefined {
+    return this.#pending.get(id);
+  }
+
+  /** Messages not yet delivered, dead or cancelled, oldest first; not those already cancelled in flight. */
+  pending(): Message[] {
+    return [...this.#pending.values()].filter((message) => !this.#cancelRequested.has(message.id));
+  }
+
+  /**
+   * Cancels messages; returns how many. A waiting or sleeping message goes at once and
+   * leaves its waitlist; one in flight keeps its attempt (it reached the destination),
+   * and is gone after it: delivered on a 2xx, else cancelled instead of retried.
+   */
+  cancel(messages: Iterable<Message>): number {
+    let count = 0;
+    const waiting = new Set<string>();
+    for (const message of messages) {
+      if (this.#pending.get(message.id) !== message || this.#cancelRequested.has(message.id)) continue;
+      count++;
+      if (this.#flying.has(message.id)) {
+        this.#cancelRequested.add(message.id);
+        continue;
+      }
+      this.#pending.delete(message.id);
+      const timer = this.#sleeping.get(message);
+      if (timer) {
+        timer.cancel();
+        this.#sleeping.delete(message);
+      } else waiting.add(message.id);
+      this.#options.emit({ type: "cancelled", ...about(message) });
+    }
+    if (waiting.size === 0) return count;
+    const lists = [this.#direct, ...[...this.#keys.values()].map((key) => key.waiting)];
+    for (const list of lists) {
+      const kept = list.filter((message) => !waiting.has(message.id));
+      this.#waiting -= list.length - kept.length;
+      if (kept.length < list.length) list.splice(0, list.length, ...kept);
+    }
+    return count;
+  }
+
+  /**
+   * A dead message sent again (QStash: "a new message with the same body and headers"):
+   * a new id, its retries afresh, through its key's flow control, whose configuration
+   * follows it as on publish. The dead message is gone. Nothing is added to what is
+   * held, so no capacity check.
+   */
+  retryDead(dead: DeadMessage, now = Date.now()): Message {
+    if (this.#closed) throw new CapacityError("the dev server is closing", 503);
+    const id = newMessageId();
+    const message: Message = {
+      ...dead.message,
+      id,
+      headers: { ...dead.message.headers, "upstash-message-id": id },
+      retried: 0,
+      createdAt: now,
+      notBefore: now,
+    };
+    this.dead.delete(dead.dlqId);
+    const key = message.key === undefined ? undefined : this.ensureKey(message.key);
+    if (key && message.flow) key.follow(message.flow, now);
+    this.#options.emit({ type: "published", ...about(message), dlqId: dead.dlqId });
+    this.#enqueue(message);
+    return message;
+  }
+
   /** Stops everything: aborts deliveries in flight, clears timers, drops waiting messages (each one reported). */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -232,6 +307,7 @@ export class Scheduler {
     }
     this.#sleeping.clear();
     this.#waiting = 0;
+    this.#pending.clear();
     for (const message of dropped) this.#options.emit({ type: "dropped", ...about(message) });
     const pending = [...this.#deliveries];
     for (const delivery of pending) delivery.abort("the dev server closed");
