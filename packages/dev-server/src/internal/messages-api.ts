@@ -44,7 +44,7 @@ const notFound = (id: string) =>
 export function getMessage(scheduler: Scheduler, id: string, query: URLSearchParams): Reply {
   const refused = noQuery("get message", query);
   if (refused) return refused;
-  const message = scheduler.message(id);
+  const message = scheduler.pending.get(id);
   return message ? { status: 200, body: messageJson(message) } : notFound(id);
 }
 
@@ -56,7 +56,7 @@ export function getMessage(scheduler: Scheduler, id: string, query: URLSearchPar
 export function cancelMessage(scheduler: Scheduler, id: string, query: URLSearchParams): Reply {
   const refused = noQuery("cancel message", query);
   if (refused) return refused;
-  const message = scheduler.message(id);
+  const message = scheduler.pending.get(id);
   if (!message) return notFound(id);
   return { status: 200, body: { cancelled: scheduler.cancel([message]) } };
 }
@@ -73,7 +73,7 @@ export function cancelMessages(scheduler: Scheduler, query: URLSearchParams): Re
   const filter = readFilter("bulk cancel", BULK_CANCEL, query);
   if (typeof filter === "string") return fail(400, filter);
   const matching = onlyIds(filter);
-  const chosen = scheduler.pending().filter((message) => matchesMessage(matching, message));
+  const chosen = scheduler.pending.list().filter((message) => matchesMessage(matching, message));
   const cancelled = scheduler.cancel(chosen.slice(0, limitOf(BULK_CANCEL, filter)));
   return { status: 200, body: { cancelled } };
 }

@@ -6,6 +6,7 @@ import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
 import { FlowKey } from "./key-state.js";
 import { type Message, newMessageId } from "./message.js";
+import { PendingMessages } from "./pending.js";
 import { type LongTimer, setLongTimeout } from "./timer.js";
 
 export { CapacityError };
@@ -38,11 +39,8 @@ export class Scheduler {
   // Messages waiting for their time (a delay or a retry's backoff), not yet in a waitlist.
   readonly #sleeping = new Map<Message, LongTimer>();
   readonly #agents = createAgents();
-  // Every message from publish to its end (delivered, dead or cancelled), by id, oldest first.
-  readonly #pending = new Map<string, Message>();
-  readonly #flying = new Set<string>();
-  // In flight when cancelled: its attempt's answer decides (docs: qstash/howto/debug-logs).
-  readonly #cancelRequested = new Set<string>();
+  /** Messages from publish to their end, for the Messages routes; cancel through `cancel()`. */
+  readonly pending = new PendingMessages();
   /** Messages that exhausted their retries, kept until the server closes. */
   readonly dead = new DeadLetters();
   #inFlight = 0;
@@ -101,7 +99,7 @@ export class Scheduler {
 
   /** Into its key's waitlist (or the keyless one) now, or asleep until `notBefore`. */
   #enqueue(message: Message): void {
-    this.#pending.set(message.id, message);
+    this.pending.hold(message);
     const wait = message.notBefore - Date.now();
     if (wait > 0) {
       const timer = setLongTimeout(() => {
@@ -171,7 +169,7 @@ export class Scheduler {
   #start(message: Message, key: FlowKey | undefined): void {
     this.#waiting--;
     this.#inFlight++;
-    this.#flying.add(message.id);
+    this.pending.takeOff(message);
     const delivery = deliver(message, {
       signingKey: this.#options.currentSigningKey,
       agents: this.#agents,
@@ -181,13 +179,12 @@ export class Scheduler {
     void delivery.done.then((outcome) => {
       this.#deliveries.delete(delivery);
       this.#inFlight--;
-      this.#flying.delete(message.id);
       if (key) key.inFlight--;
       let end = endAttempt(message, outcome, this.#options.retryDelayScale);
-      const cancelled = this.#cancelRequested.delete(message.id) && (end.retry ?? end.dead) !== undefined;
+      const cancelled = this.pending.land(message) && (end.retry ?? end.dead) !== undefined;
       // A cancelled message's failed attempt is its last: no retry, no dead message.
       if (cancelled) end = { events: end.events.slice(0, 1), ...(end.callback ? { callback: end.callback } : {}) };
-      if (!end.retry) this.#pending.delete(message.id);
+      if (!end.retry) this.pending.end(message);
       if (this.#closed) {
         // Nothing follows an attempt once the server closes: no retry, no callback.
         if ("error" in outcome) this.#options.emit({ type: "failed", ...about(message), error: outcome.error });
@@ -224,16 +221,6 @@ export class Scheduler {
     this.#enqueue(message);
   }
 
-  /** A message from publish to its end, by id. */
-  message(id: string): Message | undefined {
-    return this.#pending.get(id);
-  }
-
-  /** Messages not yet delivered, dead or cancelled, oldest first; not those already cancelled in flight. */
-  pending(): Message[] {
-    return [...this.#pending.values()].filter((message) => !this.#cancelRequested.has(message.id));
-  }
-
   /**
    * Cancels messages; returns how many. A waiting or sleeping message goes at once and
    * leaves its waitlist; one in flight keeps its attempt (it reached the destination),
@@ -243,13 +230,9 @@ export class Scheduler {
     let count = 0;
     const waiting = new Set<string>();
     for (const message of messages) {
-      if (this.#pending.get(message.id) !== message || this.#cancelRequested.has(message.id)) continue;
-      count++;
-      if (this.#flying.has(message.id)) {
-        this.#cancelRequested.add(message.id);
-        continue;
-      }
-      this.#pending.delete(message.id);
+      const cancelled = this.pending.cancel(message);
+      if (cancelled) count++;
+      if (cancelled !== "gone") continue;
       const timer = this.#sleeping.get(message);
       if (timer) {
         timer.cancel();
@@ -270,25 +253,17 @@ export class Scheduler {
   /**
    * A dead message sent again (QStash: "a new message with the same body and headers"):
    * a new id, its retries afresh, through its key's flow control, whose configuration
-   * follows it as on publish. The dead message is gone. Nothing is added to what is
-   * held, so no capacity check.
+   * follows it as on publish. The dead message is gone.
    */
   retryDead(dead: DeadMessage, now = Date.now()): Message {
     if (this.#closed) throw new CapacityError("the dev server is closing", 503);
     const id = newMessageId();
-    const message: Message = {
-      ...dead.message,
-      id,
-      headers: { ...dead.message.headers, "upstash-message-id": id },
-      retried: 0,
-      createdAt: now,
-      notBefore: now,
-    };
+    const headers = { ...dead.message.headers, "upstash-message-id": id };
+    const message: Message = { ...dead.message, id, headers, retried: 0, createdAt: now, notBefore: now };
+    // Its dead message's place is freed first, so the capacity check passes.
     this.dead.delete(dead.dlqId);
-    const key = message.key === undefined ? undefined : this.ensureKey(message.key);
-    if (key && message.flow) key.follow(message.flow, now);
+    this.publish(message, message.flow);
     this.#options.emit({ type: "published", ...about(message), dlqId: dead.dlqId });
-    this.#enqueue(message);
     return message;
   }
 
@@ -307,7 +282,7 @@ export class Scheduler {
     }
     this.#sleeping.clear();
     this.#waiting = 0;
-    this.#pending.clear();
+    this.pending.clear();
     for (const message of dropped) this.#options.emit({ type: "dropped", ...about(message) });
     const pending = [...this.#deliveries];
     for (const delivery of pending) delivery.abort("the dev server closed");
