@@ -7,7 +7,7 @@ import type { FlowConfig } from "./flow-value.js";
 import { FlowKey } from "./key-state.js";
 import { type Message, newMessageId } from "./message.js";
 import { PendingMessages } from "./pending.js";
-import { type LongTimer, setLongTimeout } from "./timer.js";
+import { type LongTimer, Sleepers, setLongTimeout } from "./timer.js";
 
 export { CapacityError };
 
@@ -37,11 +37,11 @@ export class Scheduler {
   readonly #timers = new Map<FlowKey, { timer: LongTimer; at: number }>();
   readonly #deliveries = new Set<Delivery>();
   // Messages waiting for their time (a delay or a retry's backoff), not yet in a waitlist.
-  readonly #sleeping = new Map<Message, LongTimer>();
+  readonly #sleeping = new Sleepers<Message>();
   readonly #agents = createAgents();
   /** Messages from publish to their end, for the Messages routes; cancel through `cancel()`. */
   readonly pending = new PendingMessages();
-  /** Messages that exhausted their retries, kept until the server closes. */
+  /** Messages that exhausted their retries (the DLQ), kept until deleted, retried or the server closes. */
   readonly dead = new DeadLetters();
   #inFlight = 0;
   #waiting = 0;
@@ -102,12 +102,8 @@ export class Scheduler {
     this.pending.hold(message);
     const wait = message.notBefore - Date.now();
     if (wait > 0) {
-      const timer = setLongTimeout(() => {
-        this.#sleeping.delete(message);
-        // A timer may fire a hair early: enqueue checks the time again and sleeps the rest.
-        if (!this.#closed) this.#enqueue(message);
-      }, wait);
-      this.#sleeping.set(message, timer);
+      // A timer may fire a hair early: enqueue checks the time again and sleeps the rest.
+      this.#sleeping.sleep(message, wait, (woken) => this.#closed || this.#enqueue(woken));
       return;
     }
     this.#waiting++;
@@ -233,11 +229,7 @@ export class Scheduler {
       const cancelled = this.pending.cancel(message);
       if (cancelled) count++;
       if (cancelled !== "gone") continue;
-      const timer = this.#sleeping.get(message);
-      if (timer) {
-        timer.cancel();
-        this.#sleeping.delete(message);
-      } else waiting.add(message.id);
+      if (!this.#sleeping.cancel(message)) waiting.add(message.id);
       this.#options.emit({ type: "cancelled", ...about(message) });
     }
     if (waiting.size === 0) return count;
@@ -276,11 +268,7 @@ export class Scheduler {
     const dropped = [...this.#direct, ...[...this.#keys.values()].flatMap((key) => key.waiting)];
     this.#direct.length = 0;
     for (const key of this.#keys.values()) key.waiting.length = 0;
-    for (const [message, timer] of this.#sleeping) {
-      timer.cancel();
-      dropped.push(message);
-    }
-    this.#sleeping.clear();
+    dropped.push(...this.#sleeping.clear());
     this.#waiting = 0;
     this.pending.clear();
     for (const message of dropped) this.#options.emit({ type: "dropped", ...about(message) });

@@ -19,3 +19,36 @@ export function setLongTimeout(callback: () => void, delay: number): LongTimer {
   arm();
   return { cancel: () => clearTimeout(timer) };
 }
+
+/** Items each waiting for its own long timer: messages sleeping for a delay or a retry. */
+export class Sleepers<T> {
+  readonly #timers = new Map<T, LongTimer>();
+
+  get size(): number {
+    return this.#timers.size;
+  }
+
+  /** Calls `wake(item)` after `delay` ms, unless the item is cancelled first. */
+  sleep(item: T, delay: number, wake: (item: T) => void): void {
+    const timer = setLongTimeout(() => {
+      this.#timers.delete(item);
+      wake(item);
+    }, delay);
+    this.#timers.set(item, timer);
+  }
+
+  /** True when the item was asleep; it will not wake. */
+  cancel(item: T): boolean {
+    const timer = this.#timers.get(item);
+    timer?.cancel();
+    return this.#timers.delete(item);
+  }
+
+  /** Cancels every timer; returns the items that were asleep. */
+  clear(): T[] {
+    for (const timer of this.#timers.values()) timer.cancel();
+    const items = [...this.#timers.keys()];
+    this.#timers.clear();
+    return items;
+  }
+}
