@@ -2,13 +2,17 @@
 // retry of dead messages. Pages go oldest first; a cursor is the dlqId of a page's last
 // message, so a page after a bulk delete or retry starts where the last one ended.
 import type { IncomingHttpHeaders } from "node:http";
+import type { DevServerEvent } from "../events.js";
 import type { Reply } from "./api.js";
-import { CapacityError } from "./capacity.js";
+import { about } from "./attempt-end.js";
 import type { DeadMessage } from "./dead-letters.js";
 import { type Filter, limitOf, matchesMessage, type QuerySpec, readFilter } from "./filters.js";
+import { type Message, newMessageId } from "./message.js";
 import { deadMessageJson } from "./message-json.js";
 import { headerName } from "./publish-headers.js";
 import type { Scheduler } from "./scheduler.js";
+
+type Emit = (event: DevServerEvent) => void;
 
 const fail = (status: number, error: string): Reply => ({ status, body: { error } });
 
@@ -123,28 +127,51 @@ function overrides(headers: IncomingHttpHeaders): Reply | undefined {
   );
 }
 
-function retry(scheduler: Scheduler, dead: DeadMessage[]): Reply | { messageId: string }[] {
-  try {
-    return dead.map((one) => ({ messageId: scheduler.retryDead(one).id }));
-  } catch (error) {
-    if (error instanceof CapacityError) return fail(error.status, error.message);
-    throw error;
-  }
+/**
+ * A dead message sent again (QStash: "a new message with the same body and headers"): a
+ * new id, its retries afresh, through its key's flow control, whose configuration follows
+ * it as on publish. The dead message goes first, so its place frees the capacity check
+ * (publish cannot fail then: the caller checked the server is not closing).
+ */
+function retryOne(scheduler: Scheduler, emit: Emit, dead: DeadMessage, now = Date.now()): string {
+  const id = newMessageId();
+  const headers = { ...dead.message.headers, "upstash-message-id": id };
+  const message: Message = { ...dead.message, id, headers, retried: 0, createdAt: now, notBefore: now };
+  scheduler.dead.delete(dead.dlqId);
+  scheduler.publish(message, message.flow);
+  emit({ type: "published", ...about(message), dlqId: dead.dlqId });
+  return id;
 }
 
-export function retryDead(scheduler: Scheduler, dlqId: string, query: URLSearchParams, headers: IncomingHttpHeaders) {
+function retry(scheduler: Scheduler, emit: Emit, dead: DeadMessage[]): Reply | { messageId: string }[] {
+  if (scheduler.closing) return fail(503, "the dev server is closing");
+  return dead.map((one) => ({ messageId: retryOne(scheduler, emit, one) }));
+}
+
+export function retryDead(
+  scheduler: Scheduler,
+  emit: Emit,
+  dlqId: string,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+): Reply {
   const filter = readFilter("retry DLQ message", NO_QUERY, query);
   if (typeof filter === "string") return fail(400, filter);
   const refused = overrides(headers);
   if (refused) return refused;
   const dead = scheduler.dead.get(dlqId);
   if (!dead) return notFound(dlqId);
-  const done = retry(scheduler, [dead]);
+  const done = retry(scheduler, emit, [dead]);
   return Array.isArray(done) ? { status: 201, body: done[0] } : done;
 }
 
 /** 201 `{responses: [{messageId}], cursor?}`; with `dlqIds`, 404 and nothing retried when one is not there. */
-export function retryDeadMany(scheduler: Scheduler, query: URLSearchParams, headers: IncomingHttpHeaders): Reply {
+export function retryDeadMany(
+  scheduler: Scheduler,
+  emit: Emit,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+): Reply {
   const filter = readFilter("bulk retry DLQ", BULK, query);
   if (typeof filter === "string") return fail(400, filter);
   const refused = overrides(headers);
@@ -153,7 +180,7 @@ export function retryDeadMany(scheduler: Scheduler, query: URLSearchParams, head
   if (missing.length > 0) return fail(404, `not in the DLQ: ${missing.join(", ")}; nothing was retried`);
   const found = page(scheduler, BULK, filter);
   if (typeof found === "string") return fail(400, found);
-  const done = retry(scheduler, found.chosen);
+  const done = retry(scheduler, emit, found.chosen);
   if (!Array.isArray(done)) return done;
   const cursor = found.cursor === undefined ? {} : { cursor: found.cursor };
   return { status: 201, body: { responses: done, ...cursor } };

@@ -1,13 +1,13 @@
 import type { DevServerEvent } from "../events.js";
 import { about, type AttemptEnd, deadEvent, endAttempt, failureCallbackFor } from "./attempt-end.js";
 import { CapacityError } from "./capacity.js";
-import { type DeadMessage, DeadLetters } from "./dead-letters.js";
+import { DeadLetters } from "./dead-letters.js";
 import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
 import { FlowKey } from "./key-state.js";
-import { type Message, newMessageId } from "./message.js";
+import type { Message } from "./message.js";
 import { PendingMessages } from "./pending.js";
-import { type LongTimer, Sleepers, setLongTimeout } from "./timer.js";
+import { Alarms, Sleepers } from "./timer.js";
 
 export { CapacityError };
 
@@ -34,7 +34,7 @@ export class Scheduler {
   readonly #keys = new Map<string, FlowKey>();
   // Messages without a key: only the global parallelism holds them back.
   readonly #direct: Message[] = [];
-  readonly #timers = new Map<FlowKey, { timer: LongTimer; at: number }>();
+  readonly #timers = new Alarms<FlowKey>();
   readonly #deliveries = new Set<Delivery>();
   // Messages waiting for their time (a delay or a retry's backoff), not yet in a waitlist.
   readonly #sleeping = new Sleepers<Message>();
@@ -53,6 +53,10 @@ export class Scheduler {
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  get closing(): boolean {
+    return this.#closed;
   }
 
   key(name: string): FlowKey | undefined {
@@ -149,17 +153,9 @@ export class Scheduler {
   }
 
   #wakeAt(key: FlowKey, delay: number): void {
-    const at = Date.now() + Math.max(1, delay);
-    const pending = this.#timers.get(key);
-    // A shorter period from a newer message must not wait for the old period's end.
-    if (pending && pending.at <= at) return;
-    if (pending) pending.timer.cancel();
-    // Timers may fire a hair early; pump() simply sets a new one then.
-    const timer = setLongTimeout(() => {
-      this.#timers.delete(key);
-      this.pump(key);
-    }, at - Date.now());
-    this.#timers.set(key, { timer, at });
+    // The earliest wins: a shorter period from a newer message must not wait for the old
+    // period's end. Timers may fire a hair early; pump() simply sets a new one then.
+    this.#timers.set(key, Date.now() + Math.max(1, delay), (woken) => this.pump(woken));
   }
 
   #start(message: Message, key: FlowKey | undefined): void {
@@ -242,28 +238,10 @@ export class Scheduler {
     return count;
   }
 
-  /**
-   * A dead message sent again (QStash: "a new message with the same body and headers"):
-   * a new id, its retries afresh, through its key's flow control, whose configuration
-   * follows it as on publish. The dead message is gone.
-   */
-  retryDead(dead: DeadMessage, now = Date.now()): Message {
-    if (this.#closed) throw new CapacityError("the dev server is closing", 503);
-    const id = newMessageId();
-    const headers = { ...dead.message.headers, "upstash-message-id": id };
-    const message: Message = { ...dead.message, id, headers, retried: 0, createdAt: now, notBefore: now };
-    // Its dead message's place is freed first, so the capacity check passes.
-    this.dead.delete(dead.dlqId);
-    this.publish(message, message.flow);
-    this.#options.emit({ type: "published", ...about(message), dlqId: dead.dlqId });
-    return message;
-  }
-
   /** Stops everything: aborts deliveries in flight, clears timers, drops waiting messages (each one reported). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const { timer } of this.#timers.values()) timer.cancel();
     this.#timers.clear();
     const dropped = [...this.#direct, ...[...this.#keys.values()].flatMap((key) => key.waiting)];
     this.#direct.length = 0;

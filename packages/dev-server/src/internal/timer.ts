@@ -52,3 +52,25 @@ export class Sleepers<T> {
     return items;
   }
 }
+
+/** One alarm per item at the earliest time asked for: the next rate period of each key. */
+export class Alarms<T> {
+  readonly #alarms = new Map<T, { timer: LongTimer; at: number }>();
+
+  /** Calls `ring(item)` at `at` (unix ms), unless an alarm for it already rings earlier. */
+  set(item: T, at: number, ring: (item: T) => void): void {
+    const pending = this.#alarms.get(item);
+    if (pending && pending.at <= at) return;
+    pending?.timer.cancel();
+    const timer = setLongTimeout(() => {
+      this.#alarms.delete(item);
+      ring(item);
+    }, at - Date.now());
+    this.#alarms.set(item, { timer, at });
+  }
+
+  clear(): void {
+    for (const { timer } of this.#alarms.values()) timer.cancel();
+    this.#alarms.clear();
+  }
+}
