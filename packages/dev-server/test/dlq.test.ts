@@ -183,16 +183,22 @@ describe("POST /v2/dlq/retry and /v2/dlq/retry/{dlqId}", () => {
     expect(bodies.filter((body) => body.startsWith("a-")).sort()).toEqual(["a-0", "a-0", "a-1", "a-1", "a-2", "a-2"]);
   });
 
-  test("with dlqIds, one not in the DLQ is 404 and nothing is retried; a setting override is refused by name; an unknown id is 404", async () => {
+  test("with dlqIds, one not in the DLQ is 404 and nothing is retried; an override not implemented is refused by name; an unknown id is 404", async () => {
     await dead("a", 1);
     const [one] = (await list()).messages as Array<{ dlqId: string }>;
     expect(await call(server, "POST", "/v2/dlq/retry", { dlqIds: [one?.dlqId as string, "1-999"] })).toEqual({
       status: 404,
       body: { error: expect.stringMatching(/1-999/) },
     });
-    expect(await call(server, "POST", `/v2/dlq/retry/${one?.dlqId}`, {}, { "upstash-retries": "0" })).toEqual({
-      status: 501,
-      body: { error: expect.stringMatching(/^Upstash-Retries: /) },
+    for (const header of ["upstash-flow-control-key", "upstash-deduplication-id", "upstash-forward-x-a"]) {
+      expect(await call(server, "POST", `/v2/dlq/retry/${one?.dlqId}`, {}, { [header]: "x" })).toEqual({
+        status: 501,
+        body: { error: expect.stringMatching(/does not override this on a DLQ retry/) },
+      });
+    }
+    expect(await call(server, "POST", "/v2/dlq/retry", {}, { "upstash-retries": "many" })).toEqual({
+      status: 400,
+      body: { error: expect.stringMatching(/^Upstash-Retries must be/) },
     });
     expect((await call(server, "POST", "/v2/dlq/retry/1-999")).status).toBe(404);
     expect((await list()).messages).toHaveLength(1);
@@ -200,5 +206,32 @@ describe("POST /v2/dlq/retry and /v2/dlq/retry/{dlqId}", () => {
       status: 201,
     });
     expect((await list()).messages).toEqual([]);
+  });
+
+  test("publish headers on a retry override the dead message's settings; the rest it keeps", async () => {
+    const [id] = await dead("a", 1, { "upstash-label": "first", "upstash-forward-x-tenant": "t1" });
+    const [one] = (await list()).messages as Array<{ dlqId: string }>;
+    const retried = await call(
+      server,
+      "POST",
+      `/v2/dlq/retry/${one?.dlqId}`,
+      {},
+      {
+        "upstash-retries": "0",
+        "upstash-method": "PUT",
+        "upstash-label": "again",
+      },
+    );
+    expect(retried.status).toBe(201);
+    const again = await record.next("dead", retried.body.messageId);
+    // One attempt (retries 0), still down: dead again, with the new label and method.
+    expect(again).toMatchObject({ retried: 0, maxRetries: 0, label: "again", flowControlKey: "a" });
+    const attempts = destination.requests.filter(
+      (request) => request.headers["upstash-message-id"] === retried.body.messageId,
+    );
+    expect(attempts.map((request) => [request.method, request.headers["x-tenant"], request.body])).toEqual([
+      ["PUT", "t1", "a-0"],
+    ]);
+    expect(id).not.toBe(retried.body.messageId);
   });
 });

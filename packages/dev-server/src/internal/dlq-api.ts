@@ -8,8 +8,9 @@ import { about } from "./attempt-end.js";
 import type { DeadMessage } from "./dead-letters.js";
 import { type Filter, limitOf, matchesMessage, type QuerySpec, readFilter } from "./filters.js";
 import { type Message, newMessageId } from "./message.js";
+import type { PublishContext } from "./publish.js";
+import { type Overrides, retryOverrides } from "./retry-overrides.js";
 import { deadMessageJson } from "./message-json.js";
-import { headerName } from "./publish-headers.js";
 import type { Scheduler } from "./scheduler.js";
 
 type Emit = (event: DevServerEvent) => void;
@@ -112,75 +113,75 @@ export function deleteDeadMany(scheduler: Scheduler, query: URLSearchParams): Re
   return { status: 200, body: { deleted: found.chosen.length, ...cursor } };
 }
 
-const TELEMETRY = /^upstash-telemetry-/;
-
-/**
- * QStash lets a retry override the message's settings with publish headers; the dev
- * server does not implement that, so such a header is refused by name, not ignored.
- */
-function overrides(headers: IncomingHttpHeaders): Reply | undefined {
-  const name = Object.keys(headers).find((header) => header.startsWith("upstash-") && !TELEMETRY.test(header));
-  if (name === undefined) return undefined;
-  return fail(
-    501,
-    `${headerName(name)}: the local QStash dev server does not override settings on a DLQ retry; remove it`,
-  );
-}
-
 /**
  * A dead message sent again (QStash: "a new message with the same body and headers"): a
  * new id, its retries afresh, through its key's flow control, whose configuration follows
  * it as on publish. The dead message goes first, so its place frees the capacity check
  * (publish cannot fail then: the caller checked the server is not closing).
  */
-function retryOne(scheduler: Scheduler, emit: Emit, dead: DeadMessage, now = Date.now()): string {
+function retryOne(scheduler: Scheduler, emit: Emit, dead: DeadMessage, overrides: Overrides, now: number): string {
   const id = newMessageId();
   const headers = { ...dead.message.headers, "upstash-message-id": id };
-  const message: Message = { ...dead.message, id, headers, retried: 0, createdAt: now, notBefore: now };
+  const message: Message = {
+    ...dead.message,
+    notBefore: now,
+    ...overrides,
+    id,
+    headers,
+    retried: 0,
+    createdAt: now,
+  };
   scheduler.dead.delete(dead.dlqId);
   scheduler.publish(message, message.flow);
   emit({ type: "published", ...about(message), dlqId: dead.dlqId });
   return id;
 }
 
-function retry(scheduler: Scheduler, emit: Emit, dead: DeadMessage[]): Reply | { messageId: string }[] {
+/** The overrides the headers give, or the reply refusing them (a bad value, or one not implemented). */
+function readOverrides(context: PublishContext, headers: IncomingHttpHeaders): Overrides | Reply {
+  const overrides = retryOverrides(headers, context);
+  return "error" in overrides ? fail(overrides.status, overrides.error) : overrides;
+}
+
+const isReply = (value: Overrides | Reply): value is Reply => "status" in value && typeof value.status === "number";
+
+/** The new messages' ids, or 503 with nothing retried while the server closes. */
+function retry(context: PublishContext, dead: DeadMessage[], overrides: Overrides): Reply | { messageId: string }[] {
+  const { scheduler, emit } = context;
   if (scheduler.closing) return fail(503, "the dev server is closing");
-  return dead.map((one) => ({ messageId: retryOne(scheduler, emit, one) }));
+  const now = Date.now();
+  return dead.map((one) => ({ messageId: retryOne(scheduler, emit, one, overrides, now) }));
 }
 
 export function retryDead(
-  scheduler: Scheduler,
-  emit: Emit,
+  context: PublishContext,
   dlqId: string,
   query: URLSearchParams,
   headers: IncomingHttpHeaders,
 ): Reply {
   const filter = readFilter("retry DLQ message", NO_QUERY, query);
   if (typeof filter === "string") return fail(400, filter);
-  const refused = overrides(headers);
-  if (refused) return refused;
+  const overrides = readOverrides(context, headers);
+  if (isReply(overrides)) return overrides;
+  const { scheduler } = context;
   const dead = scheduler.dead.get(dlqId);
   if (!dead) return notFound(dlqId);
-  const done = retry(scheduler, emit, [dead]);
+  const done = retry(context, [dead], overrides);
   return Array.isArray(done) ? { status: 201, body: done[0] } : done;
 }
 
 /** 201 `{responses: [{messageId}], cursor?}`; with `dlqIds`, 404 and nothing retried when one is not there. */
-export function retryDeadMany(
-  scheduler: Scheduler,
-  emit: Emit,
-  query: URLSearchParams,
-  headers: IncomingHttpHeaders,
-): Reply {
+export function retryDeadMany(context: PublishContext, query: URLSearchParams, headers: IncomingHttpHeaders): Reply {
   const filter = readFilter("bulk retry DLQ", BULK, query);
   if (typeof filter === "string") return fail(400, filter);
-  const refused = overrides(headers);
-  if (refused) return refused;
+  const overrides = readOverrides(context, headers);
+  if (isReply(overrides)) return overrides;
+  const { scheduler } = context;
   const missing = [...(filter.strings.get("dlqIds") ?? [])].filter((dlqId) => !scheduler.dead.get(dlqId));
   if (missing.length > 0) return fail(404, `not in the DLQ: ${missing.join(", ")}; nothing was retried`);
   const found = page(scheduler, BULK, filter);
   if (typeof found === "string") return fail(400, found);
-  const done = retry(scheduler, emit, found.chosen);
+  const done = retry(context, found.chosen, overrides);
   if (!Array.isArray(done)) return done;
   const cursor = found.cursor === undefined ? {} : { cursor: found.cursor };
   return { status: 201, body: { responses: done, ...cursor } };

@@ -48,12 +48,12 @@ async function answer(context: HandlerContext, req: IncomingMessage, route: Rout
     if (route.operation === "cancelMessage") return messages.cancelMessage(scheduler, id, route.query);
     if (route.operation === "getDlq") return dlq.getDead(scheduler, id, route.query);
     if (route.operation === "deleteDlq") return dlq.deleteDead(scheduler, id, route.query);
-    return dlq.retryDead(scheduler, context.emit, id, route.query, req.headers);
+    return dlq.retryDead(context, id, route.query, req.headers);
   }
   if (route.operation === "cancelMessages") return messages.cancelMessages(scheduler, route.query);
   if (route.operation === "listDlq") return dlq.listDead(scheduler, route.query);
   if (route.operation === "deleteDlqMany") return dlq.deleteDeadMany(scheduler, route.query);
-  if (route.operation === "retryDlqMany") return dlq.retryDeadMany(scheduler, context.emit, route.query, req.headers);
+  if (route.operation === "retryDlqMany") return dlq.retryDeadMany(context, route.query, req.headers);
   if (route.operation === "list") return api.list(scheduler, route.query);
   if (route.operation === "globalParallelism") {
     return api.globalParallelism(scheduler, route.query, context.globalParallelism);
