@@ -23,19 +23,21 @@ afterEach(async () => {
   expectSpecCompliant();
 });
 
-/** A destination that holds each request until `answer(status)` answers the oldest. */
+/** A destination that holds each request until `answer(status, messageId)` answers it. */
 async function gate() {
-  const waiting: Array<(status: number) => void> = [];
-  const destination = await startLoopbackServer(async (_request, response) => {
-    response.statusCode = await new Promise<number>((resolve) => waiting.push(resolve));
+  const waiting = new Map<string, (status: number) => void>();
+  const destination = await startLoopbackServer(async (request, response) => {
+    const id = request.headers["upstash-message-id"] as string;
+    response.statusCode = await new Promise<number>((resolve) => waiting.set(id, resolve));
+    waiting.delete(id);
     response.end();
   });
   held.push(destination);
   return {
     hook: new URL("/hook", destination.url).href,
     requests: destination.requests,
-    open: () => waiting.length,
-    answer: (status: number) => waiting.shift()?.(status),
+    open: () => waiting.size,
+    answer: (status: number, messageId: string) => waiting.get(messageId)?.(status),
   };
 }
 
@@ -137,9 +139,9 @@ describe("DELETE /v2/messages/{messageId}", () => {
       status: 200,
       body: { cancelled: 0 },
     });
-    destination.answer(500);
+    destination.answer(500, failing);
     await record.next("cancelled", failing);
-    destination.answer(200);
+    destination.answer(200, passing);
     await record.next("delivered", passing);
     expect(record.of("retrying")).toEqual([]);
     expect(record.of("dead")).toEqual([]);
@@ -152,7 +154,7 @@ describe("DELETE /v2/messages/{messageId}", () => {
     const destination = await gate();
     const id = await publishOk(server, destination.hook, { headers: { "upstash-retry-delay": "3600000" } });
     await eventually(() => expect(destination.open()).toBe(1));
-    destination.answer(500);
+    destination.answer(500, id);
     await record.next("retrying", id);
     expect(await call(server, "DELETE", withId("/v2/messages", id))).toEqual({ status: 200, body: { cancelled: 1 } });
     await record.next("cancelled", id);

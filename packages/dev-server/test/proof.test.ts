@@ -121,7 +121,8 @@ describe("a destination down for 3 attempts", () => {
     } while (cursor);
     expect(pages.map((page) => page.length)).toEqual([4, 4, 2]);
     const listed = pages.flat();
-    expect(listed.map((message) => message.messageId)).toEqual(ids.orders);
+    // Two in flight at a time: they die in the order their attempts end, not always as published.
+    expect(listed.map((message) => message.messageId).sort()).toEqual([...(ids.orders ?? [])].sort());
     expect(new Set(listed.map((message) => message.flowControlKey))).toEqual(new Set(["orders"]));
     expect(new Set(listed.map((message) => message.responseStatus))).toEqual(new Set([503]));
 
