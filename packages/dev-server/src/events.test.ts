@@ -16,6 +16,11 @@ test.each([
     { type: "retrying", ...about, retried: 1, delay: 12, qstashDelay: 12_182.49 },
     "retrying msg_1 -> http://127.0.0.1:9/hook in 12 ms (QStash: 12182 ms), retried=1 key=orders",
   ],
+  [{ type: "cancelled", ...about }, "cancelled msg_1 -> http://127.0.0.1:9/hook key=orders"],
+  [
+    { type: "published", ...about, dlqId: "1-0" },
+    "published msg_1 -> http://127.0.0.1:9/hook (retried from the DLQ, dlqId=1-0) key=orders",
+  ],
   [
     { type: "dead", ...about, dlqId: "1-0", retried: 3, maxRetries: 3, status: 503 },
     "dead msg_1 -> http://127.0.0.1:9/hook after 3 retries, last answer 503, dlqId=1-0 key=orders",

@@ -22,6 +22,8 @@ export type DevServerEvent =
       type: "published";
       /** Set when the message waits for `Upstash-Delay` or `Upstash-Not-Before`: unix ms of its first attempt. */
       notBefore?: number | undefined;
+      /** Set when the message is a dead message retried from the DLQ: the dlqId it had. */
+      dlqId?: string | undefined;
     })
   | (About & {
       /** A publish answered with the id of an earlier message (deduplication): nothing new is delivered. */
@@ -74,6 +76,10 @@ export type DevServerEvent =
   | (About & {
       /** Waiting (or waiting for a retry) when the server closed, so never sent again. */
       type: "dropped";
+    })
+  | (About & {
+      /** Cancelled through the API: at once when waiting, after its failed attempt when in flight. */
+      type: "cancelled";
     });
 
 function last(event: { status?: number | undefined; error?: string | undefined }): string {
@@ -90,7 +96,8 @@ export function formatDevServerEvent(event: DevServerEvent): string {
       return `${event.method} ${event.operation} -> ${event.status}${key}`;
     case "published": {
       const later = event.notBefore === undefined ? "" : ` not before ${new Date(event.notBefore).toISOString()}`;
-      return `published ${event.messageId} -> ${event.destination}${later}${key}`;
+      const from = event.dlqId === undefined ? "" : ` (retried from the DLQ, dlqId=${event.dlqId})`;
+      return `published ${event.messageId} -> ${event.destination}${later}${from}${key}`;
     }
     case "deduplicated":
       return `deduplicated ${event.messageId} -> ${event.destination} (a duplicate publish, not enqueued)${key}`;
@@ -108,5 +115,7 @@ export function formatDevServerEvent(event: DevServerEvent): string {
       return `failed ${event.messageId} -> ${event.destination}: ${event.error}${key}`;
     case "dropped":
       return `dropped ${event.messageId} -> ${event.destination} (server closed)${key}`;
+    case "cancelled":
+      return `cancelled ${event.messageId} -> ${event.destination}${key}`;
   }
 }

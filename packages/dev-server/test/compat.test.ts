@@ -172,13 +172,13 @@ describe("signatures", () => {
 describe("routes the dev server does not serve", () => {
   test("the SDK gets the 501 and its message", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    const failure = await client.messages.get("msg_unknown").catch((error: unknown) => error);
+    const failure = await client.schedules.get("scd_unknown").catch((error: unknown) => error);
     // The SDK puts the response body in its message as it came.
     expect(failure).toMatchObject({
       status: 501,
-      message: JSON.stringify({ error: "GET /v2/messages/msg_unknown is not served by the local QStash dev server" }),
+      message: JSON.stringify({ error: "GET /v2/schedules/scd_unknown is not served by the local QStash dev server" }),
     });
-    await expect(client.schedules.list()).rejects.toMatchObject({ status: 501 });
+    await expect(client.queue({ queueName: "q" }).list()).rejects.toMatchObject({ status: 501 });
     logged.mockRestore();
   });
 });

@@ -291,14 +291,11 @@ describe("404 and 405", () => {
 
 describe("501: QStash routes the dev server does not serve", () => {
   test.each([
-    ["GET", "/v2/messages/msg_123"],
-    ["DELETE", "/v2/messages"],
     ["POST", "/v2/batch"],
     ["POST", `/v2/enqueue/q/${encodeURIComponent("http://127.0.0.1:9/x")}`],
     ["GET", "/v2/schedules"],
     ["POST", "/v2/schedules/http://127.0.0.1:9/x"],
     ["GET", "/v2/queues"],
-    ["GET", "/v2/dlq"],
     ["GET", "/v2/topics"],
     ["GET", "/v2/events"],
     ["GET", "/v2/keys"],

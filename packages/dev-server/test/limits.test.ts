@@ -93,6 +93,25 @@ describe("memory bounds", () => {
     expect(((await refused.json()) as { error: string }).error).toMatch(/holds 2 waiting, retrying or dead messages/);
   });
 
+  test("a cancelled message and a deleted dead message free their place under maxWaitingMessages", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ maxWaitingMessages: 2, retryDelayScale: 0, log: (event) => events.push(event) });
+    const s = await sink();
+    await flowControl(dev).pause("full");
+    const first = await publishOk(dev, s.url, { key: "full" });
+    const dying = await publishOk(dev, "http://127.0.0.1:9/closed", { headers: { "Upstash-Retries": "0" } });
+    await eventually(() => expect(events).toContainEqual(expect.objectContaining({ type: "dead", messageId: dying })));
+    expect((await publish(dev, s.url)).status).toBe(429);
+    const auth = { authorization: `Bearer ${dev.token}` };
+    const cancel = await fetch(new URL(`/v2/messages/${first}`, dev.url), { method: "DELETE", headers: auth });
+    expect(await cancel.json()).toEqual({ cancelled: 1 });
+    await publishOk(dev, s.url, { key: "full" });
+    expect((await publish(dev, s.url)).status).toBe(429);
+    const deleted = await fetch(new URL("/v2/dlq", dev.url), { method: "DELETE", headers: auth });
+    expect(await deleted.json()).toEqual({ deleted: 1 });
+    await publishOk(dev, s.url, { key: "full" });
+  });
+
   test("past maxKeys a new key is refused with 429; known keys still work", async () => {
     const dev = await server({ maxKeys: 1 });
     const s = await sink();

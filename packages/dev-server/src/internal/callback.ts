@@ -2,9 +2,8 @@
 // the one QStash documents (docs: qstash/features/callbacks), signed and retried like any
 // message. QStash calls the callback after every attempt that got an answer, and the
 // failure callback once, when the message is dead.
-import { randomUUID } from "node:crypto";
 import type { LastAnswer } from "./dead-letters.js";
-import type { CallbackTarget, Message } from "./message.js";
+import { type CallbackTarget, type Message, newMessageId } from "./message.js";
 import { headerName } from "./publish-headers.js";
 
 function headerLists(headers: Record<string, string | string[] | undefined>): Record<string, string[]> {
@@ -48,7 +47,7 @@ export function callbackMessage(
   source: Message,
   now = Date.now(),
 ): Message {
-  const id = `msg_${randomUUID().replaceAll("-", "")}`;
+  const id = newMessageId();
   return {
     id,
     destination: target.url,
@@ -61,6 +60,7 @@ export function callbackMessage(
     },
     body: Buffer.from(JSON.stringify(body)),
     key: undefined,
+    flow: undefined,
     retries: target.retries,
     retryDelay: target.retryDelay,
     timeout: target.timeout,

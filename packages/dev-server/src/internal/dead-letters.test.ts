@@ -10,6 +10,7 @@ function message(id: string, key: string | undefined): Message {
     headers: { "content-type": "text/plain" },
     body: Buffer.from(id),
     key,
+    flow: undefined,
     retries: 3,
     retryDelay: undefined,
     timeout: 1000,

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import * as api from "./api.js";
 import { isAuthorized, queryToken } from "./auth.js";
 import { parseDestination } from "./destination.js";
+import * as dlq from "./dlq-api.js";
 import { sendEmpty, sendJson } from "./http.js";
+import * as messages from "./messages-api.js";
 import { type PublishContext, publish } from "./publish.js";
 import { matchRoute, type Route } from "./routes.js";
 
@@ -35,6 +37,23 @@ async function answer(context: HandlerContext, req: IncomingMessage, route: Rout
   if (typeof token === "object") return { status: 400, body: token };
   if (!isAuthorized(req, token, context.token)) return UNAUTHORIZED_REPLY;
   const { scheduler } = context;
+  if ("rawId" in route) {
+    let id: string;
+    try {
+      id = decodeURIComponent(route.rawId);
+    } catch {
+      return { status: 400, body: { error: "the id in the path is not valid percent-encoding" } };
+    }
+    if (route.operation === "getMessage") return messages.getMessage(scheduler, id, route.query);
+    if (route.operation === "cancelMessage") return messages.cancelMessage(scheduler, id, route.query);
+    if (route.operation === "getDlq") return dlq.getDead(scheduler, id, route.query);
+    if (route.operation === "deleteDlq") return dlq.deleteDead(scheduler, id, route.query);
+    return dlq.retryDead(context, id, route.query, req.headers);
+  }
+  if (route.operation === "cancelMessages") return messages.cancelMessages(scheduler, route.query);
+  if (route.operation === "listDlq") return dlq.listDead(scheduler, route.query);
+  if (route.operation === "deleteDlqMany") return dlq.deleteDeadMany(scheduler, route.query);
+  if (route.operation === "retryDlqMany") return dlq.retryDeadMany(context, route.query, req.headers);
   if (route.operation === "list") return api.list(scheduler, route.query);
   if (route.operation === "globalParallelism") {
     return api.globalParallelism(scheduler, route.query, context.globalParallelism);

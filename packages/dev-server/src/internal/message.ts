@@ -1,4 +1,6 @@
 // A message as the scheduler holds it, from publish to its last attempt.
+import { randomUUID } from "node:crypto";
+import type { FlowConfig } from "./flow-value.js";
 import type { RetryDelay } from "./retry-delay.js";
 
 /** Where a callback or failure callback goes and how it is delivered (`Upstash-Callback-*`). */
@@ -22,6 +24,8 @@ export interface Message {
   headers: Record<string, string>;
   body: Buffer;
   key: string | undefined;
+  /** The configuration its `Upstash-Flow-Control-Value` gave, if any: shown by the API, followed again on a DLQ retry. */
+  flow: FlowConfig | undefined;
   /** Retries after the first attempt (`Upstash-Retries`). */
   retries: number;
   retryDelay: RetryDelay | undefined;
@@ -42,3 +46,6 @@ export interface Message {
   /** Callbacks get no callbacks of their own. */
   kind: "message" | "callback" | "failureCallback";
 }
+
+/** A new message id, in QStash's form. */
+export const newMessageId = (): string => `msg_${randomUUID().replaceAll("-", "")}`;

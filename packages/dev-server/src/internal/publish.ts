@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { DevServerEvent } from "../events.js";
 import type { Reply } from "./api.js";
@@ -7,7 +6,7 @@ import { contentId, type Deduplicator } from "./dedup.js";
 import { isAllowedDestination, type HostRule } from "./destination.js";
 import { type FlowConfig, keyProblem, parseFlowControlValue } from "./flow-value.js";
 import { readBody } from "./http.js";
-import type { Message } from "./message.js";
+import { type Message, newMessageId } from "./message.js";
 import { readPublishHeaders } from "./publish-headers.js";
 import { CapacityError, type Scheduler } from "./scheduler.js";
 
@@ -65,7 +64,7 @@ export async function publish(context: PublishContext, req: IncomingMessage, des
       headers: { connection: "close" },
     };
   }
-  const id = `msg_${randomUUID().replaceAll("-", "")}`;
+  const id = newMessageId();
   const headers = deliveryHeaders(req.headers, id);
   const { deduplicationId, contentBasedDeduplication, ...settings } = options;
   // Both kinds of id share one window; the prefixes keep a chosen id from matching a hash.
@@ -95,6 +94,7 @@ export async function publish(context: PublishContext, req: IncomingMessage, des
     headers,
     body,
     key: flow.key,
+    flow: flow.config,
     ...settings,
     createdAt: now,
     retried: 0,

@@ -46,13 +46,10 @@ describe("matchRoute", () => {
   });
 
   test.each([
-    ["GET", "/v2/messages/msg_1"],
-    ["DELETE", "/v2/messages"],
     ["POST", "/v2/batch"],
     ["POST", "/v2/enqueue/q/http://127.0.0.1/x"],
     ["GET", "/v2/schedules"],
     ["POST", "/v2/queues/q/pause"],
-    ["GET", "/v2/dlq?qstash_token=t"],
     ["GET", "/v2/topics"],
     ["GET", "/v2/events"],
     ["GET", "/v2/logs"],
@@ -65,6 +62,38 @@ describe("matchRoute", () => {
       error: `${method} ${target.split("?")[0]} is not served by the local QStash dev server`,
     });
   });
+
+  test.each([
+    ["GET", "/v2/messages/msg_1", "getMessage"],
+    ["DELETE", "/v2/messages/msg_1", "cancelMessage"],
+    ["DELETE", "/v2/messages?flowControlKey=k", "cancelMessages"],
+    ["GET", "/v2/dlq?count=2", "listDlq"],
+    ["DELETE", "/v2/dlq", "deleteDlqMany"],
+    ["GET", "/v2/dlq/1-0", "getDlq"],
+    ["DELETE", "/v2/dlq/1-0", "deleteDlq"],
+    ["POST", "/v2/dlq/retry", "retryDlqMany"],
+    ["POST", "/v2/dlq/retry/1-0", "retryDlq"],
+  ])("%s %s is %s", (method, target, name) => {
+    const match = matchRoute(method, target);
+    expect("route" in match && match.route.operation).toBe(name);
+  });
+
+  test.each([
+    ["POST", "/v2/messages", "DELETE"],
+    ["PUT", "/v2/messages/msg_1", "GET, DELETE"],
+    ["POST", "/v2/dlq", "GET, DELETE"],
+    ["GET", "/v2/dlq/retry", "POST"],
+    ["DELETE", "/v2/dlq/retry/1-0", "POST"],
+  ])("%s %s is 405 allowing %s", (method, target, allow) => {
+    expect(matchRoute(method, target)).toMatchObject({ status: 405, allow });
+  });
+
+  test.each(["/v2/messages/", "/v2/messages/a/b", "/v2/dlq/", "/v2/dlq/1-0/x", "/v2/dlq/retry/"])(
+    "%s is not a route",
+    (target) => {
+      expect(operation("GET", target)).toBe(404);
+    },
+  );
 
   test("the key segment is kept raw, for the handler to decode once", () => {
     const match = matchRoute("POST", "/v2/flowControl/a%252Fb%2Fc/pin?rate=1");

@@ -5,8 +5,14 @@
 export const KEY_ACTIONS = ["pause", "resume", "pin", "unpin", "resetRate"] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
+/** The Messages and DLQ operations, by the names the `request` event reports. */
+export type ListOperation = "cancelMessages" | "listDlq" | "deleteDlqMany" | "retryDlqMany";
+export type IdOperation = "getMessage" | "cancelMessage" | "getDlq" | "deleteDlq" | "retryDlq";
+
 export type Route =
   | { operation: "list"; query: URLSearchParams }
+  | { [O in ListOperation]: { operation: O; query: URLSearchParams } }[ListOperation]
+  | { [O in IdOperation]: { operation: O; rawId: string; query: URLSearchParams } }[IdOperation]
   | { operation: "globalParallelism"; query: URLSearchParams }
   | { operation: "get" | KeyAction; rawKey: string; query: URLSearchParams }
   | { operation: "publish"; rest: string };
@@ -19,17 +25,15 @@ export type RouteMatch =
 const PUBLISH = "/v2/publish/";
 
 /**
- * The other areas of the QStash API (messages, batch, enqueue, schedules, queues, DLQ,
+ * The other areas of the QStash API (batch, enqueue, schedules, queues,
  * URL groups as `topics`, logs as `events`, signing keys, workflows): a 501 says the
  * route exists upstream but not here, where a 404 would read as a typo in the client.
  */
 const NOT_SERVED = new Set([
-  "messages",
   "batch",
   "enqueue",
   "schedules",
   "queues",
-  "dlq",
   "topics",
   "events",
   "logs",
@@ -40,13 +44,47 @@ const NOT_SERVED = new Set([
 ]);
 
 function expect(method: string, wanted: "GET" | "POST", route: Route): RouteMatch {
-  if (method === wanted) return { route };
-  return {
-    status: 405,
-    error: `${route.operation} takes ${wanted}, not ${method}`,
-    allow: wanted,
-    operation: route.operation,
-  };
+  return byMethod(method, { [wanted]: route });
+}
+
+/** One path, an operation per method; any other method is 405 with the methods the path takes. */
+function byMethod(method: string, routes: Partial<Record<"GET" | "POST" | "DELETE", Route>>): RouteMatch {
+  const route = routes[method as keyof typeof routes];
+  if (route) return { route };
+  const allow = Object.keys(routes).join(", ");
+  const operation = Object.values(routes)
+    .map((one) => one.operation)
+    .join("/");
+  return { status: 405, error: `${operation} takes ${allow}, not ${method}`, allow, operation };
+}
+
+/** `/v2/messages[/{id}]` and `/v2/dlq[/{id}]`, `/v2/dlq/retry[/{id}]`. */
+function messageRoute(method: string, area: string, rest: string[], query: URLSearchParams): RouteMatch | undefined {
+  const [first, second, ...extra] = rest;
+  if (extra.length > 0) return undefined;
+  if (area === "messages") {
+    if (first === undefined) return byMethod(method, { DELETE: { operation: "cancelMessages", query } });
+    if (second !== undefined || first === "") return undefined;
+    return byMethod(method, {
+      GET: { operation: "getMessage", rawId: first, query },
+      DELETE: { operation: "cancelMessage", rawId: first, query },
+    });
+  }
+  if (first === undefined) {
+    return byMethod(method, {
+      GET: { operation: "listDlq", query },
+      DELETE: { operation: "deleteDlqMany", query },
+    });
+  }
+  if (first === "retry") {
+    if (second === undefined) return byMethod(method, { POST: { operation: "retryDlqMany", query } });
+    return second === "" ? undefined : byMethod(method, { POST: { operation: "retryDlq", rawId: second, query } });
+  }
+  if (second !== undefined || first === "") return undefined;
+  return byMethod(method, {
+    GET: { operation: "getDlq", rawId: first, query },
+    DELETE: { operation: "deleteDlq", rawId: first, query },
+  });
 }
 
 export function matchRoute(method: string, target: string): RouteMatch {
@@ -64,6 +102,7 @@ export function matchRoute(method: string, target: string): RouteMatch {
     return { status: 501, error: `${method} ${path} is not served by the local QStash dev server` };
   }
   if (path === "/v2/publish") return expect(method, "POST", { operation: "publish", rest: "" });
+  if (area === "messages" || area === "dlq") return messageRoute(method, area, segments.slice(3), query) ?? notFound;
   if (area === "globalParallelism" && rawKey === undefined) {
     return expect(method, "GET", { operation: "globalParallelism", query });
   }

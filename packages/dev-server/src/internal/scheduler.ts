@@ -1,10 +1,15 @@
 import type { DevServerEvent } from "../events.js";
 import { about, type AttemptEnd, deadEvent, endAttempt, failureCallbackFor } from "./attempt-end.js";
+import { CapacityError } from "./capacity.js";
 import { DeadLetters } from "./dead-letters.js";
 import { createAgents, type Delivery, deliver } from "./delivery.js";
 import type { FlowConfig } from "./flow-value.js";
-import { FlowKey, type Message } from "./key-state.js";
-import { type LongTimer, setLongTimeout } from "./timer.js";
+import { FlowKey } from "./key-state.js";
+import type { Message } from "./message.js";
+import { PendingMessages } from "./pending.js";
+import { Alarms, Sleepers } from "./timer.js";
+
+export { CapacityError };
 
 export interface SchedulerOptions {
   globalParallelism: number;
@@ -14,16 +19,6 @@ export interface SchedulerOptions {
   retryDelayScale: number;
   currentSigningKey: string;
   emit: (event: DevServerEvent) => void;
-}
-
-/** Why a message or key was refused: the server is at one of its memory bounds (429) or closing (503). */
-export class CapacityError extends Error {
-  constructor(
-    message: string,
-    readonly status: 429 | 503 = 429,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -39,12 +34,14 @@ export class Scheduler {
   readonly #keys = new Map<string, FlowKey>();
   // Messages without a key: only the global parallelism holds them back.
   readonly #direct: Message[] = [];
-  readonly #timers = new Map<FlowKey, { timer: LongTimer; at: number }>();
+  readonly #timers = new Alarms<FlowKey>();
   readonly #deliveries = new Set<Delivery>();
   // Messages waiting for their time (a delay or a retry's backoff), not yet in a waitlist.
-  readonly #sleeping = new Map<Message, LongTimer>();
+  readonly #sleeping = new Sleepers<Message>();
   readonly #agents = createAgents();
-  /** Messages that exhausted their retries, kept until the server closes. */
+  /** Messages from publish to their end, for the Messages routes; cancel through `cancel()`. */
+  readonly pending = new PendingMessages();
+  /** Messages that exhausted their retries (the DLQ), kept until deleted, retried or the server closes. */
   readonly dead = new DeadLetters();
   #inFlight = 0;
   #waiting = 0;
@@ -56,6 +53,10 @@ export class Scheduler {
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  get closing(): boolean {
+    return this.#closed;
   }
 
   key(name: string): FlowKey | undefined {
@@ -102,14 +103,11 @@ export class Scheduler {
 
   /** Into its key's waitlist (or the keyless one) now, or asleep until `notBefore`. */
   #enqueue(message: Message): void {
+    this.pending.hold(message);
     const wait = message.notBefore - Date.now();
     if (wait > 0) {
-      const timer = setLongTimeout(() => {
-        this.#sleeping.delete(message);
-        // A timer may fire a hair early: enqueue checks the time again and sleeps the rest.
-        if (!this.#closed) this.#enqueue(message);
-      }, wait);
-      this.#sleeping.set(message, timer);
+      // A timer may fire a hair early: enqueue checks the time again and sleeps the rest.
+      this.#sleeping.sleep(message, wait, (woken) => this.#closed || this.#enqueue(woken));
       return;
     }
     this.#waiting++;
@@ -155,22 +153,15 @@ export class Scheduler {
   }
 
   #wakeAt(key: FlowKey, delay: number): void {
-    const at = Date.now() + Math.max(1, delay);
-    const pending = this.#timers.get(key);
-    // A shorter period from a newer message must not wait for the old period's end.
-    if (pending && pending.at <= at) return;
-    if (pending) pending.timer.cancel();
-    // Timers may fire a hair early; pump() simply sets a new one then.
-    const timer = setLongTimeout(() => {
-      this.#timers.delete(key);
-      this.pump(key);
-    }, at - Date.now());
-    this.#timers.set(key, { timer, at });
+    // The earliest wins: a shorter period from a newer message must not wait for the old
+    // period's end. Timers may fire a hair early; pump() simply sets a new one then.
+    this.#timers.set(key, Date.now() + Math.max(1, delay), (woken) => this.pump(woken));
   }
 
   #start(message: Message, key: FlowKey | undefined): void {
     this.#waiting--;
     this.#inFlight++;
+    this.pending.takeOff(message);
     const delivery = deliver(message, {
       signingKey: this.#options.currentSigningKey,
       agents: this.#agents,
@@ -181,7 +172,11 @@ export class Scheduler {
       this.#deliveries.delete(delivery);
       this.#inFlight--;
       if (key) key.inFlight--;
-      const end = endAttempt(message, outcome, this.#options.retryDelayScale);
+      let end = endAttempt(message, outcome, this.#options.retryDelayScale);
+      const cancelled = this.pending.land(message) && (end.retry ?? end.dead) !== undefined;
+      // A cancelled message's failed attempt is its last: no retry, no dead message.
+      if (cancelled) end = { events: end.events.slice(0, 1), ...(end.callback ? { callback: end.callback } : {}) };
+      if (!end.retry) this.pending.end(message);
       if (this.#closed) {
         // Nothing follows an attempt once the server closes: no retry, no callback.
         if ("error" in outcome) this.#options.emit({ type: "failed", ...about(message), error: outcome.error });
@@ -192,6 +187,7 @@ export class Scheduler {
       }
       // The slot is free before any retry waits: a waiting retry holds none.
       this.#afterAttempt(end);
+      if (cancelled) this.#options.emit({ type: "cancelled", ...about(message) });
       if (key) this.pump(key);
       if (this.#options.globalParallelism > 0) this.#pumpAll();
     });
@@ -217,21 +213,42 @@ export class Scheduler {
     this.#enqueue(message);
   }
 
+  /**
+   * Cancels messages; returns how many. A waiting or sleeping message goes at once and
+   * leaves its waitlist; one in flight keeps its attempt (it reached the destination),
+   * and is gone after it: delivered on a 2xx, else cancelled instead of retried.
+   */
+  cancel(messages: Iterable<Message>): number {
+    let count = 0;
+    const waiting = new Set<string>();
+    for (const message of messages) {
+      const cancelled = this.pending.cancel(message);
+      if (cancelled) count++;
+      if (cancelled !== "gone") continue;
+      if (!this.#sleeping.cancel(message)) waiting.add(message.id);
+      this.#options.emit({ type: "cancelled", ...about(message) });
+    }
+    if (waiting.size === 0) return count;
+    const lists = [this.#direct, ...[...this.#keys.values()].map((key) => key.waiting)];
+    for (const list of lists) {
+      const kept = list.filter((message) => !waiting.has(message.id));
+      this.#waiting -= list.length - kept.length;
+      if (kept.length < list.length) list.splice(0, list.length, ...kept);
+    }
+    return count;
+  }
+
   /** Stops everything: aborts deliveries in flight, clears timers, drops waiting messages (each one reported). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const { timer } of this.#timers.values()) timer.cancel();
     this.#timers.clear();
     const dropped = [...this.#direct, ...[...this.#keys.values()].flatMap((key) => key.waiting)];
     this.#direct.length = 0;
     for (const key of this.#keys.values()) key.waiting.length = 0;
-    for (const [message, timer] of this.#sleeping) {
-      timer.cancel();
-      dropped.push(message);
-    }
-    this.#sleeping.clear();
+    dropped.push(...this.#sleeping.clear());
     this.#waiting = 0;
+    this.pending.clear();
     for (const message of dropped) this.#options.emit({ type: "dropped", ...about(message) });
     const pending = [...this.#deliveries];
     for (const delivery of pending) delivery.abort("the dev server closed");

@@ -1,6 +1,6 @@
 import { MAX_TIMER_MS } from "@qstash-flow/fetch";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { setLongTimeout } from "./timer.ts";
+import { Alarms, Sleepers, setLongTimeout } from "./timer.ts";
 
 // Fake timers behave as Node's do past MAX_TIMER_MS: such a timer fires after 1 ms.
 beforeEach(() => {
@@ -47,4 +47,38 @@ test("cancel stops the chain at any link", () => {
   vi.advanceTimersByTime(100 * DAY);
   expect(callback).not.toHaveBeenCalled();
   expect(vi.getTimerCount()).toBe(0);
+});
+
+test("sleepers wake once each at their time; a cancelled one never wakes; clear returns the sleepers left", () => {
+  const sleepers = new Sleepers<string>();
+  const woken: string[] = [];
+  for (const [item, delay] of [
+    ["a", 10],
+    ["b", 20],
+    ["c", 30],
+  ] as const)
+    sleepers.sleep(item, delay, (one) => woken.push(one));
+  expect(sleepers.cancel("b")).toBe(true);
+  expect(sleepers.cancel("b")).toBe(false);
+  vi.advanceTimersByTime(10);
+  expect(woken).toEqual(["a"]);
+  expect(sleepers.size).toBe(1);
+  expect(sleepers.clear()).toEqual(["c"]);
+  vi.advanceTimersByTime(100);
+  expect(woken).toEqual(["a"]);
+});
+
+test("an alarm rings once at the earliest time asked for its item; clear silences every alarm", () => {
+  const alarms = new Alarms<string>();
+  const rung: string[] = [];
+  const now = Date.now();
+  alarms.set("k", now + 50, (item) => rung.push(item));
+  alarms.set("k", now + 20, (item) => rung.push(`${item}-early`));
+  alarms.set("k", now + 40, (item) => rung.push(`${item}-late`));
+  alarms.set("j", now + 30, (item) => rung.push(item));
+  vi.advanceTimersByTime(20);
+  expect(rung).toEqual(["k-early"]);
+  alarms.clear();
+  vi.advanceTimersByTime(100);
+  expect(rung).toEqual(["k-early"]);
 });
