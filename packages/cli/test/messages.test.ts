@@ -1,7 +1,7 @@
 // `cancel`, `dlq list|retry|delete` and doctor's dead letters, against a loopback QStash
-// that answers the Messages and DLQ operations with the shapes of upstream's document:
-// the dev server answers them with 501 until issue #27's dev-server part lands, so the
-// end-to-end proof against it (real deliveries, real dead letters) is still to come.
+// that answers the Messages and DLQ operations with the shapes of upstream's document and
+// can be made to fail one key; messages-proof.test.ts runs the same commands against the
+// dev server with real deliveries.
 import { type MessagesServer, startLoopbackServer, startMessagesServer } from "@qstash-flow/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN } from "./support/cli.js";
