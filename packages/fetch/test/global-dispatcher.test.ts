@@ -1,0 +1,180 @@
+// An app that set a global dispatcher for fetch (undici's setGlobalDispatcher) has its
+// calls go through it: a MockAgent that refuses the network must see them, a proxy must
+// carry them. With nothing set, or only the default Agent, Node's own HTTP stays the carrier.
+import { createServer, type Server } from "node:http";
+import { type AddressInfo, connect as dial, type Socket } from "node:net";
+import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
+import {
+  Agent,
+  buildConnector,
+  type Dispatcher,
+  EnvHttpProxyAgent,
+  getGlobalDispatcher,
+  MockAgent,
+  ProxyAgent,
+  setGlobalDispatcher,
+} from "undici";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { ConnectionError, createQStashClient, createQStashTransport } from "../src/index.ts";
+
+const TOKEN = "dispatcher-Token-0042";
+const GLOBAL = { parallelismMax: 4, parallelismCount: 1 };
+let api: LoopbackServer;
+let original: Dispatcher;
+
+beforeAll(async () => {
+  api = await startLoopbackServer((_request, response) => {
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(GLOBAL));
+  });
+  original = getGlobalDispatcher();
+});
+afterEach(() => setGlobalDispatcher(original));
+afterAll(() => api.close());
+
+const transport = () => createQStashTransport({ token: TOKEN, baseUrl: api.url, maxRetries: 0 });
+const globalParallelism = () => transport().request("get", "/v2/globalParallelism");
+/** Node's fetch adds `sec-fetch-mode`; node:http sends no such header. */
+const lastCarrier = () => (api.requests.at(-1)?.headers["sec-fetch-mode"] ? "fetch" : "node:http");
+
+describe("no dispatcher of the app's: Node's own HTTP", () => {
+  // Importing undici installed its default Agent; transport.test.ts checks Node's own.
+  test("after fetch has run through the default dispatcher", async () => {
+    await fetch(`${api.url}/warm-up`);
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for("undici.globalDispatcher.1")]).toBeDefined();
+    expect(await globalParallelism()).toEqual(GLOBAL);
+    expect(lastCarrier()).toBe("node:http");
+  });
+
+  test("an Agent made without options is the default's twin", async () => {
+    setGlobalDispatcher(new Agent());
+    await globalParallelism();
+    expect(lastCarrier()).toBe("node:http");
+  });
+});
+
+describe("a MockAgent that refuses the network", () => {
+  function mocked() {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock
+      .get(api.url)
+      .intercept({ path: "/v2/globalParallelism", headers: { authorization: `Bearer ${TOKEN}` } })
+      .reply(200, { parallelismMax: 99, parallelismCount: 0 }, { headers: { "content-type": "application/json" } })
+      .persist();
+    return mock;
+  }
+
+  test("answers the transport and the typed client, made before it was set; the server sees nothing", async () => {
+    const before = api.requests.length;
+    const made = transport();
+    const client = createQStashClient({ token: TOKEN, baseUrl: api.url, maxRetries: 0 });
+    setGlobalDispatcher(mocked());
+    expect(await made.request("get", "/v2/globalParallelism")).toEqual({ parallelismMax: 99, parallelismCount: 0 });
+    const { data } = await client.GET("/v2/globalParallelism");
+    expect(data).toEqual({ parallelismMax: 99, parallelismCount: 0 });
+    expect(api.requests.length).toBe(before);
+  });
+
+  test("a call it has no answer for is refused, and never reaches the server", async () => {
+    const before = api.requests.length;
+    setGlobalDispatcher(mocked());
+    const error = (await transport()
+      .request("get", "/v2/flowControl")
+      .catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(String((error.cause as Error).cause)).toMatch(/net\.connect disabled/);
+    expect(api.requests.length).toBe(before);
+  });
+
+  test("once the app puts the default back, Node's own HTTP carries the calls again", async () => {
+    setGlobalDispatcher(mocked());
+    setGlobalDispatcher(original);
+    const before = api.requests.length;
+    expect(await globalParallelism()).toEqual(GLOBAL);
+    expect(api.requests.length).toBe(before + 1);
+    expect(lastCarrier()).toBe("node:http");
+  });
+});
+
+describe("a proxy", () => {
+  let proxy: Server;
+  let proxyUrl: string;
+  const tunnels: string[] = [];
+
+  // A forward proxy for HTTPS-style tunnels: CONNECT host:port, then bytes both ways.
+  beforeAll(async () => {
+    const sockets = new Set<Socket>();
+    proxy = createServer();
+    proxy.on("connect", (request, client: Socket, head: Buffer) => {
+      tunnels.push(request.url ?? "");
+      const [host = "", port = ""] = (request.url ?? "").split(":");
+      const upstream = dial(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on("error", () => {});
+        socket.on("close", () => sockets.delete(socket));
+      }
+    });
+    proxy.on("close", () => {
+      for (const socket of sockets) socket.destroy();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    proxy.closeAllConnections();
+    return new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+
+  const apiHost = () => new URL(api.url).host;
+
+  test("without a dispatcher the calls go direct", async () => {
+    const before = tunnels.length;
+    await globalParallelism();
+    expect(tunnels.length).toBe(before);
+  });
+
+  test("a ProxyAgent carries the transport's and the typed client's calls", async () => {
+    const before = tunnels.length;
+    setGlobalDispatcher(new ProxyAgent(proxyUrl));
+    expect(await globalParallelism()).toEqual(GLOBAL);
+    const { data } = await createQStashClient({ token: TOKEN, baseUrl: api.url }).GET("/v2/globalParallelism");
+    expect(data).toEqual(GLOBAL);
+    expect(tunnels.slice(before)).toContain(apiHost());
+    expect(api.requests.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  test("HTTP_PROXY, read by an EnvHttpProxyAgent the app sets, as the README says", async () => {
+    const before = tunnels.length;
+    const saved = process.env.HTTP_PROXY;
+    process.env.HTTP_PROXY = proxyUrl;
+    try {
+      setGlobalDispatcher(new EnvHttpProxyAgent());
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+    }
+    expect(await globalParallelism()).toEqual(GLOBAL);
+    expect(tunnels.slice(before)).toEqual([apiHost()]);
+  });
+});
+
+test("an Agent of the app's own (here one that counts its connections) carries the calls", async () => {
+  let connections = 0;
+  const connector = buildConnector({});
+  setGlobalDispatcher(
+    new Agent({
+      connect: (options, callback) => {
+        connections++;
+        return connector(options, callback);
+      },
+    }),
+  );
+  expect(await globalParallelism()).toEqual(GLOBAL);
+  expect(connections).toBe(1);
+  expect(lastCarrier()).toBe("fetch");
+});
