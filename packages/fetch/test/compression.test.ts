@@ -4,7 +4,13 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createQStashClient, createQStashTransport, NotFoundError, type QStashClientOptions } from "../src/index.ts";
+import {
+  ConnectionError,
+  createQStashClient,
+  createQStashTransport,
+  NotFoundError,
+  type QStashClientOptions,
+} from "../src/index.ts";
 import pkg from "../package.json" with { type: "json" };
 
 const KEY = { flowControlKey: "orders-ключ", waitListSize: 3 };
@@ -31,6 +37,7 @@ beforeAll(async () => {
     if (segment === "missing") return answer(404, { error: "no such key, compressed" }, "gzip", gzipSync);
     // A coding fetch does not know: the bytes come as they were sent.
     if (segment === "unknown") return answer(200, KEY, "x-custom", (bytes) => bytes);
+    if (segment === "corrupt") return answer(200, KEY, "gzip", (bytes) => bytes);
     const encode = ENCODE[segment] as (bytes: Buffer) => Buffer;
     return answer(200, KEY, segment, encode);
   });
@@ -74,6 +81,13 @@ describe.each(CARRIERS)("a reply compressed unasked, sent over %s", (_carrier, e
       params: path("missing"),
     });
     expect([response.status, body]).toEqual([404, { error: "no such key, compressed" }]);
+  });
+
+  test("a body that is not what its coding says fails the attempt, as a body fetch cannot read", async () => {
+    const error = await transport()
+      .request("get", "/v2/flowControl/{flowControlKey}", path("corrupt"))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
   });
 
   test("a coding fetch does not know leaves the bytes as they came", async () => {

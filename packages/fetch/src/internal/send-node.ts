@@ -14,7 +14,7 @@ import { appDispatcherSet } from "./global-dispatcher.js";
 declare const QSTASH_FLOW_FETCH_VERSION: string | undefined;
 
 /** Names the package and its version, written in at build time (unbuilt sources say so). */
-export const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION === "string" ? QSTASH_FLOW_FETCH_VERSION : "0.0.0-source"}`;
+const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION === "string" ? QSTASH_FLOW_FETCH_VERSION : "0.0.0-source"}`;
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
@@ -149,13 +149,14 @@ function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>,
   const send = () => {
     const sent = request(options);
     let readBefore = -1;
-    sent.once("socket", (socket) => (readBefore = socket.bytesRead));
+    sent.on("socket", (socket) => (readBefore = socket.bytesRead));
     sent.on("error", (error: NodeJS.ErrnoException) => {
       if (done) return;
       const stale = sent.reusedSocket && sent.socket?.bytesRead === readBefore && STALE_SOCKET.has(error.code ?? "");
       if (stale && !resent) {
         resent = true;
-        // The other idle sockets are older still: drop them, so the resend opens a fresh one.
+        // The idle sockets to this server are older still: drop them (and the agent's few
+        // others, cheap to open again), so that the resend opens a fresh one.
         for (const idle of Object.values(agent.freeSockets)) for (const socket of idle ?? []) socket.destroy();
         current = send();
         return;
