@@ -1,8 +1,10 @@
 // An app that set a global dispatcher for fetch (undici's setGlobalDispatcher) has its
 // calls go through it: a MockAgent that refuses the network must see them, a proxy must
 // carry them. With nothing set, or only the default Agent, Node's own HTTP stays the carrier.
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, connect as dial, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
 import {
   Agent,
@@ -177,4 +179,28 @@ test("an Agent of the app's own (here one that counts its connections) carries t
   expect(await globalParallelism()).toEqual(GLOBAL);
   expect(connections).toBe(1);
   expect(lastCarrier()).toBe("fetch");
+});
+
+test.each([
+  ["without NODE_USE_ENV_PROXY: node:http", undefined, "node:http"],
+  ["with NODE_USE_ENV_PROXY=1, under which newer Node sends fetch through the proxy variables: fetch", "1", "fetch"],
+])("%s", async (_, flag, carrier) => {
+  // The built package, in a process of its own: the flag is read when it loads.
+  const script = `
+    import { createQStashTransport } from "@qstash-flow/fetch";
+    await createQStashTransport({ token: "t", baseUrl: ${JSON.stringify(api.url)}, maxRetries: 0 })
+      .request("get", "/v2/globalParallelism");
+  `;
+  const { HTTP_PROXY, HTTPS_PROXY, http_proxy, https_proxy, NODE_USE_ENV_PROXY, ...env } = process.env;
+  const before = api.requests.length;
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: fileURLToPath(new URL("..", import.meta.url)), env: flag ? { ...env, NODE_USE_ENV_PROXY: flag } : env },
+      (error) => (error ? reject(error) : resolve()),
+    ),
+  );
+  expect(api.requests.length).toBe(before + 1);
+  expect(lastCarrier()).toBe(carrier);
 });

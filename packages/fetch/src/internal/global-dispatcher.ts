@@ -6,6 +6,15 @@
 
 const SLOTS = [Symbol.for("undici.globalDispatcher.1"), Symbol.for("undici.globalDispatcher.2")];
 
+/**
+ * Started with `NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, newer Node versions send
+ * `fetch` (and their own global agents, not this package's) through the proxy that
+ * `HTTP_PROXY`/`HTTPS_PROXY` name: then fetch carries every call. Read once, as Node does.
+ */
+export const ENV_PROXY =
+  process.env.NODE_USE_ENV_PROXY === "1" ||
+  [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--use-env-proxy");
+
 // Per slot: the dispatcher last looked at, and whether it connects directly.
 const seen: unknown[] = [undefined, undefined];
 const direct: boolean[] = [true, true];

@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { decode, decodersFor } from "./decode.js";
 import type { Exchange, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
-import { appDispatcherSet } from "./global-dispatcher.js";
+import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
 
 declare const QSTASH_FLOW_FETCH_VERSION: string | undefined;
 
@@ -90,14 +90,14 @@ const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE"]);
 
 /**
  * Sends over Node's own HTTP, or through fetch while the app has set a global dispatcher
- * (looked up on every attempt). Every request names the package in its `User-Agent`
+ * (looked up on every attempt) or Node was told to send fetch through the proxy variables. Every request names the package in its `User-Agent`
  * unless the caller set one.
  */
 export function nodeExchange(asResponse: boolean): Exchange {
   const viaFetch = fetchExchange(globalFetch, asResponse);
   return (url, outgoing) => {
     const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-    if (!appDispatcherSet()) return viaNode(url, outgoing, given, asResponse);
+    if (!(ENV_PROXY || appDispatcherSet())) return viaNode(url, outgoing, given, asResponse);
     return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
   };
 }
