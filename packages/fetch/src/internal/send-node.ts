@@ -6,6 +6,7 @@
 // a global dispatcher for fetch (a mock, a proxy), the attempt goes through fetch instead.
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Socket } from "node:net";
 import { decode, decodersFor } from "./decode.js";
 import type { Exchange, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
@@ -87,6 +88,7 @@ function responseOf(url: string, message: IncomingMessage, bytes: Buffer | undef
 // A request on a kept-alive socket that the server had already closed fails with these
 // before any byte of a reply; it never reached the server, so it is sent again at once.
 const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE"]);
+const readAtRest = new WeakMap<Socket, number>();
 
 /**
  * Sends over Node's own HTTP, or through fetch while the app has set a global dispatcher
@@ -130,30 +132,26 @@ function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>,
   };
   const { body } = outgoing;
   const payload = body == null ? undefined : typeof body === "string" ? body : new Uint8Array(body);
-  // Settled or cancelled: then nothing is sent again.
-  let done = false;
-  let resent = false;
   let resolve!: (reply: Reply) => void;
   let fail!: (reason: unknown) => void;
   const reply = new Promise<Reply>((ok, reject) => {
-    resolve = (value) => {
-      done = true;
-      ok(value);
-    };
-    fail = (reason) => {
-      done = true;
-      reject(reason);
-    };
+    resolve = ok;
+    fail = reject;
   });
+  // A cancelled attempt is never sent again, whatever its request reports as it goes.
+  let cancelled = false;
+  let resent = false;
 
   const send = () => {
     const sent = request(options);
-    let readBefore = -1;
-    sent.on("socket", (socket) => (readBefore = socket.bytesRead));
     sent.on("error", (error: NodeJS.ErrnoException) => {
-      if (done) return;
-      const stale = sent.reusedSocket && sent.socket?.bytesRead === readBefore && STALE_SOCKET.has(error.code ?? "");
-      if (stale && !resent) {
+      const { socket } = sent;
+      const stale =
+        sent.reusedSocket &&
+        socket &&
+        socket.bytesRead === readAtRest.get(socket) &&
+        STALE_SOCKET.has(error.code ?? "");
+      if (stale && !resent && !cancelled) {
         resent = true;
         // The idle sockets to this server are older still: drop them (and the agent's few
         // others, cheap to open again), so that the resend opens a fresh one.
@@ -164,10 +162,15 @@ function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>,
       fail(error);
     });
     sent.on("response", (response) => {
+      // Node detaches it from the response at the end, when the socket goes back to the pool.
+      const socket = response.socket as Socket;
       // Bytes, decoded once at the end: a character split across chunks comes out whole.
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () => {
+        // What the socket had read when it went back to the pool: more on its next use
+        // means a reply had begun.
+        readAtRest.set(socket, socket.bytesRead);
         const bytes = chunks.length ? Buffer.concat(chunks) : undefined;
         const decoders =
           bytes && decodersFor(rawHeader(response, "content-encoding"), outgoing.method, response.statusCode ?? 0);
@@ -198,6 +201,7 @@ function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>,
   return {
     reply,
     cancel(reason: unknown) {
+      cancelled = true;
       fail(reason);
       current.destroy();
     },
