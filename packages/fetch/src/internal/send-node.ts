@@ -92,8 +92,8 @@ const readAtRest = new WeakMap<Socket, number>();
 
 /**
  * Sends over Node's own HTTP, or through fetch while the app has set a global dispatcher
- * (looked up on every attempt) or Node was told to send fetch through the proxy variables. Every request names the package in its `User-Agent`
- * unless the caller set one.
+ * (looked up on every attempt) or Node was told to send fetch through the proxy
+ * variables. Every request names the package in its `User-Agent` unless the caller set one.
  */
 export function nodeExchange(asResponse: boolean): Exchange {
   const viaFetch = fetchExchange(globalFetch, asResponse);
@@ -155,7 +155,7 @@ function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>,
         resent = true;
         // The idle sockets to this server are older still: drop them (and the agent's few
         // others, cheap to open again), so that the resend opens a fresh one.
-        for (const idle of Object.values(agent.freeSockets)) for (const socket of idle ?? []) socket.destroy();
+        for (const idle of Object.values(agent.freeSockets)) for (const old of idle ?? []) old.destroy();
         current = send();
         return;
       }
