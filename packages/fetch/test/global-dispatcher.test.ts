@@ -152,15 +152,21 @@ describe("a proxy", () => {
 
   test("HTTP_PROXY, read by an EnvHttpProxyAgent the app sets, as the README says", async () => {
     const before = tunnels.length;
-    const saved = process.env.HTTP_PROXY;
+    // Only HTTP_PROXY, whatever the machine's environment holds: the lower-case names win,
+    // and a NO_PROXY (read at each request) could list 127.0.0.1.
+    const names = ["HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+    const saved = names.map((name) => process.env[name]);
+    for (const name of names) delete process.env[name];
     process.env.HTTP_PROXY = proxyUrl;
     try {
       setGlobalDispatcher(new EnvHttpProxyAgent());
+      expect(await globalParallelism()).toEqual(GLOBAL);
     } finally {
-      if (saved === undefined) delete process.env.HTTP_PROXY;
-      else process.env.HTTP_PROXY = saved;
+      for (const [i, name] of names.entries()) {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      }
     }
-    expect(await globalParallelism()).toEqual(GLOBAL);
     expect(tunnels.slice(before)).toEqual([apiHost()]);
   });
 });
