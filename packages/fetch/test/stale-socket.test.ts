@@ -16,8 +16,11 @@ let server: Server;
 let url: string;
 const handled: Handled[] = [];
 let connections = 0;
-/** How the server drops a connection: with a reset (RST) or a close (FIN). */
-let drop: "reset" | "close" = "reset";
+/**
+ * How the server drops a connection: with a reset (RST) or a close (FIN); or, for
+ * "half-reply", after handling the request and sending the first line of a reply.
+ */
+let drop: "reset" | "close" | "half-reply" = "reset";
 /** When set, the first request on a connection is dropped too: nothing is stale then. */
 let dropFirst = false;
 
@@ -30,7 +33,11 @@ beforeAll(async () => {
     socket.on("data", (chunk) => {
       if (answered || dropFirst) {
         if (drop === "reset") socket.resetAndDestroy();
-        else socket.destroy();
+        else if (drop === "close") socket.destroy();
+        else {
+          handled.push({ connection, line: chunk.toString("latin1").split("\r\n")[0] as string });
+          socket.end("HTTP/1.1 200 OK\r\n");
+        }
         return;
       }
       received += chunk.toString("latin1");
@@ -85,6 +92,21 @@ test("calls at once, then again after the server dropped every kept-alive connec
   await burst();
   await burst();
   expect(handled.length - before).toBe(8);
+});
+
+test("a reply that had begun when the connection dropped is the attempt's failure: the request is not sent again", async () => {
+  const transport = createQStashTransport({ token: "t", baseUrl: url, maxRetries: 0 });
+  drop = "reset";
+  await transport.request("get", "/v2/globalParallelism");
+  drop = "half-reply";
+  try {
+    const before = handled.length;
+    const error = await transport.request("get", "/v2/flowControl").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(handled.slice(before).map((h) => h.line)).toEqual(["GET /v2/flowControl HTTP/1.1"]);
+  } finally {
+    drop = "reset";
+  }
 });
 
 test("a fresh connection that is dropped is the attempt's failure: sent once, not again", async () => {
