@@ -1,9 +1,14 @@
 import { defineProject } from "vitest/config";
 
 /** The one test setup every package uses: unit tests beside the code, others in test/, type tests on. */
-export function packageTests(name: string, overrides: { testTimeout?: number; alias?: Record<string, string> } = {}) {
+export function packageTests(
+  name: string,
+  overrides: { testTimeout?: number; alias?: Record<string, string>; define?: Record<string, string> } = {},
+) {
   return defineProject({
     ...(overrides.alias && { resolve: { alias: overrides.alias } }),
+    // Constants a package's build writes in, given to the sources under test as well.
+    ...(overrides.define && { define: overrides.define }),
     test: {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],

@@ -1,5 +1,9 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.config.base.ts";
+import pkg from "./package.json" with { type: "json" };
+
+/** The version the Node carrier's User-Agent names, written into the code at build time. */
+export const define = { QSTASH_FLOW_FETCH_VERSION: JSON.stringify(pkg.version) };
 
 // `#send` (package.json "imports") is resolved where the package runs, not here: Node
 // gets node:http, every other platform fetch. Both entry points share one copy of the
@@ -12,7 +16,8 @@ export default defineConfig({
     "send-node": "src/internal/send-node.ts",
     "send-default": "src/internal/send-default.ts",
   },
-  external: ["#send", "node:http", "node:https"],
+  external: ["#send", "node:http", "node:https", "node:zlib"],
+  define,
   splitting: true,
   removeNodeProtocol: false,
 });

@@ -35,7 +35,9 @@ export interface QStashClientOptions extends RequestPolicy {
   authScheme?: "header" | "query";
   /**
    * A `fetch` to send with (tests, proxies, instrumentation). Without one, Node sends
-   * over `node:http`/`node:https` and other runtimes use the global `fetch`.
+   * over `node:http`/`node:https` (through the global `fetch` while the app has set a
+   * global dispatcher for it, such as undici's MockAgent or ProxyAgent) and other
+   * runtimes use the global `fetch`.
    */
   fetch?: FetchLike;
   /** Headers sent with every request. */

@@ -18,8 +18,11 @@ import {
   RateLimitError,
   TimeoutError,
 } from "../src/index.ts";
+import pkg from "../package.json" with { type: "json" };
 
 const TOKEN = "paths-Secret-Token-0042";
+/** The User-Agent each carrier sends: Node's fetch its own, node:http the package's. */
+const agentOf = (carrier: string) => (carrier === "fetch" ? "node" : `qstash-flow-fetch/${pkg.version}`);
 let server: LoopbackServer;
 let refusedUrl: string;
 
@@ -97,9 +100,9 @@ describe.each(CARRIERS)("sent over %s", (carrier, extra) => {
       .request("get", "/v2/flowControl/{flowControlKey}", { path: { flowControlKey: key } }, { signal })
       .catch((error: unknown) => error);
 
-  test("it is the carrier it says: fetch sends a user-agent, node:http none", async () => {
+  test("it is the carrier it says: fetch sends its user-agent, node:http the package's", async () => {
     const body = (await call("who")) as { agent: string | null };
-    expect(body.agent).toBe(carrier === "fetch" ? "node" : null);
+    expect(body.agent).toBe(agentOf(carrier));
   });
 
   test("a key is one encoded segment, on the wire as encoded", async () => {
@@ -219,7 +222,9 @@ describe.each(CARRIERS)("sent over %s", (carrier, extra) => {
     child.stderr.on("data", (chunk) => (output += chunk));
     // A socket or timer left behind would keep the child alive: this test's limit is the guard.
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect(output).toMatch(/^TimeoutError AbortError \{"seen":"\/v2\/flowControl\/done"/);
+    // The built package: its User-Agent names the version package.json had at build time.
+    const done = JSON.stringify({ seen: "/v2/flowControl/done", agent: agentOf(carrier) });
+    expect(output.split("\n")[0]).toBe(`TimeoutError AbortError ${done}`);
     expect(code).toBe(0);
   });
 });
@@ -232,7 +237,7 @@ describe.each(CARRIERS)("the typed client, sent over %s", (carrier, extra) => {
 
   test("it is the carrier it says, and the Response is the one received, read once by openapi-fetch", async () => {
     const { data, response } = await get("who");
-    expect(data).toEqual({ seen: "/v2/flowControl/who", agent: carrier === "fetch" ? "node" : null });
+    expect(data).toEqual({ seen: "/v2/flowControl/who", agent: agentOf(carrier) });
     expect(response).toBeInstanceOf(Response);
     expect(response.bodyUsed).toBe(true);
     expect(response.headers.get("content-type")).toBe("application/json");

@@ -96,6 +96,23 @@ describe("createQStashTransport: requests on the wire", () => {
     }
   });
 
+  test("once Node's fetch has installed its default dispatcher, Node still sends over node:http", async () => {
+    const server = await startLoopbackServer((_, response) => {
+      response.end('{"parallelismMax":2}');
+    });
+    try {
+      const slot = Symbol.for("undici.globalDispatcher.1");
+      // Nothing in this file imports undici: what fetch installs here is Node's own.
+      await fetch(server.url);
+      expect((globalThis as Record<symbol, unknown>)[slot]).toBeDefined();
+      await createQStashTransport({ token: TOKEN, baseUrl: server.url }).request("get", "/v2/globalParallelism");
+      // Node's fetch sends `sec-fetch-mode`; node:http does not.
+      expect(server.requests.map((r) => r.headers["sec-fetch-mode"] ?? "node:http")).toEqual(["cors", "node:http"]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("where fetch carries the calls, the global one is looked up at each call", async () => {
     const first = handlerFetch(() => json({ parallelismMax: 1 }));
     const second = handlerFetch(() => json({ parallelismMax: 2 }));

@@ -26,6 +26,9 @@ function random() {
 }
 
 const attempts = new Map();
+// A dropped connection that had served a call before looks like one the server closed
+// while idle: the client sends that request again at once, without counting an attempt.
+const drops = new Map();
 const faults = { ok: 0, 500: 0, 503: 0, 429: 0, drop: 0, stall: 0, 404: 0 };
 
 function answer(request, response) {
@@ -53,6 +56,7 @@ function answer(request, response) {
     response.end('{"error":"too many requests"}');
   } else if (roll < 0.35) {
     faults.drop++;
+    drops.set(key, (drops.get(key) ?? 0) + 1);
     request.socket.destroy();
   } else if (roll < 0.38) {
     faults.stall++; // never answered: the client's per-attempt timeout ends it
@@ -116,6 +120,7 @@ console.log(
     faults,
     maxRetries: MAX_RETRIES,
     maxAttemptsPerCall: Math.max(...perCall),
+    maxAttemptsPerCallLessDrops: Math.max(...keys.map((key) => (attempts.get(key) ?? 0) - (drops.get(key) ?? 0))),
     attemptHistogram,
     unknownKeys: [...attempts.keys()].filter((key) => !sent.has(key)).length,
     serverAttempts: [...attempts.values()].reduce((a, b) => a + b, 0),

@@ -47,10 +47,11 @@ export interface Connection {
 
 /**
  * Checks a client's options; throws `ValidationError`. Sends through the caller's
- * `fetch`, else the platform's default (`node:http` in Node, the global `fetch`
- * elsewhere). `asResponse` is for the typed client, whose openapi-fetch reads a
- * `Response`: each reply then carries the one `Response` received (over `fetch`, its body
- * left for the caller to read while the attempt is held).
+ * `fetch`, else the platform's default (in Node `node:http`, or the global `fetch` while
+ * the app has set a global dispatcher; the global `fetch` elsewhere). `asResponse` is for
+ * the typed client, whose openapi-fetch reads a `Response`: each reply then carries the
+ * one `Response` received (over `fetch`, its body left for the caller to read while the
+ * attempt is held).
  */
 export function connect(options: QStashClientOptions, asResponse = false): Connection {
   checkOptions(options, CLIENT_OPTIONS);

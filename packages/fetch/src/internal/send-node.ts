@@ -2,10 +2,20 @@
 // `node:https` with keep-alive agents. On a loopback server Node's own HTTP does about
 // 1.75x the calls per second of the global fetch one at a time, 2.4x at 32 concurrent,
 // for a third of the CPU; and it cancels without an AbortSignal. Bundles for other
-// platforms get send-default.ts, so they never see a `node:` import.
+// platforms get send-default.ts, so they never see a `node:` import. Where the app has set
+// a global dispatcher for fetch (a mock, a proxy), the attempt goes through fetch instead.
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { Exchange, Reply } from "./exchange.js";
+import type { Socket } from "node:net";
+import { decode, decodersFor } from "./decode.js";
+import type { Exchange, Outgoing, Reply } from "./exchange.js";
+import { fetchExchange, globalFetch } from "./fetch-exchange.js";
+import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
+
+declare const QSTASH_FLOW_FETCH_VERSION: string | undefined;
+
+/** Names the package and its version, written in at build time (unbuilt sources say so). */
+const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION === "string" ? QSTASH_FLOW_FETCH_VERSION : "0.0.0-source"}`;
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
@@ -19,7 +29,21 @@ function headersOf(response: IncomingMessage): Headers {
   return headers;
 }
 
-const textOf = (chunks: Buffer[]): string => (chunks.length ? Buffer.concat(chunks).toString("utf8") : "");
+/**
+ * A header as received, its lines joined as `Headers` joins them, without building
+ * `message.headers` (a cost on every reply).
+ */
+function rawHeader(message: IncomingMessage, name: string): string | undefined {
+  const raw = message.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) {
+      value = value === undefined ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+    }
+  }
+  return value;
+}
 
 /**
  * A reply read as text. Its `Headers` are made on first use: most replies (a 200 to a
@@ -52,70 +76,135 @@ class NodeReply implements Reply {
  * No bytes make a null `body`, as for a 204: in Node a `Response` with a body, even an
  * empty one, costs about 20 µs (its stream), more than the rest of a loopback call's JS.
  */
-function responseOf(url: string, message: IncomingMessage, chunks: Buffer[]): Reply {
+function responseOf(url: string, message: IncomingMessage, bytes: Buffer | undefined): Reply {
   const status = message.statusCode ?? 0;
   const headers = headersOf(message);
-  const body = chunks.length ? (Buffer.concat(chunks) as Uint8Array<ArrayBuffer>) : null;
+  const body = bytes?.length ? (bytes as Uint8Array<ArrayBuffer>) : null;
   const response = new Response(body, { status, statusText: message.statusMessage ?? "", headers });
   Object.defineProperty(response, "url", { value: url, configurable: true });
   return { status, statusText: response.statusText, headers, text: "", response };
 }
 
+// A request on a kept-alive socket that the server had already closed fails with these
+// before any byte of a reply; it never reached the server, so it is sent again at once.
+const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE"]);
+const readAtRest = new WeakMap<Socket, number>();
+
 /**
- * Sends over Node's own HTTP. Redirects are never followed (`node:http` does not). The
- * body is read in full before the reply settles, so the attempt's timeout covers it;
- * `cancel` destroys the request and its socket, so a timed-out or aborted attempt holds
- * nothing. With `asResponse` the reply carries the body as a `Response` (its `text` is
- * left empty), for the typed client, whose openapi-fetch reads a `Response`.
+ * Sends over Node's own HTTP, or through fetch while the app has set a global dispatcher
+ * (looked up on every attempt) or Node was told to send fetch through the proxy
+ * variables. Every request names the package in its `User-Agent` unless the caller set one.
  */
 export function nodeExchange(asResponse: boolean): Exchange {
+  const viaFetch = fetchExchange(globalFetch, asResponse);
   return (url, outgoing) => {
-    const { protocol, hostname, port, pathname, search } = new URL(url);
-    const { agent, request } = protocol === "https:" ? https : http;
-    const headers = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-    let fail!: (reason: unknown) => void;
-    // Fields, not the `URL`: from a `URL`, `node:http` first makes options holding copies
-    // of `href`, `search` and `hash`, which costs about a tenth of a loopback call's CPU.
-    const sent = request({
-      protocol,
-      // `[::1]` in a URL, `::1` to a socket.
-      hostname: hostname.startsWith("[") ? hostname.slice(1, -1) : hostname,
-      port,
-      path: pathname + search,
-      method: outgoing.method,
-      headers,
-      agent,
+    const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
+    if (!(ENV_PROXY || appDispatcherSet())) return viaNode(url, outgoing, given, asResponse);
+    return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
+  };
+}
+
+/**
+ * An attempt over `node:http`. Redirects are never followed (`node:http` does not). The
+ * body is read (and decoded, as fetch decodes gzip, deflate and br) before the reply
+ * settles, so the attempt's timeout covers it; `cancel` destroys the request and its
+ * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` the reply
+ * carries the body as a `Response` (its `text` left empty), for the typed client, whose
+ * openapi-fetch reads a `Response`. A request lost on a stale kept-alive socket is sent
+ * once more on a fresh one, within the same attempt.
+ */
+function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>, asResponse: boolean) {
+  const { protocol, hostname, port, pathname, search } = new URL(url);
+  const secure = protocol === "https:";
+  const { agent, request } = secure ? https : http;
+  // Fields, not the `URL`: from a `URL`, `node:http` first makes options holding copies
+  // of `href`, `search` and `hash`, which costs about a tenth of a loopback call's CPU.
+  const options = {
+    protocol,
+    // `[::1]` in a URL, `::1` to a socket.
+    hostname: hostname.startsWith("[") ? hostname.slice(1, -1) : hostname,
+    port,
+    path: pathname + search,
+    method: outgoing.method,
+    // What fetch asks for: br only over TLS, where no middlebox can mangle it.
+    headers: { "user-agent": USER_AGENT, "accept-encoding": secure ? "br, gzip, deflate" : "gzip, deflate", ...given },
+    agent,
+  };
+  const { body } = outgoing;
+  const payload = body == null ? undefined : typeof body === "string" ? body : new Uint8Array(body);
+  let resolve!: (reply: Reply) => void;
+  let fail!: (reason: unknown) => void;
+  const reply = new Promise<Reply>((ok, reject) => {
+    resolve = ok;
+    fail = reject;
+  });
+  // A cancelled attempt is never sent again, whatever its request reports as it goes.
+  let cancelled = false;
+  let resent = false;
+
+  const send = () => {
+    const sent = request(options);
+    sent.on("error", (error: NodeJS.ErrnoException) => {
+      const { socket } = sent;
+      const stale =
+        sent.reusedSocket &&
+        socket &&
+        socket.bytesRead === readAtRest.get(socket) &&
+        STALE_SOCKET.has(error.code ?? "");
+      if (stale && !resent && !cancelled) {
+        resent = true;
+        // The idle sockets to this server are older still: drop them (and the agent's few
+        // others, cheap to open again), so that the resend opens a fresh one.
+        for (const idle of Object.values(agent.freeSockets)) for (const old of idle ?? []) old.destroy();
+        current = send();
+        return;
+      }
+      fail(error);
     });
-    const reply = new Promise<Reply>((resolve, reject) => {
-      fail = reject;
-      sent.on("error", reject);
-      sent.on("response", (response) => {
-        // Bytes, decoded once at the end: a character split across chunks comes out whole.
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          try {
-            resolve(asResponse ? responseOf(url, response, chunks) : new NodeReply(response, textOf(chunks)));
-          } catch (error) {
-            // A status or reason phrase `Response` refuses (say 600): nothing a caller could read.
-            reject(error);
-          }
-        });
-        response.on("error", reject);
-        response.on("close", () => {
-          if (!response.complete) reject(new Error("the connection closed before the response was complete"));
-        });
+    sent.on("response", (response) => {
+      // Node detaches it from the response at the end, when the socket goes back to the pool.
+      const socket = response.socket as Socket;
+      // Bytes, decoded once at the end: a character split across chunks comes out whole.
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        // What the socket had read when it went back to the pool: more on its next use
+        // means a reply had begun.
+        readAtRest.set(socket, socket.bytesRead);
+        const bytes = chunks.length ? Buffer.concat(chunks) : undefined;
+        const decoders =
+          bytes && decodersFor(rawHeader(response, "content-encoding"), outgoing.method, response.statusCode ?? 0);
+        if (decoders) decode(bytes as Buffer, decoders).then((plain) => finish(response, plain), fail);
+        else finish(response, bytes);
+      });
+      response.on("error", fail);
+      response.on("close", () => {
+        if (!response.complete) fail(new Error("the connection closed before the response was complete"));
       });
     });
-    const { body } = outgoing;
-    sent.end(body == null ? undefined : typeof body === "string" ? body : new Uint8Array(body));
-    return {
-      reply,
-      cancel(reason) {
-        fail(reason);
-        sent.destroy();
-      },
-    };
+    sent.end(payload);
+    return sent;
+  };
+
+  const finish = (response: IncomingMessage, bytes: Buffer | undefined) => {
+    try {
+      resolve(
+        asResponse ? responseOf(url, response, bytes) : new NodeReply(response, bytes ? bytes.toString("utf8") : ""),
+      );
+    } catch (error) {
+      // A status or reason phrase `Response` refuses (say 600): nothing a caller could read.
+      fail(error);
+    }
+  };
+
+  let current = send();
+  return {
+    reply,
+    cancel(reason: unknown) {
+      cancelled = true;
+      fail(reason);
+      current.destroy();
+    },
   };
 }
 
