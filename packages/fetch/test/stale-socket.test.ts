@@ -122,3 +122,17 @@ test("a fresh connection that is dropped is the attempt's failure: sent once, no
     dropFirst = false;
   }
 });
+
+test("an operation that must not run twice is not sent again: the server may have read it before the drop", async () => {
+  drop = "reset";
+  const transport = createQStashTransport({ token: "t", baseUrl: url, maxRetries: 2 });
+  await transport.request("get", "/v2/globalParallelism");
+  const before = connections;
+  const error = await transport
+    .request("delete", "/v2/messages", { query: { flowControlKey: "k" } })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ConnectionError);
+  expect((error as Error).message).toMatch(/^connection failed after 1 attempt; not retried, as it may have arrived: /);
+  // no fresh connection: neither a resend nor a retry
+  expect(connections).toBe(before);
+});

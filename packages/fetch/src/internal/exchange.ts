@@ -33,5 +33,10 @@ export interface Attempt {
   cancel(reason: unknown): void;
 }
 
+/** How an attempt may be carried: `idempotent: false` for an operation that must not run twice. */
+export interface ExchangeHow {
+  idempotent: boolean;
+}
+
 /** Starts one attempt. */
-export type Exchange = (url: string, outgoing: Outgoing) => Attempt;
+export type Exchange = (url: string, outgoing: Outgoing, how?: ExchangeHow) => Attempt;

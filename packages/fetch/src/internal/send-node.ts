@@ -86,7 +86,9 @@ function responseOf(url: string, message: IncomingMessage, bytes: Buffer | undef
 }
 
 // A request on a kept-alive socket that the server had already closed fails with these
-// before any byte of a reply; it never reached the server, so it is sent again at once.
+// before any byte of a reply. Most likely it never reached the server, so it is sent again
+// at once; but a server may also have read it and died before answering, so an operation
+// that must not run twice is not sent again (as Node's own fetch does).
 const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE"]);
 const readAtRest = new WeakMap<Socket, number>();
 
@@ -97,9 +99,9 @@ const readAtRest = new WeakMap<Socket, number>();
  */
 export function nodeExchange(asResponse: boolean): Exchange {
   const viaFetch = fetchExchange(globalFetch, asResponse);
-  return (url, outgoing) => {
+  return (url, outgoing, how) => {
     const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-    if (!(ENV_PROXY || appDispatcherSet())) return viaNode(url, outgoing, given, asResponse);
+    if (!(ENV_PROXY || appDispatcherSet())) return viaNode(url, outgoing, given, asResponse, how?.idempotent !== false);
     return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
   };
 }
@@ -110,10 +112,16 @@ export function nodeExchange(asResponse: boolean): Exchange {
  * settles, so the attempt's timeout covers it; `cancel` destroys the request and its
  * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` the reply
  * carries the body as a `Response` (its `text` left empty), for the typed client, whose
- * openapi-fetch reads a `Response`. A request lost on a stale kept-alive socket is sent
- * once more on a fresh one, within the same attempt.
+ * openapi-fetch reads a `Response`. A request of an `idempotent` operation lost on a stale
+ * kept-alive socket is sent once more on a fresh one, within the same attempt.
  */
-function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>, asResponse: boolean) {
+function viaNode(
+  url: string,
+  outgoing: Outgoing,
+  given: Record<string, string>,
+  asResponse: boolean,
+  idempotent: boolean,
+) {
   const { protocol, hostname, port, pathname, search } = new URL(url);
   const secure = protocol === "https:";
   const { agent, request } = secure ? https : http;
@@ -147,6 +155,7 @@ function viaNode(url: string, outgoing: Outgoing, given: Record<string, string>,
     sent.on("error", (error: NodeJS.ErrnoException) => {
       const { socket } = sent;
       const stale =
+        idempotent &&
         sent.reusedSocket &&
         socket &&
         socket.bytesRead === readAtRest.get(socket) &&

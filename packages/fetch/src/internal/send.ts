@@ -51,7 +51,7 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
   const { maxRetries, timeout, secret, signal } = options;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
-    const started = options.exchange(url, outgoing);
+    const started = options.exchange(url, outgoing, { idempotent: options.idempotent !== false });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
