@@ -7,7 +7,9 @@ export {
   type ExplicitCredentials,
   envRegion,
 } from "./env.js";
-export { type CredentialsSource, FlowControl, type FlowControlOptions } from "./flow-control.js";
+export { checkPositiveInteger, checkWholeNumber } from "./checks.js";
+export { DURATION_UNITS, type DurationUnit, durationExamples, durationMs, durationText } from "./duration.js";
+export { type CredentialsSource, FlowControl, type FlowControlOptions, MissingTokenError } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export {
   CANCEL_PAGE,
@@ -31,7 +33,13 @@ export {
   resume,
   unpin,
 } from "./operations.js";
-export { MAX_PERIOD_SECONDS, type PinOptions, periodSeconds, type UnpinOptions } from "./options.js";
+export {
+  MAX_PERIOD_SECONDS,
+  PERIOD_UNITS,
+  type PinOptions,
+  periodSeconds,
+  type UnpinOptions,
+} from "./options.js";
 export {
   AbortError,
   APIError,
