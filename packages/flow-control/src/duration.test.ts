@@ -5,6 +5,7 @@ import {
   durationExamples,
   durationMs,
   durationText,
+  millisecondsText,
   periodSeconds,
 } from "./index.ts";
 
@@ -35,6 +36,7 @@ describe("the one duration grammar", () => {
       "2d",
     ]);
     expect(durationExamples(["ms", "s", "m"])).toBe('"500ms", "10s", "2m"');
+    expect([30_000, 1500, 120_000].map(millisecondsText)).toEqual(["30s", "1500ms", "2m"]);
   });
 
   it("is the grammar of a rate period: seconds and up, trimmed, at most a week", () => {

@@ -29,3 +29,7 @@ export function durationText(seconds: number): string {
   }
   return `${seconds}s`;
 }
+
+/** Milliseconds as a duration is written: `30s` for 30 000, `1500ms` for 1 500. */
+export const millisecondsText = (ms: number): string =>
+  ms % DURATION_UNITS.s === 0 ? durationText(ms / DURATION_UNITS.s) : `${ms}ms`;

@@ -12,3 +12,5 @@ export {
   type StoredMessage,
   startMessagesServer,
 } from "./messages-server.ts";
+export { type KeyInfo, keyInfo } from "./info.ts";
+export { waitUntil } from "./wait.ts";

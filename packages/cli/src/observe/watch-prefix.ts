@@ -1,12 +1,10 @@
-import type { FlowControl, FlowControlInfo } from "@qstash-flow/flow-control";
-import type { Policy } from "../internal/connection.js";
+import type { FlowControl, FlowControlInfo, RequestPolicy } from "@qstash-flow/flow-control";
+import type { Trend } from "@qstash-flow/ops";
 import { isInterruption } from "../internal/errors.js";
 import { printable } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
-import { refreshCallOptions } from "./refresh.js";
-import { Trend } from "./trend.js";
 import { byWaitlist, keyJsonLine, keyLine, prefixFrame, problemOf } from "./watch-view.js";
 
 export interface PrefixWatch {
@@ -15,7 +13,7 @@ export interface PrefixWatch {
   interval: number;
   json: boolean;
   /** `--timeout` and `--retries`, over the refresh's own defaults. */
-  policy?: Policy;
+  policy?: RequestPolicy;
 }
 
 const DEFAULT_ROWS = 24;
@@ -25,6 +23,7 @@ const DEFAULT_ROWS = 24;
  * redrawn in place; piped or with `--json`, one line per key and refresh, as for one key.
  */
 export async function watchPrefix(client: FlowControl, options: PrefixWatch, io: CliIO): Promise<void> {
+  const { refreshCallOptions, Trend } = await import("@qstash-flow/ops");
   const live = io.stdout.isTTY === true && !options.json;
   const screen = live ? new Screen(io.stdout) : undefined;
   const trends = new Map<string, Trend>();

@@ -1,7 +1,7 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
-import { info as keyInfo } from "../../test/support/info.js";
-import type { Trend } from "./trend.js";
+import { keyInfo } from "@qstash-flow/test-utils";
+import type { Trend } from "@qstash-flow/ops";
 import { byWaitlist, prefixFrame } from "./watch-view.js";
 
 const info = (key: string, waitListSize: number) => keyInfo(key, { waitListSize, parallelismMax: 1, ratePeriod: 1 });

@@ -1,5 +1,8 @@
+import type { Trend } from "@qstash-flow/ops";
 import {
   AuthenticationError,
+  byKey,
+  durationText,
   type FlowControlInfo,
   NotFoundError,
   PermissionDeniedError,
@@ -7,10 +10,9 @@ import {
   ValidationError,
 } from "@qstash-flow/flow-control";
 import { isInterruption } from "../internal/errors.js";
-import { duration, keyFields, parallelismText, printable, rateText, stateText, table } from "../internal/format.js";
+import { keyFields, parallelismText, printable, rateText, stateText, table } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
-import { byKey } from "../internal/keys.js";
-import { drainText, perSecondText, type Trend } from "./trend.js";
+import { drainText, perSecondText, sparkline } from "./trend-text.js";
 
 /** One refresh: the key's state, or why it could not be read this time. */
 export interface Sample {
@@ -39,9 +41,9 @@ export function problemOf(error: unknown, io: CliIO): string {
 }
 
 /** The trend's name/value lines for the live view of one key. */
-export function trendFields(trend: Trend): [string, string][] {
+function trendFields(trend: Trend): [string, string][] {
   return [
-    ["waitlist trend", trend.sparkline],
+    ["waitlist trend", sparkline(trend.waitlist)],
     ["delivery rate", `${perSecondText(trend.deliveryRate)} (started, observed)`],
     ["time to drain", drainText(trend.drainSeconds)],
   ];
@@ -66,7 +68,7 @@ export function keyLine(key: string, { at, info, problem }: Sample, trend: Trend
     `waitlist=${info.waitListSize}`,
     `parallelism=${info.parallelismCount}/${info.parallelismMax}`,
     `rate=${info.rateCount}/${info.rateMax}`,
-    `period=${duration(info.ratePeriod)}`,
+    `period=${durationText(info.ratePeriod)}`,
     `pinned=${pinned.join(",") || "none"}`,
     `delivery_rate=${perSecondText(trend.deliveryRate)}`,
     `drain=${drainText(trend.drainSeconds)}`,
@@ -115,7 +117,7 @@ export function prefixFrame({ prefix, interval, at, keys, trends, problem, heigh
       info.flowControlKey,
       stateText(info),
       String(info.waitListSize),
-      trend?.sparkline ?? "",
+      trend ? sparkline(trend.waitlist) : "",
       parallelismText(info),
       rateText(info),
       perSecondText(trend?.deliveryRate),

@@ -1,21 +1,22 @@
 import {
+  byKey,
+  checkPositiveInteger,
   type FlowControl,
   type FlowControlInfo,
   type GlobalParallelism,
   MAX_TIMER_MS,
+  type RequestPolicy,
   ValidationError,
 } from "@qstash-flow/flow-control";
 import type { Gauge, Registry } from "prom-client";
-import { checkPositiveInteger } from "../internal/check.js";
-import { byKey } from "../internal/keys.js";
-import { refreshCallOptions } from "./refresh.js";
+import { DEFAULT_MAX_KEYS, DEFAULT_METRICS_INTERVAL_MS } from "../defaults.js";
+import { refreshCallOptions } from "../refresh.js";
 
-/** Milliseconds between polls when none is given. */
-export const DEFAULT_METRICS_INTERVAL_MS = 15_000;
-/** Keys exported when no `maxKeys` is given: enough for most accounts, few enough for any Prometheus. */
-export const DEFAULT_MAX_KEYS = 1_000;
-
-export interface FlowControlMetricsOptions {
+/**
+ * What the metrics poll and how. `timeout` (milliseconds per attempt of each poll's calls)
+ * defaults to the interval, at least 5 s; `maxRetries` to 0: the next poll is the retry.
+ */
+export interface FlowControlMetricsOptions extends RequestPolicy {
   /** The client to poll. Its token is sent to the API only, never put into a metric. */
   client: FlowControl;
   /** Milliseconds between polls (one `list` and one `getGlobalParallelism` each), at most 2^31-1. Default 15 000. */
@@ -26,10 +27,6 @@ export interface FlowControlMetricsOptions {
   maxKeys?: number;
   /** The registry to add the metrics to, e.g. prom-client's default `register`. Default: a new one. */
   registry?: Registry;
-  /** Milliseconds per attempt of each poll's calls. Default: the interval, at least 5 s. */
-  timeout?: number;
-  /** Retries of each poll's calls. Default 0: the next poll is the retry. */
-  maxRetries?: number;
   /** Called after every poll, with what it saw or why it failed. */
   onPoll?: (result: PollResult) => void;
 }
@@ -54,7 +51,7 @@ export interface FlowControlMetrics {
  * `\uFFFDD800`), and U+FFFD itself as `\uFFFDFFFD`. So distinct keys keep distinct labels,
  * and a key without either character is its own label.
  */
-export function keyLabel(key: string): string {
+function keyLabel(key: string): string {
   return key.replace(/[\p{Cs}\uFFFD]/gu, (unit) => `\uFFFD${unit.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -62,7 +59,7 @@ export function keyLabel(key: string): string {
  * Prometheus metrics of every flow-control key, refreshed by polling the API once per
  * `interval` whatever the number of scrapes; a scrape reads the last good poll. A failed
  * poll keeps the last good values and counts `qstash_flow_control_poll_errors_total`.
- * prom-client is loaded here, on first use, so that the CLI's other commands never pay for it.
+ * prom-client is loaded here, on first use, so that code that never starts metrics never loads it.
  */
 export async function startFlowControlMetrics(options: FlowControlMetricsOptions): Promise<FlowControlMetrics> {
   const { client, interval = DEFAULT_METRICS_INTERVAL_MS, prefix = "", maxKeys = DEFAULT_MAX_KEYS } = options;

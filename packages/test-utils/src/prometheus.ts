@@ -1,10 +1,11 @@
+/// <reference path="./parse-prometheus-text-format.d.ts" />
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@qstash-flow/test-utils";
-import { stringify } from "yaml";
-import { eventually } from "./qstash.js";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { freePort } from "./port.ts";
+import { waitUntil } from "./wait.ts";
 
 /** Why Prometheus cannot be run here and how to fix that; undefined when it can. */
 export const PROMETHEUS_MISSING: string | undefined = (() => {
@@ -77,7 +78,8 @@ export async function startPrometheus(target: string, rules?: string): Promise<P
   if (rules !== undefined) await writeFile(join(dir, "rules.yml"), rules);
   await writeFile(
     config,
-    stringify({
+    // JSON is YAML: Prometheus reads it as its config.
+    JSON.stringify({
       global: { scrape_interval: "1s", evaluation_interval: "1s" },
       rule_files: rules === undefined ? [] : [join(dir, "rules.yml")],
       scrape_configs: [{ job_name: "qstash-flow", static_configs: [{ targets: [target] }] }],
@@ -104,7 +106,7 @@ export async function startPrometheus(target: string, rules?: string): Promise<P
   }
 
   try {
-    await eventually(async () => {
+    await waitUntil(async () => {
       if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
       return (await fetch(`${url}/-/ready`).catch(() => undefined))?.status === 200;
     }, "Prometheus to be ready");
@@ -131,5 +133,49 @@ export async function startPrometheus(target: string, rules?: string): Promise<P
     },
     log: () => log,
     close,
+  };
+}
+
+/** One metric family of a scrape, as a Prometheus text-format parser reads it. */
+export interface Family {
+  name: string;
+  type: string;
+  metrics: { value: string; labels?: Record<string, string> }[];
+}
+
+/** Prometheus text, parsed by a Prometheus text-format parser: each family by name. */
+export function parseMetrics(text: string): Map<string, Family> {
+  return new Map((parsePrometheusTextFormat(text) as Family[]).map((family) => [family.name, family]));
+}
+
+export interface Scrape {
+  status: number;
+  contentType: string | null;
+  text: string;
+  families: Map<string, Family>;
+  /** The value of `name` with exactly `labels`, or undefined when there is no such series. */
+  value(name: string, labels?: Record<string, string>): number | undefined;
+  /** The label values of `label` over every series of `name`. */
+  labelValues(name: string, label: string): string[];
+}
+
+export async function scrape(url: string): Promise<Scrape> {
+  const response = await fetch(url);
+  const text = await response.text();
+  const families = parseMetrics(text);
+  const same = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    text,
+    families,
+    value(name, labels = {}) {
+      const sample = families.get(name)?.metrics.find((metric) => same(metric.labels ?? {}, labels));
+      return sample === undefined ? undefined : Number(sample.value);
+    },
+    labelValues(name, label) {
+      return (families.get(name)?.metrics ?? []).map((metric) => metric.labels?.[label] ?? "");
+    },
   };
 }

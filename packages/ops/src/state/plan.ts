@@ -1,6 +1,13 @@
-import { type CallOptions, type FlowControl, type FlowControlInfo, NotFoundError } from "@qstash-flow/flow-control";
-import { checkConcurrency, forEachBounded } from "../internal/bounded.js";
-import { checkWholeNumber } from "../internal/check.js";
+import {
+  type CallOptions,
+  checkConcurrency,
+  checkWholeNumber,
+  type FlowControl,
+  type FlowControlInfo,
+  forEachBounded,
+  NotFoundError,
+} from "@qstash-flow/flow-control";
+import { DEFAULT_MAX_GETS, DEFAULT_PLAN_CONCURRENCY } from "../defaults.js";
 import { type CheckedKey, checkedState, type DesiredState, patternPrefix, UNPINNED } from "./desired.js";
 
 interface ChangeBase {
@@ -78,9 +85,6 @@ export interface PlanOptions extends CallOptions {
   maxGets?: number;
 }
 
-export const DEFAULT_PLAN_CONCURRENCY = 4;
-export const DEFAULT_MAX_GETS = 20;
-
 /** A key the server does not know, as `get` would show it once it exists: nothing set. */
 function newKey(flowControlKey: string): FlowControlInfo {
   return {
@@ -111,7 +115,7 @@ export function entryFor(key: string, names: readonly string[]): string | undefi
 }
 
 /** The calls that take `info` to `entry`; pause first and resume last, so a key never runs on old limits. */
-export function changesFor(info: FlowControlInfo, entry: CheckedKey, name: string): Change[] {
+function changesFor(info: FlowControlInfo, entry: CheckedKey, name: string): Change[] {
   const key = info.flowControlKey;
   const current: CurrentLimits = {
     parallelismMax: info.parallelismMax,

@@ -1,5 +1,4 @@
-import { keyProblem } from "@qstash-flow/fetch";
-import { periodSeconds, ValidationError } from "@qstash-flow/flow-control";
+import { keyProblem, periodSeconds, ValidationError } from "@qstash-flow/flow-control";
 
 /** A limit in the desired state: pinned to a positive integer, or `"unpinned"` (follows the messages). */
 export type Limit = number | "unpinned";
@@ -64,7 +63,7 @@ export class DesiredStateError extends ValidationError {
 }
 
 /** `file:3:5: message`, `line 3: message` or `keys."a": message`. */
-export function problemText(problem: DesiredStateProblem, source?: string): string {
+function problemText(problem: DesiredStateProblem, source?: string): string {
   const at =
     problem.line !== undefined
       ? `${source ? `${source}:` : "line "}${problem.line}${problem.column !== undefined ? `:${problem.column}` : ""}`

@@ -1,8 +1,6 @@
 // doctor's read of the DLQ: one pass over its pages, bounded by the interval between
 // samples, so that a large or slow DLQ never makes doctor take longer than its sampling.
-import type { FlowControl } from "@qstash-flow/flow-control";
-import { millisecondsText } from "../internal/format.js";
-import { errorMessage } from "../state/text.js";
+import { type FlowControl, millisecondsText } from "@qstash-flow/flow-control";
 
 /** The dead letters per key, or why they were not read. */
 export type DeadLetterRead = { checked: true; counts: Map<string, number> } | { checked: false; reason: string };
@@ -24,7 +22,11 @@ export async function readDeadLetters(
     return { checked: true, counts: await client.countDeadLetters({ signal: signals, maxRetries: 0 }) };
   } catch (error) {
     if (signal?.aborted) throw error;
-    const reason = timer.signal.aborted ? `not read within ${millisecondsText(budget)}` : errorMessage(error);
+    const reason = timer.signal.aborted
+      ? `not read within ${millisecondsText(budget)}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     return { checked: false, reason };
   } finally {
     clearTimeout(clock);

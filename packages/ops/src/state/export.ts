@@ -1,7 +1,11 @@
-import type { CallOptions, FlowControl, FlowControlInfo } from "@qstash-flow/flow-control";
+import {
+  byKey,
+  type CallOptions,
+  durationText,
+  type FlowControl,
+  type FlowControlInfo,
+} from "@qstash-flow/flow-control";
 import { stringify } from "yaml";
-import { duration } from "../internal/format.js";
-import { byKey } from "../internal/keys.js";
 import { type DesiredKey, type DesiredState, UNPINNED } from "./desired.js";
 import { SCHEMA_URL } from "./schema.js";
 
@@ -11,7 +15,7 @@ export interface ExportOptions extends CallOptions {
 }
 
 /** One live key as an entry that `planDesiredState` finds nothing to change in. */
-export function entryOf(info: FlowControlInfo): DesiredKey {
+function entryOf(info: FlowControlInfo): DesiredKey {
   const entry: DesiredKey = { paused: info.isPaused };
   // A limit pinned without a value (a period pinned alone) cannot be written as a pin: it is left out, so left alone.
   if (!info.isPinnedParallelism) entry.parallelism = UNPINNED;
@@ -20,7 +24,7 @@ export function entryOf(info: FlowControlInfo): DesiredKey {
   else if (info.rateMax > 0) {
     entry.rate = info.rateMax;
     // A pinned rate keeps its period; an unpinned one follows the messages, period included.
-    if (info.ratePeriod > 0) entry.period = duration(info.ratePeriod);
+    if (info.ratePeriod > 0) entry.period = durationText(info.ratePeriod);
   }
   return entry;
 }

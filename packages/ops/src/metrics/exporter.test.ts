@@ -1,9 +1,9 @@
 import { FlowControl, ValidationError } from "@qstash-flow/flow-control";
 import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { type Family, parseMetrics } from "@qstash-flow/test-utils/prometheus";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFlowControlMetrics } from "./metrics.js";
+import { startFlowControlMetrics } from "./exporter.js";
 
 // A QStash API on 127.0.0.1 whose answers the test sets: keys come and go, calls fail.
 let api: LoopbackServer;
@@ -31,10 +31,8 @@ const client = () => new FlowControl({ token: "library-test-token-1", baseUrl: a
 const key = (flowControlKey: string, waitListSize = 0) => ({ flowControlKey, waitListSize, parallelismMax: 2 });
 const HOUR = 3_600_000;
 
-type Family = { name: string; metrics: { value: string; labels?: Record<string, string> }[] };
 async function read(registry: Registry): Promise<Map<string, Family>> {
-  const families = parsePrometheusTextFormat(await registry.metrics()) as Family[];
-  return new Map(families.map((family) => [family.name, family]));
+  return parseMetrics(await registry.metrics());
 }
 const keysOf = (families: Map<string, Family>) =>
   (families.get("qstash_flow_control_waitlist_size")?.metrics ?? []).map((m) => m.labels?.key);
@@ -71,7 +69,7 @@ describe("startFlowControlMetrics", () => {
     try {
       await metrics.poll();
       const served = Buffer.from(await metrics.registry.metrics(), "utf8").toString("utf8");
-      const families = new Map((parsePrometheusTextFormat(served) as Family[]).map((family) => [family.name, family]));
+      const families = parseMetrics(served);
       expect(families.get("qstash_flow_control_waitlist_size")?.metrics).toEqual([
         { labels: { key: "a\uFFFDD800" }, value: "1" },
         { labels: { key: "a\uFFFDDC00" }, value: "2" },

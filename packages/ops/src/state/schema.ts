@@ -1,8 +1,8 @@
-import { MAX_PERIOD_SECONDS } from "@qstash-flow/flow-control";
+import { DURATION_UNITS, MAX_PERIOD_SECONDS, PERIOD_UNITS } from "@qstash-flow/flow-control";
 import { type ENTRY_FIELDS, type TOP_FIELDS, UNPINNED } from "./desired.js";
 
 /** Where editors find the schema of the file: the copy published in this package. */
-export const SCHEMA_URL = "https://unpkg.com/@qstash-flow/cli/desired-state.schema.json";
+export const SCHEMA_URL = "https://unpkg.com/@qstash-flow/ops/desired-state.schema.json";
 
 const limit = (what: string) => ({
   description: `${what}: a positive whole number pins it; "${UNPINNED}" lets it follow the messages.`,
@@ -24,17 +24,13 @@ function upTo(max: number): string {
   return `(?:${parts.join("|")})`;
 }
 
-/** A period as a string, as the parser takes it: from 1 up to one week in each unit. */
-const PERIOD_PATTERN = `^\\s*0*(?:${(
-  [
-    ["s", 1],
-    ["m", 60],
-    ["h", 3600],
-    ["d", 86_400],
-  ] as const
-)
-  .map(([unit, size]) => `${upTo(Math.floor(MAX_PERIOD_SECONDS / size))}${unit}`)
-  .join("|")})\\s*$`;
+/**
+ * A period as a string, as the parser takes it: the duration grammar's units for a period,
+ * each from 1 up to one week, surrounded by the blanks the parser trims.
+ */
+const PERIOD_PATTERN = `^\\s*0*(?:${PERIOD_UNITS.map(
+  (unit) => `${upTo(Math.floor((MAX_PERIOD_SECONDS * DURATION_UNITS.s) / DURATION_UNITS[unit]))}${unit}`,
+).join("|")})\\s*$`;
 
 const entry = {
   type: "object",
@@ -60,7 +56,7 @@ const entry = {
 
 /**
  * The JSON Schema of the desired-state file, built from the parser's own constants. The
- * published `desired-state.schema.json` is this, written by `pnpm --filter @qstash-flow/cli
+ * published `desired-state.schema.json` is this, written by `pnpm --filter @qstash-flow/ops
  * schema`; a test fails when the two differ, and another runs the parser's cases through it.
  */
 export const desiredStateSchema = {

@@ -1,4 +1,4 @@
-import type { CallOptions } from "@qstash-flow/flow-control";
+import type { CallOptions, RequestPolicy } from "@qstash-flow/flow-control";
 
 // A refresh gets its interval to answer, but never less than this: a short interval must
 // not turn a slow API into a stream of timeouts.
@@ -12,7 +12,7 @@ const MIN_TIMEOUT_MS = 5_000;
 export function refreshCallOptions(
   interval: number,
   signal: AbortSignal | undefined,
-  policy: Pick<CallOptions, "maxRetries" | "timeout"> = {},
+  policy: RequestPolicy = {},
 ): CallOptions {
   return { maxRetries: 0, timeout: Math.max(interval, MIN_TIMEOUT_MS), ...policy, ...(signal ? { signal } : {}) };
 }

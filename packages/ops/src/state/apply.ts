@@ -1,5 +1,10 @@
-import { AbortError, type CallOptions, type FlowControl } from "@qstash-flow/flow-control";
-import { checkConcurrency, forEachBounded } from "../internal/bounded.js";
+import {
+  AbortError,
+  type CallOptions,
+  checkConcurrency,
+  type FlowControl,
+  forEachBounded,
+} from "@qstash-flow/flow-control";
 import type { Change, Plan } from "./plan.js";
 
 export interface ApplyOptions extends CallOptions {

@@ -1,7 +1,5 @@
-import type { FlowControlInfo } from "@qstash-flow/flow-control";
-import { duration } from "../internal/format.js";
-import { compareKeys } from "../internal/keys.js";
-import { started } from "./trend.js";
+import { compareKeys, durationText, type FlowControlInfo } from "@qstash-flow/flow-control";
+import { started } from "../trends.js";
 
 export type Severity = "error" | "warning" | "info";
 export type Check = "stuck" | "paused-with-waitlist" | "dead-letters" | "waitlist-growing" | "rate-bound" | "pinned";
@@ -31,7 +29,7 @@ const CHECK_RANK: Record<Check, number> = {
 };
 
 /** Worst first; then by check and key, so that the same state always reads the same. */
-export function worstFirst(a: Finding, b: Finding): number {
+function worstFirst(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     CHECK_RANK[a.check] - CHECK_RANK[b.check] ||
@@ -45,7 +43,7 @@ const q = (key: string) => JSON.stringify(key);
 function span(snapshots: Snapshot[]): string {
   const first = snapshots[0] as Snapshot;
   const last = snapshots.at(-1) as Snapshot;
-  return `${snapshots.length} samples over ${duration(Math.round((last.at - first.at) / 1000))}`;
+  return `${snapshots.length} samples over ${durationText(Math.round((last.at - first.at) / 1000))}`;
 }
 
 function stuck(series: FlowControlInfo[], when: string): Finding | undefined {
@@ -107,14 +105,14 @@ function current(series: FlowControlInfo[], count: number): Finding[] {
       check: "rate-bound",
       severity: "info",
       message:
-        `the rate limit (${last.rateMax} per ${duration(last.ratePeriod)}) was reached in ${bound} of ${count} samples; ` +
+        `the rate limit (${last.rateMax} per ${durationText(last.ratePeriod)}) was reached in ${bound} of ${count} samples; ` +
         "further deliveries wait for the next period. If that is not intended, raise the rate its messages carry " +
         `or \`qstash-flow pin ${q(key)} --rate N\`.`,
     });
   }
   const pins = [
     last.isPinnedParallelism ? `parallelism pinned at ${last.parallelismMax}` : "",
-    last.isPinnedRate ? `rate pinned at ${last.rateMax} per ${duration(last.ratePeriod)}` : "",
+    last.isPinnedRate ? `rate pinned at ${last.rateMax} per ${durationText(last.ratePeriod)}` : "",
   ].filter(Boolean);
   if (pins.length > 0) {
     const flags = [last.isPinnedParallelism ? "--parallelism" : "", last.isPinnedRate ? "--rate" : ""].filter(Boolean);

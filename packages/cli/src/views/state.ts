@@ -1,6 +1,7 @@
-import { duration, printable } from "../internal/format.js";
-import type { ChangeResult } from "./apply.js";
-import type { Change, CurrentLimits, Plan, PlanReads } from "./plan.js";
+import { durationText } from "@qstash-flow/flow-control";
+import type { Change, ChangeResult, CurrentLimits, Plan, PlanReads } from "@qstash-flow/ops";
+import { errorMessage } from "../internal/errors.js";
+import { printable } from "../internal/format.js";
 
 function nowParallelism(current: CurrentLimits): string {
   if (current.isPinnedParallelism) return `pinned at ${current.parallelismMax}`;
@@ -8,7 +9,7 @@ function nowParallelism(current: CurrentLimits): string {
 }
 
 function rateOf(rate: number, period: number): string {
-  return period > 0 ? `${rate} per ${duration(period)}` : String(rate);
+  return period > 0 ? `${rate} per ${durationText(period)}` : String(rate);
 }
 
 function nowRate(current: CurrentLimits): string {
@@ -18,7 +19,7 @@ function nowRate(current: CurrentLimits): string {
 }
 
 /** One change in words: `pin parallelism 5 (now 3, not pinned); resets the rate count`. */
-export function changeText(change: Change, withCurrent = true): string {
+function changeText(change: Change, withCurrent = true): string {
   switch (change.action) {
     case "pause":
       return "pause (messages wait until resumed)";
@@ -76,7 +77,7 @@ export function planText(plan: Plan): string {
 }
 
 /** `Read: 1 list, 3 gets for names the list lacks (at most 20, 4 at a time).` */
-export function readsText(reads: PlanReads): string {
+function readsText(reads: PlanReads): string {
   let text = `Read: 1 list, ${count(reads.get, "get")}`;
   if (reads.get > 0 || reads.unchecked > 0) {
     text += ` for names the list lacks (at most ${reads.maxGets}, ${reads.concurrency} at a time)`;
@@ -92,10 +93,6 @@ export function planJson(plan: Plan): Record<string, unknown> {
     ...(plan.unknownKeys.length > 0 && { unknownKeys: plan.unknownKeys }),
     reads: plan.reads,
   };
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One line per change as it was carried out. */

@@ -1,4 +1,4 @@
-import type { FlowControlInfo } from "@qstash-flow/flow-control";
+import type { FlowControlInfo } from "./info.js";
 
 /** Two key names in code-unit order, as `sort()` without a comparator: the same on every locale. */
 export function compareKeys(a: string, b: string): number {

@@ -8,7 +8,7 @@ import { DesiredStateError, desiredStateSchema, parseDesiredState } from "../src
 const PUBLISHED = new URL("../desired-state.schema.json", import.meta.url);
 
 describe("the published JSON Schema of the desired-state file", () => {
-  it("is the schema the code defines (regenerate with `pnpm --filter @qstash-flow/cli schema`)", async () => {
+  it("is the schema the code defines (regenerate with `pnpm --filter @qstash-flow/ops schema`)", async () => {
     expect(JSON.parse(await readFile(PUBLISHED, "utf8"))).toEqual(desiredStateSchema);
   });
 

@@ -1,6 +1,6 @@
-import { checkPositiveInteger } from "./check.js";
+import { checkPositiveInteger } from "./checks.js";
 
-/** The number of calls `apply` and the bulk commands run at once unless told otherwise. */
+/** The number of calls run at once unless told otherwise (`applyPlan`, the CLI's bulk commands). */
 export const DEFAULT_CONCURRENCY = 8;
 
 /** `concurrency`, or a `ValidationError` unless it is a positive integer. */

@@ -1,7 +1,7 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
+import { keyInfo } from "@qstash-flow/test-utils";
 import { describe, expect, it } from "vitest";
-import { info as keyInfo } from "../../test/support/info.js";
-import { diagnose, type Snapshot } from "./doctor.js";
+import { diagnose, type Snapshot } from "./diagnose.js";
 
 const info = (key: string, fields: Partial<FlowControlInfo> = {}) => keyInfo(key, { ratePeriod: 60, ...fields });
 
