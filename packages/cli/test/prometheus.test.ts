@@ -13,7 +13,8 @@ import {
   startPrometheus,
 } from "@qstash-flow/test-utils/prometheus";
 
-const RULES = new URL(import.meta.resolve("@qstash-flow/ops/prometheus/flow-control.rules.yml"));
+// The rules file is not a module: it is found beside the package.json of @qstash-flow/ops.
+const RULES = new URL("prometheus/flow-control.rules.yml", import.meta.resolve("@qstash-flow/ops/package.json"));
 const DASHBOARD = new URL(import.meta.resolve("@qstash-flow/ops/grafana/flow-control.json"));
 
 const WEIRD = 'p-we"ird\\key 🎉 ключ';

@@ -5,7 +5,10 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { promtool, requirePrometheus, SKIP_PROMETHEUS } from "@qstash-flow/test-utils/prometheus";
 
-const RULES = fileURLToPath(new URL(import.meta.resolve("@qstash-flow/ops/prometheus/flow-control.rules.yml")));
+// The rules file is not a module: it is found beside the package.json of @qstash-flow/ops.
+const RULES = fileURLToPath(
+  new URL("prometheus/flow-control.rules.yml", import.meta.resolve("@qstash-flow/ops/package.json")),
+);
 const README = new URL("../README.md", import.meta.url);
 
 // The rules ship with @qstash-flow/ops (whose tests run promtool on them); the README says how to load them.

@@ -7,7 +7,8 @@ type EnvSpelling<R extends string> = R extends `${infer Head}-${infer Tail}`
 export type EnvRegion = EnvSpelling<Region>;
 
 /** The regions `QSTASH_REGION` names: the client's regions (one table), spelled as variables spell them. */
-export const ENV_REGIONS: readonly EnvRegion[] = REGIONS.map(
+// Pure: a bundle that never reads the environment drops it.
+export const ENV_REGIONS: readonly EnvRegion[] = /* @__PURE__ */ REGIONS.map(
   (region) => region.toUpperCase().replaceAll("-", "_") as EnvRegion,
 );
 
