@@ -7,12 +7,20 @@ export interface PublishOptions {
   /** `Upstash-Flow-Control-Key` and `-Value`, when the message is flow-controlled. */
   key?: string;
   value?: string;
+  /** Any other publish header, such as `Upstash-Retries`. */
+  headers?: Record<string, string>;
   body?: string;
 }
 
+/** What the server answered to an accepted publish. */
+export interface Published {
+  status: number;
+  messageId: string | undefined;
+}
+
 /** Publishes one message as a producer would; throws unless the server accepted it. */
-export async function publishMessage(options: PublishOptions): Promise<void> {
-  const { url, token, destination, key, value, body = "hello" } = options;
+export async function publishMessage(options: PublishOptions): Promise<Published> {
+  const { url, token, destination, key, value, headers = {}, body = "hello" } = options;
   // The publish route takes the destination URL itself as the rest of its path.
   const target = new URL(`/v2/publish/${new URL(destination).href}`, url);
   const response = await fetch(target, {
@@ -21,8 +29,12 @@ export async function publishMessage(options: PublishOptions): Promise<void> {
       authorization: `Bearer ${token}`,
       ...(key !== undefined && { "upstash-flow-control-key": key }),
       ...(value !== undefined && { "upstash-flow-control-value": value }),
+      ...headers,
     },
     body,
   });
-  if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`publish failed: ${response.status} ${text}`);
+  const { messageId } = (JSON.parse(text || "{}") ?? {}) as { messageId?: string };
+  return { status: response.status, messageId };
 }
