@@ -7,8 +7,8 @@ import type { CliIO } from "../internal/io.js";
 import { interval } from "../internal/parse.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
-import { watchPrefix } from "../observe/watch-prefix.js";
-import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../observe/watch-view.js";
+import { watchPrefix } from "./watch-prefix.js";
+import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../views/watch.js";
 
 interface WatchFlags extends ConnectionOptions {
   interval: number;

@@ -5,7 +5,7 @@ import { printable } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
-import { byWaitlist, keyJsonLine, keyLine, prefixFrame, problemOf } from "./watch-view.js";
+import { byWaitlist, keyJsonLine, keyLine, prefixFrame, problemOf } from "../views/watch.js";
 
 export interface PrefixWatch {
   prefix: string;

@@ -12,7 +12,7 @@ import {
 import { isInterruption } from "../internal/errors.js";
 import { keyFields, parallelismText, printable, rateText, stateText, table } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
-import { drainText, perSecondText, sparkline } from "./trend-text.js";
+import { drainText, perSecondText, sparkline } from "./trend.js";
 
 /** One refresh: the key's state, or why it could not be read this time. */
 export interface Sample {

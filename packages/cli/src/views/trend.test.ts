@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drainText, perSecondText, sparkline } from "./trend-text.js";
+import { drainText, perSecondText, sparkline } from "./trend.js";
 
 describe("trends as text", () => {
   it("draws a sparkline scaled from zero, so a steady waitlist reads as its size", () => {

@@ -2,7 +2,7 @@ import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
 import { keyInfo } from "@qstash-flow/test-utils";
 import type { Trend } from "@qstash-flow/ops";
-import { byWaitlist, prefixFrame } from "./watch-view.js";
+import { byWaitlist, prefixFrame } from "./watch.js";
 
 const info = (key: string, waitListSize: number) => keyInfo(key, { waitListSize, parallelismMax: 1, ratePeriod: 1 });
 
