@@ -8,16 +8,13 @@ const define = { QSTASH_FLOW_CLI_VERSION: JSON.stringify(pkg.version) };
 export default defineConfig([
   // The library (`run`), built like every other package; it keeps dist/cli.js, which the
   // second build writes in parallel.
-  { ...packageBuild, platform: "node", define, clean: ["!cli.js", "!cli-chunks/**"] },
+  { ...packageBuild, platform: "node", define, clean: ["!cli.js"] },
   // The bin: ESM; esbuild keeps the entry's shebang and tsup marks it executable. What only
-  // some commands need (yaml, for plan, apply and export) is split into dist/cli-chunks and
-  // loaded when used, so every other command starts without it.
+  // some commands need (@qstash-flow/ops, and yaml or prom-client with it; the dev server)
+  // is a dependency, imported by those commands when they run, so every other command
+  // starts without it.
   {
     entry: { cli: "src/cli.ts" },
-    splitting: true,
-    esbuildOptions(options) {
-      options.chunkNames = "cli-chunks/[name]-[hash]";
-    },
     format: ["esm"],
     dts: false,
     clean: false,

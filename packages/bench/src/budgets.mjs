@@ -15,11 +15,25 @@
 // documents (`flowControlKey=a&flowControlKey=b`). Both protect every caller of the
 // transport, so they cannot live outside the pause path. The class by about 830 B (7.31 kB):
 // cancelMessages, list/count/retry/deleteDeadLetters are methods a bundler cannot drop.
+// The class by about 40 B more (7.39 kB, issue #23): `fromEnv` throws a `MissingTokenError`
+// of its own, so a caller (the CLI) tells a missing token from other bad input without
+// reading the environment a second time; the static method keeps it in every class bundle.
 // Lower a budget when the bundle shrinks; never raise one without saying why.
 
+// Each budget names its bundle's target in targets.mjs (BUNDLE_TARGETS), which the report shows beside it.
 export const BUDGETS = [
-  { name: "pause-only app, pause() function", path: "src/apps/flow-control-function.mjs", limit: "5 kB" },
-  { name: "pause-only app, FlowControl class", path: "src/apps/flow-control-class.mjs", limit: "7.35 kB" },
+  {
+    name: "pause-only app, pause() function",
+    path: "src/apps/flow-control-function.mjs",
+    limit: "5 kB",
+    target: "wrapper-function",
+  },
+  {
+    name: "pause-only app, FlowControl class",
+    path: "src/apps/flow-control-class.mjs",
+    limit: "7.4 kB",
+    target: "wrapper-class",
+  },
 ];
 
 /** "7.5 kB" -> 7500, "900 B" -> 900: the decimal units size-limit reads. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { BUDGETS, limitBytes } from "./budgets.mjs";
 import { APPS, bundleApp, OTHER_OPERATIONS, otherOperationsIn } from "./bundle.mjs";
+import { BUNDLE_TARGETS } from "./targets.mjs";
 
 const app = (id: string) => {
   const found = APPS.find((a) => a.id === id);
@@ -60,6 +61,9 @@ describe("the size budgets", () => {
     for (const budget of BUDGETS) {
       expect(APPS.some((a) => a.entry.endsWith(budget.path.replace(/^src\//, "")))).toBe(true);
       expect(limitBytes(budget.limit)).toBeGreaterThan(0);
+      // Its target is the one the targets table states for the same app: one home.
+      expect(BUNDLE_TARGETS[budget.target as keyof typeof BUNDLE_TARGETS], budget.name).toBeGreaterThan(0);
+      expect(APPS.find((a) => a.id === budget.target)?.entry.endsWith(budget.path.replace(/^src\//, ""))).toBe(true);
     }
   });
 

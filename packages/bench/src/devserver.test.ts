@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startDevServer } from "@qstash-flow/dev-server";
-import { describe, expect, test, vi } from "vitest";
+import { waitUntil } from "@qstash-flow/test-utils";
+import { describe, expect, test } from "vitest";
 import { BODY, DEVSERVER_CONTESTANTS, publishAll } from "./devserver.mjs";
 import { startForwarder } from "./devserver/forwarder.mjs";
 import { renderReport } from "./report.mjs";
@@ -41,12 +42,12 @@ describe("the dev-server section's pieces", () => {
     try {
       const headers = DEVSERVER_CONTESTANTS.find((c) => c.id === "forwarder-p10")?.headers;
       await publishAll({ base: forwarder.url, token: "t", destination: sink.url, count: 12, concurrency: 4, headers });
-      await vi.waitFor(() => expect(sink.open()).toBe(10));
+      await waitUntil(() => sink.open() === 10, "10 deliveries in flight");
       sink.release();
-      await vi.waitFor(() => expect(sink.bodies).toHaveLength(11));
+      await waitUntil(() => sink.bodies.length === 11, "the 11th delivery");
       expect(sink.open()).toBe(10);
       for (let i = 0; i < 11; i++) sink.release();
-      await vi.waitFor(() => expect(sink.bodies).toHaveLength(12));
+      await waitUntil(() => sink.bodies.length === 12, "the 12th delivery");
       expect(new Set(sink.bodies)).toEqual(new Set([BODY]));
       await expect(
         publishAll({ base: forwarder.url, token: "wrong", destination: sink.url, count: 1, concurrency: 1 }),

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { median, medianInterval, verdict } from "./stats.mjs";
 import { machine, versions } from "./machine.mjs";
 import { renderReport, table } from "./report.mjs";
-import { BUNDLE_TARGET_GZIP, evaluateTargets } from "./targets.mjs";
+import { evaluateTargets } from "./targets.mjs";
 
 const bundle = (id: string, gzipped: number, others: string[] = [], onlyPause = true) => ({
   id,
@@ -149,7 +149,6 @@ describe("the report", () => {
     versions: versions(),
     command: "pnpm bench",
     date: "2025-01-01",
-    bundleTarget: BUNDLE_TARGET_GZIP,
   };
 
   test("names the machine, the versions and the command that reproduces it", () => {
@@ -162,9 +161,17 @@ describe("the report", () => {
   });
 
   test("warns loudly when a budget is above the target, and only then", () => {
-    const over = renderReport({ ...base, budgets: [{ name: "a", limit: "7.5 kB", limitBytes: 7500 }] });
+    const over = renderReport({
+      ...base,
+      budgets: [{ name: "a", limit: "7.5 kB", limitBytes: 7500, targetBytes: 5120 }],
+    });
     expect(over).toContain("**WARNING");
-    const within = renderReport({ ...base, budgets: [{ name: "a", limit: "4 kB", limitBytes: 4000 }] });
+    // Each budget beside its own target: 5,120 B here, not another bundle's.
+    expect(over).toMatch(/\| a \| 7\.5 kB \| 5,120 B \|/);
+    const within = renderReport({
+      ...base,
+      budgets: [{ name: "a", limit: "5 kB", limitBytes: 5000, targetBytes: 5120 }],
+    });
     expect(within).not.toContain("WARNING");
   });
 

@@ -19,7 +19,7 @@ import { machine, versions } from "./machine.mjs";
 import { startServerProcess } from "./loopback.mjs";
 import { measureOverhead } from "./overhead.mjs";
 import { renderReport } from "./report.mjs";
-import { BUNDLE_TARGET_GZIP, evaluateTargets } from "./targets.mjs";
+import { BUNDLE_TARGETS, evaluateTargets } from "./targets.mjs";
 import { checkEquivalence, measureThroughput } from "./throughput.mjs";
 import { measureDevServerMemory, measureDevServerThroughput } from "./devserver.mjs";
 import { measureTypecheck } from "./typecheck.mjs";
@@ -107,8 +107,7 @@ const run = {
   versions: versions(),
   command: "pnpm bench",
   date: new Date().toISOString().slice(0, 10),
-  bundleTarget: BUNDLE_TARGET_GZIP,
-  budgets: BUDGETS.map((b) => ({ ...b, limitBytes: limitBytes(b.limit) })),
+  budgets: BUDGETS.map((b) => ({ ...b, limitBytes: limitBytes(b.limit), targetBytes: BUNDLE_TARGETS[b.target] })),
 };
 if (values.only || quick) run.command = `pnpm --filter @qstash-flow/bench bench ${process.argv.slice(2).join(" ")}`;
 let failed = false;

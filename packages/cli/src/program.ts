@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT } from "@qstash-flow/flow-control";
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, millisecondsText } from "@qstash-flow/flow-control";
 import { Command } from "commander";
 import { addDevCommand } from "./commands/dev.js";
 import { addDoctorCommand } from "./commands/doctor.js";
@@ -9,7 +9,6 @@ import { addStateCommands } from "./commands/state.js";
 import { addWatchCommand } from "./commands/watch.js";
 import { addWriteCommands } from "./commands/write.js";
 import { ENV_RETRIES, ENV_TIMEOUT } from "./internal/connection.js";
-import { millisecondsText } from "./internal/format.js";
 import type { Context } from "./internal/context.js";
 import { USAGE_LEGEND } from "./internal/format.js";
 import { VERSION } from "./internal/version.js";

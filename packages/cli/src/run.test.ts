@@ -94,14 +94,36 @@ describe("usage errors: exit 2, the error and one line naming the relevant help,
       /^error: baseUrl must be an absolute http\(s\) URL without query, fragment or credentials\n(?![\s\S]*pw-5f3a)/,
       "list",
     ],
-    ["a short watch interval", ["watch", "k", "--interval", "5"], /from 100ms to 2147483647ms/, "watch"],
+    ["a short watch interval", ["watch", "k", "--interval", "5ms"], /from 100ms to 2147483647ms/, "watch"],
     [
       "a watch interval no timer can wait",
-      ["watch", "k", "--interval", "3000000000"],
+      ["watch", "k", "--interval", "3000000000ms"],
       /from 100ms to 2147483647ms/,
       "watch",
     ],
     ["a port out of range", ["dev", "--port", "70000"], /port number from 0 to 65535/, "dev"],
+    // One unit rule: a bare number means no unit, in every command, so it is refused with the forms.
+    ...(
+      [
+        ["watch", ["watch", "k", "--interval", "500"], "500"],
+        ["metrics", ["metrics", "--interval", "15"], "15"],
+        ["doctor", ["doctor", "--interval", "5"], "5"],
+        ["list", ["list", "--timeout", "10"], "10"],
+      ] as const
+    ).map(([command, args, value]): [string, string[], RegExp, string] => [
+      `a bare number for a ${command} duration`,
+      [...args],
+      new RegExp(
+        `'${value}' is invalid.*a bare number has no unit: expected a duration such as "500ms", "10s", "2m", "1h"`,
+      ),
+      command,
+    ]),
+    [
+      "a bare number for a period",
+      ["pin", "k", "--rate", "1", "--period", "60"],
+      /'60' is invalid.*a bare number has no unit: expected a duration such as "10s", "2m", "1h", "1d", at most 7d/,
+      "pin",
+    ],
   ];
 
   it.each(cases)("for %s", async (_, args, message, command) => {

@@ -1,7 +1,8 @@
+import { waitUntil } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "./support/cli.js";
 import { runInProcess } from "./support/in-process.js";
-import { eventually, type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
+import { type LocalQStash, startLocalQStash, TOKEN } from "./support/qstash.js";
 
 let qstash: LocalQStash;
 const outputs: CliResult[] = [];
@@ -69,7 +70,7 @@ describe.concurrent("changing a key", () => {
 
     const resumed = await cli("resume", key);
     expect(resumed).toMatchObject({ code: 0, stdout: `"${key}" resumed: its waitlist drains.\n` });
-    await eventually(() => qstash.delivered(key) === 3, "three deliveries");
+    await waitUntil(() => qstash.delivered(key) === 3, "three deliveries");
     expect(await json("get", key)).toMatchObject({ isPaused: false, waitListSize: 0 });
   });
 

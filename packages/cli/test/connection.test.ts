@@ -57,7 +57,7 @@ describe("--timeout and --retries", () => {
     const help = stdout.replace(/\s+/g, " ");
     if (POLLING.includes(command)) {
       expect(help).toContain(
-        "--timeout <duration> per attempt: seconds, or 500ms, 10s, 2m (default: $QSTASH_FLOW_TIMEOUT, else the interval, min 5s)",
+        "--timeout <duration> per attempt, with a unit: 500ms, 10s, 2m (default: $QSTASH_FLOW_TIMEOUT, else the interval, min 5s)",
       );
       expect(help).toContain(
         "--retries <n> retries on network errors, 408, 429, 5xx (default: $QSTASH_FLOW_RETRIES, else 0)",
@@ -108,6 +108,12 @@ describe("--timeout and --retries", () => {
     ["fractional retries", ["list", "--retries", "1.5"], {}, /'1.5' is invalid.*whole number/],
     ["a timeout given twice", ["list", "--timeout", "1s", "--timeout", "2s"], {}, /given twice/],
     ["a bad QSTASH_FLOW_TIMEOUT", ["list"], { QSTASH_FLOW_TIMEOUT: "soon" }, /QSTASH_FLOW_TIMEOUT=soon: expected/],
+    [
+      "a QSTASH_FLOW_TIMEOUT without a unit",
+      ["list"],
+      { QSTASH_FLOW_TIMEOUT: "10" },
+      /QSTASH_FLOW_TIMEOUT=10: a bare number has no unit: expected a duration such as "500ms"/,
+    ],
     ["a bad QSTASH_FLOW_RETRIES", ["list"], { QSTASH_FLOW_RETRIES: "many" }, /QSTASH_FLOW_RETRIES=many: expected/],
   ];
 

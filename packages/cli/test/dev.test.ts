@@ -5,7 +5,7 @@ import {
   DEFAULT_NEXT_SIGNING_KEY,
   DEFAULT_PORT,
 } from "@qstash-flow/dev-server";
-import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { publishMessage, startLoopbackServer } from "@qstash-flow/test-utils";
 import { describe, expect, it } from "vitest";
 import { runCli, startCli } from "./support/cli.js";
 
@@ -29,11 +29,7 @@ describe("dev", () => {
 
       expect((await runCli(["pause", "dev-key"], env)).code).toBe(0);
       const destination = new URL("/hook", sink.url);
-      const published = await fetch(new URL(`/v2/publish/${destination.href}`, url), {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "upstash-flow-control-key": "dev-key" },
-        body: "hi",
-      });
+      const published = await publishMessage({ url, token, destination, key: "dev-key", body: "hi" });
       expect(published.status).toBe(201);
       expect(JSON.parse((await runCli(["get", "dev-key", "--json"], env)).stdout)).toMatchObject({ waitListSize: 1 });
       expect((await runCli(["resume", "dev-key"], env)).code).toBe(0);
@@ -74,14 +70,15 @@ describe("dev", () => {
     const dev = startCli(["dev", "--port", "0"]);
     try {
       await dev.waitFor(/Ctrl-C stops\.\n/);
-      const [, url] = dev.output().stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/) as RegExpMatchArray;
+      const [, url = ""] = dev.output().stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/) as RegExpMatchArray;
       const destination = new URL("/hook", failing.url).href;
-      const published = await fetch(new URL(`/v2/publish/${destination}`, url), {
-        method: "POST",
-        headers: { authorization: `Bearer ${DEFAULT_DEV_TOKEN}`, "upstash-retries": "1" },
+      const { messageId } = await publishMessage({
+        url,
+        token: DEFAULT_DEV_TOKEN,
+        destination,
+        headers: { "upstash-retries": "1" },
         body: "hi",
       });
-      const { messageId } = (await published.json()) as { messageId: string };
       await dev.waitFor(new RegExp(`dead ${messageId} -> ${destination} after 1 retries, last answer 500`));
       const { stdout } = dev.output();
       expect(stdout).toContain(`attempt ${messageId} -> ${destination} retried=0: 500`);

@@ -1,10 +1,9 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
-import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { startLoopbackServer, waitUntil } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcess } from "./support/in-process.js";
 import { OBSERVED_TOKEN, type ObservedQStash, startObservedQStash } from "./support/observed.js";
-import { type Scrape, scrape } from "./support/prometheus.js";
-import { eventually } from "./support/qstash.js";
+import { type Scrape, scrape } from "@qstash-flow/test-utils/prometheus";
 
 let qstash: ObservedQStash;
 
@@ -26,7 +25,7 @@ async function startMetrics(args: string[], env: Record<string, string> = qstash
 /** Scrapes until `check` holds for a scrape; the metrics come from a poll in the background. */
 async function scrapeUntil(url: string, check: (s: Scrape) => boolean, what: string): Promise<Scrape> {
   let last: Scrape | undefined;
-  await eventually(async () => {
+  await waitUntil(async () => {
     last = await scrape(url);
     return check(last);
   }, what);
@@ -70,11 +69,11 @@ describe("qstash-flow metrics", () => {
     // Slots held by calls that never finish: the state stays put while we compare (a
     // long rate period, so that its count is not reset by a new period either).
     await qstash.publish("m-stuck", "parallelism=1, rate=100, period=1h", 3, { hang: true });
-    await eventually(async () => (await qstash.client.get("m-stuck")).waitListSize === 2, "m-stuck to hold its slot");
+    await waitUntil(async () => (await qstash.client.get("m-stuck")).waitListSize === 2, "m-stuck to hold its slot");
     await qstash.publish("other", "parallelism=1");
     // Only the hanging delivery in flight, so that the global count holds still too.
     let global = await qstash.client.getGlobalParallelism();
-    await eventually(async () => {
+    await waitUntil(async () => {
       global = await qstash.client.getGlobalParallelism();
       return global.parallelismCount === 1;
     }, "one delivery in flight");
@@ -175,7 +174,7 @@ describe("qstash-flow metrics", () => {
       for (const [flags, extra, message] of cases) {
         const { cli, url } = await startMetrics(["--interval", "1h", ...flags], { ...env, ...extra });
         try {
-          await eventually(() => cli.output().stderr.includes("poll failed"), "a failed poll");
+          await waitUntil(() => cli.output().stderr.includes("poll failed"), "a failed poll");
           expect(cli.output().stderr).toContain(message);
           const s = await scrape(url);
           expect(s.value("qstash_flow_control_poll_errors_total")).toBe(1);
@@ -188,20 +187,18 @@ describe("qstash-flow metrics", () => {
     }
   });
 
-  it("takes --interval as a duration or a bare number of seconds, at least 1s, and says so when refused", async () => {
-    const { cli } = await startMetrics(["--interval", "90"]);
+  it("takes --interval as a duration with a unit, at least 1s, and says so when refused", async () => {
+    const { cli } = await startMetrics(["--interval", "90s"]);
     await cli.stop();
     expect(cli.output().stdout).toContain("polling every 90s");
     const ms = startInProcess(["metrics", "--listen", "127.0.0.1:0", "--interval", "1500ms", "--json"], qstash.env);
     await ms.waitFor(/"url"/);
     await ms.stop();
     expect(JSON.parse(ms.output().stdout.split("\n")[0] as string)).toMatchObject({ interval: 1.5 });
-    for (const interval of ["500ms", "0", "soon", "25d"]) {
+    for (const interval of ["500ms", "0", "90", "soon", "25d"]) {
       const bad = startInProcess(["metrics", "--interval", interval], qstash.env);
       expect(await bad.exited, interval).toBe(2);
-      expect(bad.output().stderr).toContain(
-        'expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is seconds), from 1s',
-      );
+      expect(bad.output().stderr).toContain('expected a duration such as "500ms", "10s", "2m", "1h", from 1s');
     }
   });
 

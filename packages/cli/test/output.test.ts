@@ -222,7 +222,7 @@ describe("errors under --json: one JSON object on stderr", () => {
 describe("pin --period", () => {
   it("refuses periods over one week with the API's limit, sending nothing", async () => {
     const before = keys.requests.length;
-    for (const period of ["8d", "604801", "30d"]) {
+    for (const period of ["8d", "604801s", "30d"]) {
       const result = await cli(["pin", "k", "--rate", "1", "--period", period], keys.url);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/period must be at most one week \(604800 s\), got \d+ s/);

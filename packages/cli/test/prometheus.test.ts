@@ -1,3 +1,4 @@
+import { waitUntil } from "@qstash-flow/test-utils";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -10,11 +11,11 @@ import {
   SKIP_PROMETHEUS,
   type Sample,
   startPrometheus,
-} from "./support/prometheus-server.js";
-import { eventually } from "./support/qstash.js";
+} from "@qstash-flow/test-utils/prometheus";
 
-const RULES = new URL("../prometheus/flow-control.rules.yml", import.meta.url);
-const DASHBOARD = new URL("../grafana/flow-control.json", import.meta.url);
+// The rules file is not a module: it is found beside the package.json of @qstash-flow/ops.
+const RULES = new URL("prometheus/flow-control.rules.yml", import.meta.resolve("@qstash-flow/ops/package.json"));
+const DASHBOARD = new URL(import.meta.resolve("@qstash-flow/ops/grafana/flow-control.json"));
 
 const WEIRD = 'p-we"ird\\key 🎉 ключ';
 const STUCK = "p-stuck";
@@ -45,7 +46,7 @@ describe.skipIf(SKIP_PROMETHEUS)("a real Prometheus scraping `qstash-flow metric
     await qstash.client.pause(WEIRD);
     // Stuck: its one slot held by a delivery that never finishes, 2 waiting behind it.
     await qstash.publish(STUCK, "parallelism=1", 3, { hang: true });
-    await eventually(async () => (await qstash.client.get(STUCK)).waitListSize === 2, "the stuck key's backlog");
+    await waitUntil(async () => (await qstash.client.get(STUCK)).waitListSize === 2, "the stuck key's backlog");
     // Paused with a backlog, its slots free.
     await qstash.client.pause(PAUSED);
     await qstash.publish(PAUSED, "parallelism=3", 2);
@@ -62,7 +63,7 @@ describe.skipIf(SKIP_PROMETHEUS)("a real Prometheus scraping `qstash-flow metric
   });
 
   it("serves what `promtool check metrics` passes without a remark", async () => {
-    await eventually(async () => (await fetch(metricsUrl).then((r) => r.text())).includes(STUCK), "a poll");
+    await waitUntil(async () => (await fetch(metricsUrl).then((r) => r.text())).includes(STUCK), "a poll");
     const result = await promtool(["check", "metrics"], await fetch(metricsUrl).then((r) => r.text()));
     expect(result).toEqual({ code: 0, stdout: "", stderr: "" });
   });
@@ -70,7 +71,7 @@ describe.skipIf(SKIP_PROMETHEUS)("a real Prometheus scraping `qstash-flow metric
   it("stores what `get` gives for a key with quotes, a backslash and emoji", async () => {
     const selector = `{__name__=~"qstash_flow_control_.+", key=${literal(WEIRD)}}`;
     let samples: Sample[] = [];
-    await eventually(async () => {
+    await waitUntil(async () => {
       samples = await prometheus.query(selector);
       return samples.length === 9;
     }, "the weird key's series in Prometheus");
@@ -109,7 +110,7 @@ describe.skipIf(SKIP_PROMETHEUS)("a real Prometheus scraping `qstash-flow metric
     expect(queries.length).toBeGreaterThan(10);
     let empty: string[] = [];
     // A query that fails throws at once; one without series yet (a rate needs two scrapes) waits.
-    await eventually(async () => {
+    await waitUntil(async () => {
       const results = await Promise.all(queries.map(async (q) => [q, await prometheus.query(q)] as const));
       empty = results.filter(([, samples]) => samples.length === 0).map(([q]) => q);
       return empty.length === 0;
@@ -125,7 +126,7 @@ describe.skipIf(SKIP_PROMETHEUS)("a real Prometheus scraping `qstash-flow metric
   it("loads the rules, and the stuck and the paused keys' alerts go pending, then fire", async () => {
     type Rule = { name: string; type: string; health: string; lastError?: string };
     let rules: Rule[] = [];
-    await eventually(async () => {
+    await waitUntil(async () => {
       const data = await prometheus.api<{ groups: { rules: Rule[] }[] }>("rules");
       rules = data.groups.flatMap((group) => group.rules);
       return rules.length > 0 && rules.every((rule) => rule.health !== "unknown");
@@ -142,7 +143,7 @@ describe.skipIf(SKIP_PROMETHEUS)("a real Prometheus scraping `qstash-flow metric
         .map((a) => a.labels.key)
         .sort();
     let alerts: Alert[] = [];
-    await eventually(async () => {
+    await waitUntil(async () => {
       alerts = (await prometheus.api<{ alerts: Alert[] }>("alerts")).alerts;
       return (
         firing(alerts, "QStashFlowControlKeyStuck").length > 0 &&

@@ -1,9 +1,9 @@
-import { startLoopbackServer } from "@qstash-flow/test-utils";
+import { startLoopbackServer, waitUntil } from "@qstash-flow/test-utils";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { startInProcess } from "./support/in-process.js";
 import { startProxy } from "./support/proxy.js";
-import { eventually, TOKEN } from "./support/qstash.js";
+import { TOKEN } from "./support/qstash.js";
 import { stateFixture } from "./support/state.js";
 
 // Plan, apply and export hold to what the file and the API say: keys as written, names the
@@ -149,7 +149,7 @@ describe("plan, apply and export, faithful to the file and the API", () => {
     });
     try {
       const apply = startInProcess(["apply", path, "--yes", "--concurrency", "3"], env(silent.url));
-      await eventually(() => forwarded === 3, "three changes to reach the server");
+      await waitUntil(() => forwarded === 3, "three changes to reach the server");
       expect(await apply.stop()).toBe(130);
       const { stdout, stderr } = apply.output();
       const lines = stdout.split("\n");

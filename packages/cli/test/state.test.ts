@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { applyPlan, exportState, parseDesiredState, planDesiredState } from "../src/index.js";
+import { applyPlan, exportState, parseDesiredState, planDesiredState } from "@qstash-flow/ops";
 import { startProxy } from "./support/proxy.js";
 import { stateFixture } from "./support/state.js";
 

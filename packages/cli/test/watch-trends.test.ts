@@ -35,7 +35,7 @@ describe("watch trends in a terminal", () => {
     await qstash.client.pause(key);
     // One delivery per second: the drain takes many refreshes, so the estimate shows.
     await qstash.publish(key, "rate=1, period=1s", 8);
-    const term = await startTerminal([process.execPath, BIN, "watch", key, "--interval", "200"], qstash.env);
+    const term = await startTerminal([process.execPath, BIN, "watch", key, "--interval", "200ms"], qstash.env);
     try {
       let screen = await term.waitForScreen((s) => field(s, "waitlist") === "8", "a waitlist of 8");
       expect(field(screen, "waitlist trend")).toMatch(/^█+$/);
@@ -67,7 +67,7 @@ describe("watch trends in a terminal", () => {
         if (i > 0) await qstash.publish(`tbl-${i}`, "parallelism=1", i);
       }
       const term = await startTerminal(
-        [process.execPath, BIN, "watch", "--prefix", "tbl-", "--interval", "200"],
+        [process.execPath, BIN, "watch", "--prefix", "tbl-", "--interval", "200ms"],
         qstash.env,
         { x: 120, y: 10 },
       );
@@ -101,7 +101,7 @@ describe("watch --prefix when piped", () => {
     await qstash.client.pause("pp-a");
     await qstash.publish("pp-a", "parallelism=1", 2);
     await qstash.publish("pp-b", "parallelism=1");
-    const watch = startInProcess(["watch", "--prefix", "pp-", "--interval", "100"], qstash.env);
+    const watch = startInProcess(["watch", "--prefix", "pp-", "--interval", "100ms"], qstash.env);
     await watch.waitFor(/(key="pp-b".*\n[\s\S]*){2}/);
     expect(await watch.stop()).toBe(0);
     const lines = watch.output().stdout.trimEnd().split("\n");
@@ -113,7 +113,7 @@ describe("watch --prefix when piped", () => {
   });
 
   it("prints JSON lines with --json, and wants a key or --prefix, not both", async () => {
-    const watch = startInProcess(["watch", "--prefix", "pp-a", "--interval", "100", "--json"], qstash.env);
+    const watch = startInProcess(["watch", "--prefix", "pp-a", "--interval", "100ms", "--json"], qstash.env);
     await watch.waitFor(/("key":"pp-a"[\s\S]*){2}/);
     expect(await watch.stop()).toBe(0);
     const [first, second] = watch

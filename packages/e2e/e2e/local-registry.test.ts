@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitUntil } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishedPackages, workspaceRoot } from "../scripts/packages.mjs";
 import { cleanEnv } from "../src/registry.ts";
@@ -24,13 +25,17 @@ function start(command: string, args: string[], options: { cwd: string; env: Nod
     exited,
     output: () => ({ stdout, stderr }),
     async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-      for (;;) {
-        const match = stdout.match(pattern);
-        if (match) return match;
-        if (child.exitCode !== null)
-          throw new Error(`exited with ${child.exitCode} without ${pattern}:\n${stdout}\n${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      let match: RegExpMatchArray | null = null;
+      await waitUntil(
+        () => {
+          match = stdout.match(pattern);
+          if (!match && child.exitCode !== null)
+            throw new Error(`exited with ${child.exitCode} without ${pattern}:\n${stdout}\n${stderr}`);
+          return match !== null;
+        },
+        () => `${pattern} in the output:\n${stdout}\n${stderr}`,
+      );
+      return match as unknown as RegExpMatchArray;
     },
     /** Ctrl-C, as a terminal sends it: to the whole group. */
     interrupt: () => process.kill(-(child.pid as number), "SIGINT"),

@@ -26,6 +26,16 @@ describe(`Node consumer against the ${api.kind}`, () => {
   );
 });
 
+describe.runIf(installed["@qstash-flow/ops"])("the ops library from the registry", () => {
+  it("parses and plans a desired state in a service", async () => {
+    const key = smokeKey("ops");
+    const result = await run("node", ["ops.mjs", api.url, api.token, key], options);
+    expect(result.code, result.stderr).toBe(0);
+    // A key the server does not know yet is planned as a new one: a pause.
+    expect(JSON.parse(result.stdout)).toEqual({ actions: ["pause"], unknownKeys: [key] });
+  });
+});
+
 describe.runIf(installed["@qstash-flow/cli"])("the CLI bin from the registry", () => {
   const cli = (...args: string[]) =>
     run("npx", ["--no-install", "qstash-flow", ...args, "--url", api.url, "--token", api.token], options);

@@ -13,7 +13,7 @@ import { copyWorkspace } from "../src/workspace-copy.ts";
 import "./context.ts";
 
 // What the consumer installs, when published: the wrapper, the CLI and the dev server.
-const CONSUMED = ["@qstash-flow/flow-control", "@qstash-flow/cli", "@qstash-flow/dev-server"];
+const CONSUMED = ["@qstash-flow/flow-control", "@qstash-flow/ops", "@qstash-flow/cli", "@qstash-flow/dev-server"];
 
 export default async function setup(project: TestProject) {
   const tmp = await mkdtemp(join(tmpdir(), "qstash-flow-e2e-"));

@@ -1,6 +1,14 @@
 import { handlerFetch } from "@qstash-flow/test-utils";
 import { describe, expect, test } from "vitest";
-import { credentialsFromEnv, envRegion, FlowControl } from "./index.ts";
+import {
+  credentialsFromEnv,
+  ENV_REGIONS,
+  envRegion,
+  FlowControl,
+  MissingTokenError,
+  ValidationError,
+} from "./index.ts";
+import { REGIONS } from "@qstash-flow/fetch";
 
 const PLAIN = { QSTASH_URL: "http://plain.test", QSTASH_TOKEN: "plain-token" };
 const US = { US_EAST_1_QSTASH_URL: "http://us.test", US_EAST_1_QSTASH_TOKEN: "us-token" };
@@ -157,9 +165,24 @@ describe("FlowControl.fromEnv", () => {
     expect(mock.requests[0]?.headers.get("authorization")).toBe("Bearer given-token");
   });
 
-  test("a missing token names the variable and why the region was not used", () => {
+  test("a missing token names the variable and why the region was not used, as a MissingTokenError", () => {
     expect(() => FlowControl.fromEnv({ QSTASH_REGION: "US_EAST_1", US_EAST_1_QSTASH_URL: "http://us.test" })).toThrow(
       "the environment variable QSTASH_TOKEN is not set (QSTASH_REGION is US_EAST_1 but US_EAST_1_QSTASH_TOKEN is not set",
     );
+    const error = (() => {
+      try {
+        FlowControl.fromEnv({ QSTASH_REGION: "mars-1" });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(MissingTokenError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: "missing_token", warning: expect.stringContaining('"mars-1"') });
+  });
+
+  test("the regions QSTASH_REGION names are the client's regions, as variables spell them", () => {
+    expect(ENV_REGIONS).toEqual(REGIONS.map((region) => region.toUpperCase().replaceAll("-", "_")));
+    expect(ENV_REGIONS).toEqual(["EU_CENTRAL_1", "US_EAST_1"]);
   });
 });

@@ -1,8 +1,16 @@
-import type { Region } from "@qstash-flow/fetch";
+import { REGIONS, type Region } from "@qstash-flow/fetch";
 
-/** The regions `QSTASH_REGION` names, spelled as the official SDK's variables spell them. */
-export const ENV_REGIONS = ["EU_CENTRAL_1", "US_EAST_1"] as const;
-export type EnvRegion = (typeof ENV_REGIONS)[number];
+/** `eu-central-1` as the official SDK's variables spell it: `EU_CENTRAL_1`. */
+type EnvSpelling<R extends string> = R extends `${infer Head}-${infer Tail}`
+  ? `${Uppercase<Head>}_${EnvSpelling<Tail>}`
+  : Uppercase<R>;
+export type EnvRegion = EnvSpelling<Region>;
+
+/** The regions `QSTASH_REGION` names: the client's regions (one table), spelled as variables spell them. */
+// Pure: a bundle that never reads the environment drops it.
+export const ENV_REGIONS: readonly EnvRegion[] = /* @__PURE__ */ REGIONS.map(
+  (region) => region.toUpperCase().replaceAll("-", "_") as EnvRegion,
+);
 
 export type Env = Record<string, string | undefined>;
 

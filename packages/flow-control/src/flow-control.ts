@@ -14,6 +14,18 @@ import type { PinOptions, UnpinOptions } from "./options.js";
 
 export type FlowControlOptions = QStashClientOptions;
 
+/** `FlowControl.fromEnv` found no token, in the options or the environment; `warning` says why a region was not followed. */
+export class MissingTokenError extends ValidationError {
+  override name = "MissingTokenError";
+  override readonly code: string = "missing_token";
+  declare readonly warning: string | undefined;
+
+  constructor(warning: string | undefined) {
+    super(`the environment variable QSTASH_TOKEN is not set${warning ? ` (${warning})` : ""}`);
+    Object.assign(this, { warning });
+  }
+}
+
 /** Where a client's token and URL came from (names, never values), and any fallback made. */
 export type CredentialsSource = Pick<Credentials, "tokenFrom" | "baseUrlFrom" | "warning">;
 
@@ -45,10 +57,7 @@ export class FlowControl {
     const source: Env = env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
     const { token, baseUrl, region, ...rest } = options;
     const found = credentialsFromEnv(source, { token, baseUrl, region });
-    if (found.token === undefined) {
-      const why = found.warning ? ` (${found.warning})` : "";
-      throw new ValidationError(`the environment variable QSTASH_TOKEN is not set${why}`);
-    }
+    if (found.token === undefined) throw new MissingTokenError(found.warning);
     const flow = new FlowControl({
       ...rest,
       token: found.token,

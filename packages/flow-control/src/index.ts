@@ -7,8 +7,19 @@ export {
   type ExplicitCredentials,
   envRegion,
 } from "./env.js";
-export { type CredentialsSource, FlowControl, type FlowControlOptions } from "./flow-control.js";
+export { checkConcurrency, DEFAULT_CONCURRENCY, forEachBounded } from "./bounded.js";
+export { checkPositiveInteger, checkWholeNumber } from "./checks.js";
+export {
+  DURATION_UNITS,
+  type DurationUnit,
+  durationExamples,
+  durationMs,
+  durationText,
+  millisecondsText,
+} from "./duration.js";
+export { type CredentialsSource, FlowControl, type FlowControlOptions, MissingTokenError } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
+export { byKey, compareKeys } from "./keys.js";
 export {
   CANCEL_PAGE,
   cancelMessages,
@@ -31,7 +42,13 @@ export {
   resume,
   unpin,
 } from "./operations.js";
-export { MAX_PERIOD_SECONDS, type PinOptions, periodSeconds, type UnpinOptions } from "./options.js";
+export {
+  MAX_PERIOD_SECONDS,
+  PERIOD_UNITS,
+  type PinOptions,
+  periodSeconds,
+  type UnpinOptions,
+} from "./options.js";
 export {
   AbortError,
   APIError,
@@ -43,6 +60,7 @@ export {
   DEFAULT_TIMEOUT,
   type ErrorContext,
   InternalServerError,
+  keyProblem,
   MAX_TIMER_MS,
   makeAPIError,
   NotFoundError,

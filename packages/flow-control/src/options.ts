@@ -1,5 +1,7 @@
 import { ValidationError } from "@qstash-flow/fetch";
 import { checkOptions, shown } from "@qstash-flow/fetch/internal";
+import { checkPositiveInteger } from "./checks.js";
+import { DURATION_UNITS, type DurationUnit, durationMs } from "./duration.js";
 
 export interface PinOptions {
   /** Messages delivered at once: a positive integer. */
@@ -17,30 +19,24 @@ export interface UnpinOptions {
   rate?: boolean;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** The units a rate period is written in: whole seconds and up. */
+export const PERIOD_UNITS = ["s", "m", "h", "d"] as const satisfies readonly DurationUnit[];
 
 /** The longest rate period the API takes: one week, in seconds (upstream's documented maximum). */
 export const MAX_PERIOD_SECONDS = 7 * 86_400;
 
-function positiveInteger(name: string, value: unknown): number {
-  if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw new ValidationError(`${name} must be a positive integer, got ${shown(value)}`);
-  }
-  return value as number;
-}
-
 /** A period in whole seconds, from seconds or a duration string; at most `MAX_PERIOD_SECONDS`. */
 export function periodSeconds(value: unknown): number {
   let seconds: number;
-  if (typeof value !== "string") seconds = positiveInteger("period", value);
+  if (typeof value !== "string") seconds = checkPositiveInteger("period", value);
   else {
-    const match = /^(\d+)([smhd])$/.exec(value.trim());
-    if (!match) {
+    const ms = durationMs(value.trim(), PERIOD_UNITS);
+    if (ms === undefined) {
       throw new ValidationError(
         `period must be seconds or a duration like "30s", "5m", "1h", "1d", got ${JSON.stringify(value)}`,
       );
     }
-    seconds = positiveInteger("period", Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number));
+    seconds = checkPositiveInteger("period", ms / DURATION_UNITS.s);
   }
   if (seconds > MAX_PERIOD_SECONDS) {
     throw new ValidationError(`period must be at most one week (${MAX_PERIOD_SECONDS} s), got ${seconds} s`);
@@ -56,8 +52,8 @@ export function pinQuery(options: PinOptions | undefined): { parallelism?: numbe
     throw new ValidationError("pin needs at least one of parallelism, rate, period");
   }
   return {
-    ...(parallelism !== undefined && { parallelism: positiveInteger("parallelism", parallelism) }),
-    ...(rate !== undefined && { rate: positiveInteger("rate", rate) }),
+    ...(parallelism !== undefined && { parallelism: checkPositiveInteger("parallelism", parallelism) }),
+    ...(rate !== undefined && { rate: checkPositiveInteger("rate", rate) }),
     ...(period !== undefined && { period: periodSeconds(period) }),
   };
 }

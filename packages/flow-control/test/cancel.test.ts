@@ -4,7 +4,7 @@
 // depends on how fast the machine is: each test waits for the events it checks.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
+import { type LoopbackServer, startLoopbackServer, waitUntil } from "@qstash-flow/test-utils";
 import { afterEach, expect, test } from "vitest";
 import { AbortError, FlowControl, TimeoutError } from "../src/index.ts";
 
@@ -25,12 +25,6 @@ async function stalling(mode: "silent" | "half-body") {
   return server;
 }
 
-/** Waits until `condition` holds; the test's time limit is only a guard against a hang. */
-const until = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-  return true;
-};
-
 test("a timeout rejects with TimeoutError and closes the request's connection", async () => {
   const { url, unansweredConnections } = await stalling("silent");
   const flow = new FlowControl({ token: "t", baseUrl: url, maxRetries: 0, timeout: 150 });
@@ -40,7 +34,7 @@ test("a timeout rejects with TimeoutError and closes the request's connection", 
     'QStash pause for key "slow" failed: no response within 150 ms (1 attempt)',
   );
   // The request may not have reached the server in 150 ms; either way its connection must go.
-  expect(await until(() => unansweredConnections() === 0)).toBe(true);
+  await waitUntil(() => unansweredConnections() === 0, "every request's connection to close");
 });
 
 test("the timeout covers the body: a body that stalls halfway is a TimeoutError too", async () => {
@@ -48,7 +42,7 @@ test("the timeout covers the body: a body that stalls halfway is a TimeoutError 
   const flow = new FlowControl({ token: "t", baseUrl: url, maxRetries: 0, timeout: 150 });
   const error = await flow.get("half").catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TimeoutError);
-  expect(await until(() => unansweredConnections() === 0)).toBe(true);
+  await waitUntil(() => unansweredConnections() === 0, "every request's connection to close");
 });
 
 test("the caller's signal rejects with AbortError at once and closes the request's connection", async () => {
@@ -56,12 +50,12 @@ test("the caller's signal rejects with AbortError at once and closes the request
   const flow = new FlowControl({ token: "t", baseUrl: url, timeout: 60_000 });
   const controller = new AbortController();
   const pending = flow.resume("stuck", { signal: controller.signal }).catch((e: unknown) => e);
-  await until(() => (server?.requests.length ?? 0) > 0);
+  await waitUntil(() => (server?.requests.length ?? 0) > 0, "the request to arrive");
   controller.abort(new Error("operator cancelled"));
   const error = await pending;
   expect(error).toBeInstanceOf(AbortError);
   expect((error as AbortError).cause).toEqual(new Error("operator cancelled"));
-  expect(await until(() => unansweredConnections() === 0)).toBe(true);
+  await waitUntil(() => unansweredConnections() === 0, "every request's connection to close");
   expect(server?.requests).toHaveLength(1);
 });
 
@@ -88,7 +82,7 @@ test("calls started together: the stalled ones time out and close their connecti
   }
   // The answered calls' connections rest in the pool; the stalled ones' must be gone.
   const { unansweredConnections } = server;
-  expect(await until(() => unansweredConnections() === 0)).toBe(true);
+  await waitUntil(() => unansweredConnections() === 0, "every request's connection to close");
 });
 
 test("a process whose calls are done exits at once: no timeout timer keeps it alive", async () => {

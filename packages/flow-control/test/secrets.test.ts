@@ -104,6 +104,11 @@ const SCENARIOS: Scenario[] = [
     api.ValidationError,
     async (s) => new FlowControl({ token: `${TOKEN}\n${TOKEN}ü`, authScheme: s }),
   ],
+  [
+    "a client from an environment without a token",
+    api.MissingTokenError,
+    async (s) => FlowControl.fromEnv({ QSTASH_URL: "http://127.0.0.1:1" }, { authScheme: s }),
+  ],
   ["400 echoing the token", api.BadRequestError, (s) => flowFor(s).pause("400")],
   ["401 echoing the token", api.AuthenticationError, (s) => flowFor(s).pause("401")],
   ["403 echoing the token", api.PermissionDeniedError, (s) => flowFor(s).pause("403")],
@@ -137,7 +142,7 @@ describe.each(SCHEMES)("with the token in the %s", (scheme) => {
     expect(error).toBeInstanceOf(Class);
     expect((error as QStashError).constructor).toBe(Class);
     // a failed call names its operation; a refused client has no call to name
-    if (Class !== api.ValidationError || !name.includes("client"))
+    if (!(error instanceof api.ValidationError) || !name.includes("client"))
       expect((error as Error).message).toMatch(/^QStash \w+/);
     expect(everyOutput(error)).not.toContain(MARK);
     expect(logged.join("\n")).not.toContain(MARK);

@@ -3,7 +3,7 @@ export { startLoopbackServer, type LoopbackServer, type ServerHandler, type Serv
 export { COMBINED_SPEC, startPrism, type MockServer } from "./prism.ts";
 export { codeBlocks, typecheckReadme } from "./readme.ts";
 export { freePort } from "./port.ts";
-export { publishMessage, type PublishOptions } from "./publish.ts";
+export { type PublishOptions, type Published, publishMessage } from "./publish.ts";
 export { queryParameterSchema, surface, valueOutside } from "./surface.ts";
 export {
   type MessagesServer,
@@ -12,3 +12,5 @@ export {
   type StoredMessage,
   startMessagesServer,
 } from "./messages-server.ts";
+export { type KeyInfo, keyInfo } from "./info.ts";
+export { waitUntil } from "./wait.ts";

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./port.ts";
+import { waitUntil } from "./wait.ts";
 
 /** The merged spec `pnpm generate` writes: every operation the client can call. */
 /** Prism starts in seconds; under load it can take far longer. Only a hang reaches this. */
@@ -36,15 +37,18 @@ export async function startPrism(spec = COMBINED_SPEC): Promise<MockServer> {
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + PRISM_START_GUARD_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prism exited early:\n${log}`);
-    if (/Prism is listening/.test(log)) break;
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`prism did not start within ${PRISM_START_GUARD_MS / 1000} s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitUntil(
+      () => {
+        if (child.exitCode !== null) throw new Error(`prism exited early:\n${log}`);
+        return /Prism is listening/.test(log);
+      },
+      () => `prism to start:\n${log}`,
+      PRISM_START_GUARD_MS,
+    );
+  } catch (error) {
+    child.kill();
+    throw error;
   }
   return {
     url,

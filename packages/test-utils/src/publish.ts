@@ -7,14 +7,20 @@ export interface PublishOptions {
   /** `Upstash-Flow-Control-Key` and `-Value`, when the message is flow-controlled. */
   key?: string;
   value?: string;
-  body?: string;
-  /** More publish headers, e.g. `{ "upstash-retries": "0" }`. */
+  /** Any other publish header, such as `Upstash-Retries`. */
   headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What the server answered to an accepted publish. */
+export interface Published {
+  status: number;
+  messageId: string | undefined;
 }
 
 /** Publishes one message as a producer would; throws unless the server accepted it. */
-export async function publishMessage(options: PublishOptions): Promise<void> {
-  const { url, token, destination, key, value, body = "hello", headers } = options;
+export async function publishMessage(options: PublishOptions): Promise<Published> {
+  const { url, token, destination, key, value, headers = {}, body = "hello" } = options;
   // The publish route takes the destination URL itself as the rest of its path.
   const target = new URL(`/v2/publish/${new URL(destination).href}`, url);
   const response = await fetch(target, {
@@ -27,5 +33,8 @@ export async function publishMessage(options: PublishOptions): Promise<void> {
     },
     body,
   });
-  if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`publish failed: ${response.status} ${text}`);
+  const { messageId } = (JSON.parse(text || "{}") ?? {}) as { messageId?: string };
+  return { status: response.status, messageId };
 }

@@ -1,14 +1,18 @@
-import { AbortError, type CallOptions, type FlowControl } from "@qstash-flow/flow-control";
+import {
+  AbortError,
+  type CallOptions,
+  compareKeys,
+  DEFAULT_CONCURRENCY,
+  type FlowControl,
+  forEachBounded,
+} from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
-import { DEFAULT_CONCURRENCY, forEachBounded } from "../internal/bounded.js";
 import { asks, confirmed } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom } from "../internal/connection.js";
 import { type Context, callOptions } from "../internal/context.js";
-import { CommandFailure, usageError } from "../internal/errors.js";
+import { CommandFailure, errorMessage, usageError } from "../internal/errors.js";
 import { json, printable } from "../internal/format.js";
-import { compareKeys } from "../internal/keys.js";
 import { once, positiveInteger } from "../internal/parse.js";
-import { errorMessage } from "../state/text.js";
 
 export interface BulkFlags extends ConnectionOptions {
   prefix?: string;

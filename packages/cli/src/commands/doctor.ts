@@ -1,12 +1,12 @@
+import { durationText, millisecondsText } from "@qstash-flow/flow-control";
+import type { DeadLetterRead, Finding, Snapshot } from "@qstash-flow/ops";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
-import { duration, json, millisecondsText, printable } from "../internal/format.js";
+import { json, printable } from "../internal/format.js";
 import { interval, positiveInteger } from "../internal/parse.js";
 import { sleep } from "../internal/sleep.js";
-import { type DeadLetterRead, readDeadLetters } from "../observe/dead-letters.js";
-import { diagnose, type Finding, type Snapshot } from "../observe/doctor.js";
 
 interface DoctorFlags extends ConnectionOptions {
   samples: number;
@@ -26,7 +26,7 @@ function samples(value: string): number {
 
 function report(findings: Finding[], keys: number, snapshots: Snapshot[]): string {
   const seconds = Math.round(((snapshots.at(-1)?.at ?? 0) - (snapshots[0]?.at ?? 0)) / 1000);
-  const scope = `${keys} ${keys === 1 ? "key" : "keys"}, ${snapshots.length} samples over ${duration(seconds)}`;
+  const scope = `${keys} ${keys === 1 ? "key" : "keys"}, ${snapshots.length} samples over ${durationText(seconds)}`;
   if (findings.length === 0) return `No findings (${scope}).\n`;
   const counts = (["error", "warning", "info"] as const)
     .map((severity) => [severity, findings.filter((finding) => finding.severity === severity).length] as const)
@@ -52,9 +52,9 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
         new Option("--samples <n>", "how many times to read the keys (at least 2)").default(3).argParser(samples),
       )
       .addOption(
-        new Option("--interval <duration>", "time between samples: 5s, 1m, or a bare number of seconds (at least 1s)")
+        new Option("--interval <duration>", "time between samples, with a unit: 5s, 1m (at least 1s)")
           .default(5000, "5s")
-          .argParser(interval("s", MIN_INTERVAL_MS)),
+          .argParser(interval(MIN_INTERVAL_MS)),
       )
       .option("--prefix <prefix>", "only the keys that start with this")
       .addHelpText(
@@ -66,6 +66,7 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
     guarded(async function (this: Command) {
       const options = this.opts<DoctorFlags>();
       const client = flowControlFrom(options, io);
+      const { diagnose, readDeadLetters } = await import("@qstash-flow/ops");
       const prefix = options.prefix ?? "";
       // Under --json stderr holds only the JSON error, if any.
       if (io.stderr.isTTY && !options.json) {

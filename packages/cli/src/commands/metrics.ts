@@ -1,19 +1,14 @@
-import { QStashError } from "@qstash-flow/flow-control";
+import { millisecondsText, QStashError } from "@qstash-flow/flow-control";
+import { DEFAULT_MAX_KEYS, DEFAULT_METRICS_INTERVAL_MS } from "@qstash-flow/ops/defaults";
+import type { MetricsServer, PollResult } from "@qstash-flow/ops";
 import { type Command, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, policyFrom, withConnection } from "../internal/connection.js";
 import { type Context, guarded } from "../internal/context.js";
 import type { CliIO } from "../internal/io.js";
 import { CommandFailure, failureText } from "../internal/errors.js";
-import { millisecondsText, printable } from "../internal/format.js";
+import { printable } from "../internal/format.js";
 import { interval, listenAddress, positiveInteger } from "../internal/parse.js";
 import { waitForAbort } from "../internal/sleep.js";
-import {
-  DEFAULT_MAX_KEYS,
-  DEFAULT_METRICS_INTERVAL_MS,
-  type PollResult,
-  startFlowControlMetrics,
-} from "../observe/metrics.js";
-import { type MetricsServer, serveMetrics } from "../observe/serve.js";
 
 interface MetricsFlags extends ConnectionOptions {
   listen: { host: string; port: number };
@@ -68,12 +63,9 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
           .argParser(listenAddress),
       )
       .addOption(
-        new Option(
-          "--interval <duration>",
-          "time between polls of the API: 15s, 1m, 1h, or a bare number of seconds (at least 1s)",
-        )
+        new Option("--interval <duration>", "time between polls of the API, with a unit: 15s, 1m, 1h (at least 1s)")
           .default(DEFAULT_METRICS_INTERVAL_MS, millisecondsText(DEFAULT_METRICS_INTERVAL_MS))
-          .argParser(interval("s", MIN_INTERVAL_MS)),
+          .argParser(interval(MIN_INTERVAL_MS)),
       )
       .option("--prefix <prefix>", "only the keys that start with this")
       .addOption(
@@ -87,6 +79,8 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
       const options = this.opts<MetricsFlags>();
       const client = flowControlFrom(options, io);
       const { host, port } = options.listen;
+      // prom-client comes with the library's metrics, loaded by this command only.
+      const { serveMetrics, startFlowControlMetrics } = await import("@qstash-flow/ops");
       const metrics = await startFlowControlMetrics({
         client,
         ...policyFrom(options, io),

@@ -1,17 +1,17 @@
 import { readFile } from "node:fs/promises";
-import { AbortError } from "@qstash-flow/flow-control";
+import { AbortError, DEFAULT_CONCURRENCY } from "@qstash-flow/flow-control";
+import type { ChangeResult, CheckedState } from "@qstash-flow/ops";
 import type { Command } from "commander";
-import { DEFAULT_CONCURRENCY } from "../internal/bounded.js";
 import { asks, confirmed, refuse } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
 import { json, printable } from "../internal/format.js";
 import { once, positiveInteger } from "../internal/parse.js";
-import { applyPlan, type ChangeResult } from "../state/apply.js";
-import { type CheckedState, DesiredStateError } from "../state/desired.js";
-import { planDesiredState } from "../state/plan.js";
-import { planJson, planText, resultJson, resultLine, tally, totalText } from "../state/text.js";
+import { planJson, planText, resultJson, resultLine, tally, totalText } from "../views/state.js";
+
+// The library, and yaml with it, is loaded only by the commands that use it: the others start faster.
+const ops = () => import("@qstash-flow/ops");
 
 interface ApplyFlags extends ConnectionOptions {
   yes?: boolean;
@@ -26,8 +26,7 @@ async function desiredFrom(context: Context, file: string): Promise<CheckedState
   } catch (error) {
     refuse(context, `cannot read ${file}: ${(error as Error).message}`);
   }
-  // yaml is loaded only by the commands that read or write a file: the others start faster.
-  const { parseDesiredState } = await import("../state/parse.js");
+  const { DesiredStateError, parseDesiredState } = await ops();
   try {
     return parseDesiredState(text, { source: file });
   } catch (error) {
@@ -49,6 +48,7 @@ export function addStateCommands(program: Command, context: Context): void {
     guarded(async function (this: Command, file: string) {
       const options = this.opts<ConnectionOptions>();
       const desired = await desiredFrom(context, file);
+      const { planDesiredState } = await ops();
       const plan = await planDesiredState(flowControlFrom(options, io), desired, callOptions(io));
       io.stdout.write(options.json ? json(planJson(plan)) : planText(plan));
     }),
@@ -66,6 +66,7 @@ export function addStateCommands(program: Command, context: Context): void {
       const options = this.opts<ApplyFlags>();
       const desired = await desiredFrom(context, file);
       const flow = flowControlFrom(options, io);
+      const { applyPlan, planDesiredState } = await ops();
       const plan = await planDesiredState(flow, desired, callOptions(io));
       // People see the plan before they confirm it. Under --json stdout keeps the result and
       // stderr only JSON errors: the plan goes to stderr only when a question follows.
@@ -111,7 +112,7 @@ export function addStateCommands(program: Command, context: Context): void {
   ).action(
     guarded(async function (this: Command) {
       const options = this.opts<ConnectionOptions & { prefix?: string }>();
-      const { desiredStateText, exportState } = await import("../state/export.js");
+      const { desiredStateText, exportState } = await ops();
       const state = await exportState(flowControlFrom(options, io), {
         ...callOptions(io),
         ...(options.prefix !== undefined && { prefix: options.prefix }),

@@ -1,22 +1,14 @@
-import type { FlowControl } from "@qstash-flow/flow-control";
+import type { CallOptions, FlowControl } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
-import {
-  type ConnectionOptions,
-  flowControlFrom,
-  type Policy,
-  policyFrom,
-  withConnection,
-} from "../internal/connection.js";
+import { type ConnectionOptions, flowControlFrom, policyFrom, withConnection } from "../internal/connection.js";
 import { type Context, guarded } from "../internal/context.js";
 import { isInterruption, usageError } from "../internal/errors.js";
 import type { CliIO } from "../internal/io.js";
 import { interval } from "../internal/parse.js";
 import { Screen } from "../internal/screen.js";
 import { sleep } from "../internal/sleep.js";
-import { refreshCallOptions } from "../observe/refresh.js";
-import { Trend } from "../observe/trend.js";
-import { watchPrefix } from "../observe/watch-prefix.js";
-import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../observe/watch-view.js";
+import { watchPrefix } from "./watch-prefix.js";
+import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../views/watch.js";
 
 interface WatchFlags extends ConnectionOptions {
   interval: number;
@@ -25,10 +17,10 @@ interface WatchFlags extends ConnectionOptions {
 
 const MIN_INTERVAL_MS = 100;
 
-async function sample(client: FlowControl, key: string, io: CliIO, interval: number, policy: Policy): Promise<Sample> {
+async function sample(client: FlowControl, key: string, io: CliIO, call: CallOptions): Promise<Sample> {
   const at = new Date();
   try {
-    const info = await client.get(key, refreshCallOptions(interval, io.signal, policy));
+    const info = await client.get(key, call);
     return { at, info };
   } catch (error) {
     return { at, problem: problemOf(error, io) };
@@ -44,12 +36,9 @@ export function addWatchCommand(program: Command, { io }: Context): void {
       .argument("[key]", "the flow-control key")
       .option("--prefix <prefix>", "every key that starts with this, as a table sorted by waitlist")
       .addOption(
-        new Option(
-          "--interval <duration>",
-          "time between refreshes: 500ms, 2s, 1m, or a bare number of milliseconds (at least 100ms)",
-        )
+        new Option("--interval <duration>", "time between refreshes, with a unit: 500ms, 2s, 1m (at least 100ms)")
           .default(1000, "1s")
-          .argParser(interval("ms", MIN_INTERVAL_MS)),
+          .argParser(interval(MIN_INTERVAL_MS)),
       ),
     { timeout: "the interval, min 5s", retries: "0" },
   ).action(
@@ -68,10 +57,12 @@ export function addWatchCommand(program: Command, { io }: Context): void {
       const watched = key as string;
       const live = io.stdout.isTTY === true && !options.json;
       const screen = live ? new Screen(io.stdout) : undefined;
+      const { refreshCallOptions, Trend } = await import("@qstash-flow/ops");
+      const call = refreshCallOptions(options.interval, io.signal, policy);
       const trend = new Trend();
       try {
         while (!io.signal?.aborted) {
-          const current = await sample(client, watched, io, options.interval, policy).catch((error: unknown) => {
+          const current = await sample(client, watched, io, call).catch((error: unknown) => {
             if (isInterruption(error, io.signal)) return undefined;
             throw error;
           });

@@ -1,9 +1,9 @@
-import type { CallOptions, FlowControl } from "@qstash-flow/flow-control";
+import { type CallOptions, durationText, type FlowControl } from "@qstash-flow/flow-control";
 import type { Command } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
 import { type Context, callOptions, guarded } from "../internal/context.js";
 import { usageError } from "../internal/errors.js";
-import { duration, json, printable } from "../internal/format.js";
+import { json, printable } from "../internal/format.js";
 import { once, period, positiveInteger } from "../internal/parse.js";
 import { type BulkFlags, runBulk, singleKey, withBulk } from "./bulk.js";
 
@@ -49,7 +49,7 @@ function pinnedText(values: { parallelism?: number; rate?: number; period?: numb
   return [
     values.parallelism !== undefined ? `parallelism ${values.parallelism}` : "",
     values.rate !== undefined ? `rate ${values.rate}` : "",
-    values.period !== undefined ? `period ${duration(values.period)}` : "",
+    values.period !== undefined ? `period ${durationText(values.period)}` : "",
   ]
     .filter(Boolean)
     .join(", ");
@@ -94,7 +94,11 @@ export function addWriteCommands(program: Command, context: Context): void {
         .argument("[key]", "the flow-control key")
         .option("--parallelism <n>", "messages delivered at once", once(positiveInteger))
         .option("--rate <n>", "messages started per period", once(positiveInteger))
-        .option("--period <duration>", 'the rate period: seconds or "30s", "5m", "1h", "1d"; at most 7d', once(period)),
+        .option(
+          "--period <duration>",
+          'the rate period, with a unit: "30s", "5m", "1h", "1d"; at most 7d',
+          once(period),
+        ),
     ),
   ).action(
     guarded(async function (this: Command, key: string | undefined) {

@@ -1,14 +1,16 @@
 import {
-  credentialsFromEnv,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT,
   ENV_REGIONS,
   FlowControl,
+  MissingTokenError,
+  millisecondsText,
   type Region,
+  type RequestPolicy,
   ValidationError,
 } from "@qstash-flow/flow-control";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { millisecondsText, printable } from "./format.js";
+import { printable } from "./format.js";
 import type { CliIO } from "./io.js";
 import { once, timeout, wholeNumber } from "./parse.js";
 
@@ -57,7 +59,7 @@ export function withConnection(command: Command, defaults: PolicyDefaults = {}):
       .addOption(
         new Option(
           "--timeout <duration>",
-          `per attempt: seconds, or 500ms, 10s, 2m (default: $${ENV_TIMEOUT}, else ${timeoutDefault})`,
+          `per attempt, with a unit: 500ms, 10s, 2m (default: $${ENV_TIMEOUT}, else ${timeoutDefault})`,
         ).argParser(once(timeout)),
       )
       .addOption(
@@ -83,45 +85,47 @@ function fromFlagOrEnv<T>(flag: T | undefined, io: CliIO, name: string, parse: (
   }
 }
 
-/** `--timeout` and `--retries` as call options. */
-export type Policy = { timeout?: number; maxRetries?: number };
-
 /** `--timeout` / `--retries`, else their environment variables; `undefined` leaves the default. */
-export function policyFrom(options: ConnectionOptions, io: CliIO): Policy {
+export function policyFrom(options: ConnectionOptions, io: CliIO): RequestPolicy {
   const ms = fromFlagOrEnv(options.timeout, io, ENV_TIMEOUT, timeout);
   const retries = fromFlagOrEnv(options.retries, io, ENV_RETRIES, wholeNumber);
   return { ...(ms !== undefined && { timeout: ms }), ...(retries !== undefined && { maxRetries: retries }) };
 }
 
+/** When `QSTASH_REGION` could not be followed the library says why: the user must know which account is used. */
+function warn(warning: string | undefined, options: ConnectionOptions, io: CliIO): void {
+  if (!warning) return;
+  io.stderr.write(
+    options.json ? `${JSON.stringify({ warning: { message: warning } })}\n` : `warning: ${printable(warning)}\n`,
+  );
+}
+
+const noToken = () =>
+  new ValidationError(
+    "no QStash token: pass --token or set QSTASH_TOKEN (`qstash-flow dev` starts a local QStash and prints a working one)",
+  );
+
 /**
- * A client from the flags, then the environment in the official SDK's order (see
- * `credentialsFromEnv`); a flag always wins. When `QSTASH_REGION` could not be followed
- * the library says why and this prints it: the user must know which account is used.
+ * A client from the flags, then the environment in the official SDK's order: the
+ * library's `FlowControl.fromEnv`, with the flags as its options, so a flag always wins.
  */
 export function flowControlFrom(options: ConnectionOptions, io: CliIO): FlowControl {
   const policy = policyFrom(options, io);
-  const found = credentialsFromEnv(io.env ?? {}, {
-    token: options.token,
-    baseUrl: options.url,
-    region: options.region,
-  });
-  if (found.warning) {
-    io.stderr.write(
-      options.json
-        ? `${JSON.stringify({ warning: { message: found.warning } })}\n`
-        : `warning: ${printable(found.warning)}\n`,
-    );
+  // A blank --token is no token, as a blank variable is.
+  if (options.token !== undefined && !options.token.trim()) throw noToken();
+  let flow: FlowControl;
+  try {
+    flow = FlowControl.fromEnv(io.env ?? {}, {
+      ...policy,
+      ...(options.token !== undefined && { token: options.token }),
+      ...(options.url !== undefined && { baseUrl: options.url }),
+      ...(options.region !== undefined && { region: options.region }),
+    });
+  } catch (error) {
+    if (!(error instanceof MissingTokenError)) throw error;
+    warn(error.warning, options, io);
+    throw noToken();
   }
-  const token = found.token;
-  if (!token?.trim()) {
-    throw new ValidationError(
-      "no QStash token: pass --token or set QSTASH_TOKEN (`qstash-flow dev` starts a local QStash and prints a working one)",
-    );
-  }
-  return new FlowControl({
-    token,
-    ...policy,
-    ...(found.baseUrl !== undefined && { baseUrl: found.baseUrl }),
-    ...(found.region !== undefined && { region: found.region }),
-  });
+  warn(flow.credentialsSource.warning, options, io);
+  return flow;
 }

@@ -1,4 +1,4 @@
-import { type CallOptions, ValidationError } from "@qstash-flow/flow-control";
+import { type CallOptions, type RequestPolicy, ValidationError } from "@qstash-flow/flow-control";
 import type { Command } from "commander";
 import { usageError } from "./errors.js";
 import type { CliIO } from "./io.js";
@@ -38,6 +38,6 @@ export function guarded(action: Action): Action {
 }
 
 /** Per-call options: Ctrl-C cancels the request and its retries. */
-export function callOptions(io: CliIO, policy: { maxRetries?: number; timeout?: number } = {}): CallOptions {
+export function callOptions(io: CliIO, policy: RequestPolicy = {}): CallOptions {
   return { ...policy, ...(io.signal ? { signal: io.signal } : {}) };
 }

@@ -89,3 +89,8 @@ export function failureJson(error: unknown): string {
   };
   return `${JSON.stringify({ error: fields })}\n`;
 }
+
+/** An error's message, or the thrown value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

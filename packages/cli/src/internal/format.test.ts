@@ -1,24 +1,11 @@
 import type { FlowControlInfo } from "@qstash-flow/flow-control";
 import { describe, expect, it } from "vitest";
-import { info as keyInfo } from "../../test/support/info.js";
-import { duration, keyDetails, keysTable, printable, table } from "./format.js";
+import { keyInfo } from "@qstash-flow/test-utils";
+import { keyDetails, keysTable, printable, table } from "./format.js";
 
 const info = (fields: Partial<FlowControlInfo>) => keyInfo("k", fields);
 
 describe("format", () => {
-  it("writes periods in the largest unit that divides them", () => {
-    expect([1, 30, 60, 90, 3600, 5400, 86_400, 172_800].map(duration)).toEqual([
-      "1s",
-      "30s",
-      "1m",
-      "90s",
-      "1h",
-      "90m",
-      "1d",
-      "2d",
-    ]);
-  });
-
   it("shows control characters from the server as escapes, never raw", () => {
     expect(printable("a\u001b[2Jb\u0007\u009b")).toBe("a\\u001b[2Jb\\u0007\\u009b");
     expect(keysTable([info({ flowControlKey: "evil\u001b[31m" })])).not.toContain("\u001b");

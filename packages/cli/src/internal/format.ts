@@ -1,4 +1,4 @@
-import type { FlowControlInfo, GlobalParallelism } from "@qstash-flow/flow-control";
+import { durationText, type FlowControlInfo, type GlobalParallelism } from "@qstash-flow/flow-control";
 import stringWidth from "string-width";
 
 // Keys and server messages come from the network. A control character in them must not
@@ -16,28 +16,13 @@ export function printable(text: string): string {
   });
 }
 
-/** A period in the largest unit that divides it: `30s`, `5m`, `1h`, `1d`, `90s`. */
-export function duration(seconds: number): string {
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3600],
-    ["m", 60],
-  ] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
-}
-
-/** A duration given in milliseconds, as the flags take it: `30s` for 30 000, `1500ms` for 1 500. */
-export const millisecondsText = (ms: number): string => (ms % 1000 === 0 ? duration(ms / 1000) : `${ms}ms`);
-
 /** `2/5`, or `2/-` when no limit is configured. */
 function usage(count: number, max: number): string {
   return `${count}/${max > 0 ? max : "-"}`;
 }
 
 /** What `-` means, said wherever it is shown. */
-export const NO_LIMIT = '"-" means no limit is set';
+const NO_LIMIT = '"-" means no limit is set';
 
 /** For `--help`: how to read `2/5` and `0/-`. */
 export const USAGE_LEGEND = `In "2/5" the first number is running (parallelism) or started this period
@@ -48,7 +33,7 @@ export function parallelismText(info: FlowControlInfo): string {
 }
 
 export function rateText(info: FlowControlInfo): string {
-  const per = info.ratePeriod > 0 ? ` per ${duration(info.ratePeriod)}` : "";
+  const per = info.ratePeriod > 0 ? ` per ${durationText(info.ratePeriod)}` : "";
   return `${usage(info.rateCount, info.rateMax)}${per}${info.isPinnedRate ? " pinned" : ""}`;
 }
 

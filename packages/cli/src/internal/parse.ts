@@ -1,24 +1,39 @@
-import { MAX_TIMER_MS, periodSeconds, ValidationError } from "@qstash-flow/flow-control";
+import {
+  checkPositiveInteger,
+  checkWholeNumber,
+  type DurationUnit,
+  durationExamples,
+  durationMs,
+  durationText,
+  MAX_PERIOD_SECONDS,
+  MAX_TIMER_MS,
+  millisecondsText,
+  PERIOD_UNITS,
+  periodSeconds,
+  ValidationError,
+} from "@qstash-flow/flow-control";
 import { InvalidArgumentError } from "commander";
-import { millisecondsText } from "./format.js";
 
-/** A strictly written positive whole number: `"3"`, not `"3.0"`, `"3x"`, `"0x3"` or `" 3"`. */
-export function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
-    throw new InvalidArgumentError("expected a positive whole number.");
+/**
+ * `value` as a number when it is written with digits only (`"3"`, not `"3.0"`, `"3x"`,
+ * `"0x3"` or `" 3"`) and `check` (the library's own rule) takes it; else `message`.
+ */
+function strictly(value: string, check: (name: string, value: unknown) => number, message: string): number {
+  try {
+    if (/^\d+$/.test(value)) return check("value", Number(value));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
   }
-  return number;
+  throw new InvalidArgumentError(message);
 }
+
+/** A strictly written positive whole number. */
+export const positiveInteger = (value: string): number =>
+  strictly(value, checkPositiveInteger, "expected a positive whole number.");
 
 /** A whole number from 0: `--retries 0` sends once. */
-export function wholeNumber(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) {
-    throw new InvalidArgumentError("expected a whole number from 0.");
-  }
-  return number;
-}
+export const wholeNumber = (value: string): number =>
+  strictly(value, checkWholeNumber, "expected a whole number from 0.");
 
 /** A port: a whole number from 0 (any free port) to 65535. */
 export function port(value: string): number {
@@ -29,11 +44,18 @@ export function port(value: string): number {
   return number;
 }
 
-/** A period: seconds (`"30"`) or a duration (`"30s"`, `"5m"`, `"1h"`, `"1d"`), as seconds; at most one week. */
+/** What a flag with `units` accepts, for its error message: the forms, and that a bare number is not one. */
+function durationRule(value: string, units: readonly DurationUnit[], range: string): InvalidArgumentError {
+  const bare = /^\d+$/.test(value) ? "a bare number has no unit: " : "";
+  return new InvalidArgumentError(`${bare}expected a duration such as ${durationExamples(units)}${range}.`);
+}
+
+/** A period (`"30s"`, `"5m"`, `"1h"`, `"1d"`), as seconds; at most one week. A bare number is refused: it has no unit. */
 export function period(value: string): number {
+  if (/^\d+$/.test(value)) throw durationRule(value, PERIOD_UNITS, `, at most ${durationText(MAX_PERIOD_SECONDS)}`);
   try {
     // The wrapper's own rule, so the CLI and the library accept the same durations.
-    return periodSeconds(/^\d+$/.test(value) ? Number(value) : value);
+    return periodSeconds(value);
   } catch (error) {
     // The wrapper's message names the rule broken, the one-week limit included.
     if (error instanceof ValidationError) throw new InvalidArgumentError(`${error.message}.`);
@@ -41,43 +63,25 @@ export function period(value: string): number {
   }
 }
 
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-type Unit = keyof typeof UNITS;
+/** The units of the flags that take milliseconds: no timer runs for days. */
+const FLAG_UNITS = ["ms", "s", "m", "h"] as const satisfies readonly DurationUnit[];
 
-/** `"500ms"`, `"10s"`, `"2m"`, `"1h"`, or a bare whole number of `bare`, as milliseconds; NaN when it is none of these. */
-function durationMs(value: string, bare: Unit): number {
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(value);
-  return match ? Number(match[1]) * UNITS[(match[2] as Unit | undefined) ?? bare] : Number.NaN;
-}
-
-/** A timeout: seconds (`"10"`) or a duration (`"500ms"`, `"10s"`, `"2m"`, `"1h"`), as milliseconds. */
-export function timeout(value: string): number {
-  const ms = durationMs(value, "s");
-  if (!(ms >= 1 && ms <= MAX_TIMER_MS)) {
-    throw new InvalidArgumentError(
-      `expected seconds or a duration such as "500ms", "10s", "2m", from 1ms to ${MAX_TIMER_MS}ms (about 24 days).`,
-    );
-  }
-  return ms;
-}
-
-/**
- * The time between two polls (`watch`, `metrics`, `doctor`), as milliseconds: a duration
- * as `timeout` takes it, or a bare whole number of `bare` units (each command keeps the
- * unit its flag always had); from `min` ms to the longest a timer can wait.
- */
-export function interval(bare: "ms" | "s", min: number): (value: string) => number {
-  const unit = bare === "ms" ? "milliseconds" : "seconds";
+/** A duration flag in milliseconds, from `min` to the longest a timer can wait; a bare number is refused. */
+function milliseconds(min: number): (value: string) => number {
   return (value) => {
-    const ms = durationMs(value, bare);
-    if (!(ms >= min && ms <= MAX_TIMER_MS)) {
-      throw new InvalidArgumentError(
-        `expected an interval such as "500ms", "10s", "2m", "1h" (a bare number is ${unit}), from ${millisecondsText(min)} to ${MAX_TIMER_MS}ms (about 24 days).`,
-      );
+    const ms = durationMs(value, FLAG_UNITS);
+    if (ms === undefined || ms < min || ms > MAX_TIMER_MS) {
+      throw durationRule(value, FLAG_UNITS, `, from ${millisecondsText(min)} to ${MAX_TIMER_MS}ms (about 24 days)`);
     }
     return ms;
   };
 }
+
+/** A timeout (`"500ms"`, `"10s"`, `"2m"`, `"1h"`), as milliseconds. */
+export const timeout = milliseconds(1);
+
+/** The time between two polls (`watch`, `metrics`, `doctor`), as milliseconds, from `min` ms. */
+export const interval = milliseconds;
 
 /** `parse`, refusing a second occurrence of the option instead of silently keeping the last one. */
 export function once<T>(parse: (value: string) => T): (value: string, previous: T | undefined) => T {

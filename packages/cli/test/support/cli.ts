@@ -1,3 +1,4 @@
+import { waitUntil } from "@qstash-flow/test-utils";
 import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -52,15 +53,18 @@ export function startCli(args: string[], env: Record<string, string> = {}) {
     output: () => ({ stdout, stderr }),
     /** Resolves with stdout once it matches `pattern`. */
     async waitFor(pattern: RegExp, timeoutMs = HANG_GUARD_MS): Promise<RegExpMatchArray> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = stdout.match(pattern);
-        if (match) return match;
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no ${pattern} in output (exit ${child.exitCode}):\n${stdout}\n${stderr}`);
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      const missing = () => `${pattern} in the output (exit ${child.exitCode}):\n${stdout}\n${stderr}`;
+      let match: RegExpMatchArray | null = null;
+      await waitUntil(
+        () => {
+          match = stdout.match(pattern);
+          if (!match && child.exitCode !== null) throw new Error(`no ${missing()}`);
+          return match !== null;
+        },
+        missing,
+        timeoutMs,
+      );
+      return match as unknown as RegExpMatchArray;
     },
   };
 }

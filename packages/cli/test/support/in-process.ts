@@ -1,3 +1,4 @@
+import { waitUntil } from "@qstash-flow/test-utils";
 import { run } from "../../src/run.js";
 
 /** What the CLI's stdout looks like: a pipe by default, or a terminal of some size. */
@@ -32,15 +33,18 @@ export function startInProcess(args: string[], env: Record<string, string> = {},
     output: () => ({ stdout, stderr }),
     /** Resolves with stdout once it matches `pattern`; rejects if the command ends first (or hangs). */
     async waitFor(pattern: RegExp, hangGuardMs = 120_000): Promise<RegExpMatchArray> {
-      const deadline = Date.now() + hangGuardMs;
-      for (;;) {
-        const match = stdout.match(pattern);
-        if (match) return match;
-        if (code !== undefined || Date.now() > deadline) {
-          throw new Error(`no ${pattern} in output (exit ${code}):\n${stdout}\n${stderr}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const missing = () => `${pattern} in the output (exit ${code}):\n${stdout}\n${stderr}`;
+      let match: RegExpMatchArray | null = null;
+      await waitUntil(
+        () => {
+          match = stdout.match(pattern);
+          if (!match && code !== undefined) throw new Error(`no ${missing()}`);
+          return match !== null;
+        },
+        missing,
+        hangGuardMs,
+      );
+      return match as unknown as RegExpMatchArray;
     },
     /** Ctrl-C, then the exit code. */
     stop(): Promise<number> {

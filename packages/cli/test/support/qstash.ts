@@ -35,18 +35,3 @@ export async function startLocalQStash(): Promise<LocalQStash> {
     },
   };
 }
-
-/** Polls `check` until it holds; for state that settles after an asynchronous delivery. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  // A hang guard, not a speed requirement: deliveries on a loaded machine may take seconds.
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

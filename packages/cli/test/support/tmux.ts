@@ -1,3 +1,4 @@
+import { waitUntil } from "@qstash-flow/test-utils";
 import { execFile, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
@@ -57,29 +58,32 @@ export async function startTerminal(command: string[], env: Record<string, strin
     captureAll: () => tmux(socket, ["capture-pane", "-p", "-S", "-", "-t", target]),
     /** The screen, once `predicate` holds for it. */
     async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 120_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
       let screen = "";
-      while (Date.now() < deadline) {
-        screen = await capture();
-        if (predicate(screen)) return screen;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`the terminal never showed ${what}; last screen:\n${screen}`);
+      await waitUntil(
+        async () => {
+          screen = await capture();
+          return predicate(screen);
+        },
+        () => `the terminal to show ${what}; last screen:\n${screen}`,
+        timeoutMs,
+      );
+      return screen;
     },
     sendKeys: (...keys: string[]) => tmux(socket, ["send-keys", "-t", target, ...keys]),
     /** The command's exit status once it has exited; rejects if a signal killed it. */
     async exitStatus(timeoutMs = 120_000): Promise<number> {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const recorded = await readFile(statusFile, "utf8").catch(() => "");
-        if (recorded) {
-          const { code, signal } = JSON.parse(recorded) as { code: number | null; signal: string | null };
-          if (signal) throw new Error(`the command was killed by signal ${signal}`);
-          return code as number;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error("the command did not exit");
+      let recorded = "";
+      await waitUntil(
+        async () => {
+          recorded = await readFile(statusFile, "utf8").catch(() => "");
+          return recorded !== "";
+        },
+        "the command to exit",
+        timeoutMs,
+      );
+      const { code, signal } = JSON.parse(recorded) as { code: number | null; signal: string | null };
+      if (signal) throw new Error(`the command was killed by signal ${signal}`);
+      return code as number;
     },
     close: async () => {
       await tmux(socket, ["kill-server"]).catch(() => undefined);
