@@ -4,10 +4,9 @@
 // and deleted.
 import { startDevServer } from "@qstash-flow/dev-server";
 import { FlowControl } from "@qstash-flow/flow-control";
-import { publishMessage, startLoopbackServer } from "@qstash-flow/test-utils";
+import { publishMessage, startLoopbackServer, waitUntil } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInProcess } from "./support/in-process.js";
-import { eventually } from "./support/qstash.js";
 
 const TOKEN = "messages-proof-token-8c41";
 let server: Awaited<ReturnType<typeof startDevServer>>;
@@ -65,7 +64,7 @@ describe("acting on a key's messages against the dev server", () => {
 
     await flow.resume(key);
     await publish(key, "after-resume");
-    await eventually(() => delivered.includes("after-resume"), "the message published after resume");
+    await waitUntil(() => delivered.includes("after-resume"), "the message published after resume");
     expect(delivered.filter((body) => body.startsWith("backlog-"))).toEqual([]);
   });
 
@@ -79,7 +78,7 @@ describe("acting on a key's messages against the dev server", () => {
       for await (const page of flow.listDeadLetters(k)) n += page.messages.length;
       return n;
     };
-    await eventually(async () => (await count(key)) === 6 && (await count(other)) === 1, "seven dead letters");
+    await waitUntil(async () => (await count(key)) === 6 && (await count(other)) === 1, "seven dead letters");
 
     const listed = await cli("dlq", "list", key, "--json");
     const { messages } = JSON.parse(listed.stdout) as { messages: { flowControlKey: string }[] };
@@ -90,8 +89,8 @@ describe("acting on a key's messages against the dev server", () => {
     const retried = await cli("dlq", "retry", key, "--yes", "--json");
     expect(JSON.parse(retried.stdout)).toEqual({ ok: true, operation: "retryDeadLetters", key, retried: 6 });
     const wanted = Array.from({ length: 6 }, (_, i) => `dead-${i}`);
-    await eventually(() => wanted.every((body) => delivered.includes(body)), "the six retried messages");
-    await eventually(async () => (await flow.get(key)).parallelismCount === 0, "the key's slots freed");
+    await waitUntil(() => wanted.every((body) => delivered.includes(body)), "the six retried messages");
+    await waitUntil(async () => (await flow.get(key)).parallelismCount === 0, "the key's slots freed");
     expect(delivered.filter((body) => body.startsWith("dead-")).sort()).toEqual(wanted);
     expect(mostOpen.get(key)).toBeLessThanOrEqual(2);
     expect(await count(key)).toBe(0);
