@@ -129,7 +129,7 @@ test("an operation that must not run twice is not sent again: the server may hav
   await transport.request("get", "/v2/globalParallelism");
   const before = connections;
   const error = await transport
-    .request("delete", "/v2/messages", { query: { flowControlKey: "k" } })
+    .request("delete", "/v2/messages", { query: { flowControlKey: ["k"] } })
     .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ConnectionError);
   expect((error as Error).message).toMatch(/^connection failed after 1 attempt; not retried, as it may have arrived: /);
