@@ -47,7 +47,7 @@ export interface Pipeline {
  * one `Response` received (over `fetch`, its body left for the caller to read while the
  * attempt is held).
  */
-export function createPipeline(options: QStashClientOptions, carry: ExchangeOptions = {}): Pipeline {
+export function createPipeline(options: QStashClientOptions, exchangeOptions: ExchangeOptions = {}): Pipeline {
   checkOptions(options, CLIENT_OPTIONS);
   const { authScheme = "header", fetch } = options ?? {};
   const token = checkToken(options?.token);
@@ -60,7 +60,8 @@ export function createPipeline(options: QStashClientOptions, carry: ExchangeOpti
   const headers = Object.fromEntries(new Headers(checkHeaders(options.headers, headerScheme)));
   if (headerScheme) headers.authorization = `Bearer ${token}`;
   const baseUrl = resolveBaseUrl(options);
-  const exchange = fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, carry) : defaultExchange(carry);
+  const exchange =
+    fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, exchangeOptions) : defaultExchange(exchangeOptions);
   const tokenQuery = headerScheme ? "" : `${new URLSearchParams({ qstash_token: token })}`;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;

@@ -97,9 +97,9 @@ const readAtRest = new WeakMap<Socket, number>();
  * (looked up on every attempt) or Node was told to send fetch through the proxy
  * variables. Every request names the package in its `User-Agent` unless the caller set one.
  */
-function nodeExchange(carry: ExchangeOptions = {}): Exchange {
-  const viaFetch = fetchExchange(globalFetch, carry);
-  const asResponse = carry.asResponse === true;
+function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
+  const viaFetch = fetchExchange(globalFetch, exchangeOptions);
+  const asResponse = exchangeOptions.asResponse === true;
   return (url, outgoing, how) => {
     const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
     if (!(ENV_PROXY || appDispatcherSet())) {
