@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch";
+import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch/internal";
 import {
   DEFAULT_CURRENT_SIGNING_KEY,
   DEFAULT_DEV_TOKEN,

@@ -4,11 +4,11 @@ import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "ope
 import { AbortError, ConnectionError, messageOf, QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import { isIdempotent } from "./internal/idempotent.js";
-import { checkCall, checkHeaders, resolveBaseUrl } from "./internal/options.js";
-import { connect } from "./internal/pipeline.js";
+import { checkCall, checkHeaders, resolveBaseUrl } from "./internal/checks.js";
+import { createPipeline } from "./internal/pipeline.js";
 import { parseBody } from "./internal/reply.js";
 import { searchOf } from "./internal/url.js";
-import type { QStashClientOptions, RequestPolicy } from "./transport.js";
+import type { QStashClientOptions, RequestPolicy } from "./options.js";
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
 
 type OperationOf<PathItem, M> = M extends keyof PathItem
@@ -52,12 +52,12 @@ type Result = { data?: unknown; error?: unknown; response: Response };
  * without a `fetch` option `node:http`), whose reply is the one `Response` it reads.
  */
 export function createQStashClient(options: QStashClientOptions): QStashClient {
-  const connection = connect(options, true);
+  const pipeline = createPipeline(options, { asResponse: true });
   const client = createClient<paths>({
-    baseUrl: connection.baseUrl,
+    baseUrl: pipeline.baseUrl,
     pathSerializer: safePathSerializer,
     querySerializer: searchOf,
-    headers: connection.headers,
+    headers: pipeline.headers,
   });
 
   async function call(method: (typeof METHODS)[number], url: string, init: Init = {}): Promise<Result> {
@@ -68,8 +68,8 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     // object as text, and hand a bad signal or header to `Request`, which throws a TypeError.
     searchOf(params.query);
     checkCall({ signal, maxRetries, timeout });
-    checkHeaders(rest.headers, connection.headerScheme);
-    checkHeaders(params.header, connection.headerScheme);
+    checkHeaders(rest.headers, pipeline.headerScheme);
+    checkHeaders(params.header, pipeline.headerScheme);
     // A call's own baseUrl gets the token too: it must pass the client's checks.
     const baseUrl = rest.baseUrl === undefined ? {} : { baseUrl: resolveBaseUrl({ baseUrl: rest.baseUrl as string }) };
     const json = rest.parseAs === undefined || rest.parseAs === "json";
@@ -79,12 +79,12 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       const body = request.body ? await request.arrayBuffer() : null;
       const outgoing = { ...extrasOf(rest), method: request.method, headers: request.headers, body };
       const how = { hold: true, idempotent: isIdempotent(method, url) };
-      const sent = await connection.send(request.url, outgoing, { maxRetries, timeout, signal }, how);
+      const sent = await pipeline.send(request.url, outgoing, { maxRetries, timeout, signal }, how);
       release = sent.release;
       const response = sent.response as Response;
       // The URL is the one this client composed: with the query scheme it carries the token.
-      if (!connection.headerScheme) {
-        Object.defineProperty(response, "url", { value: connection.redact(response.url), configurable: true });
+      if (!pipeline.headerScheme) {
+        Object.defineProperty(response, "url", { value: pipeline.redact(response.url), configurable: true });
       }
       return response;
     };
@@ -111,10 +111,10 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       return result;
     } catch (error) {
       // What failed while openapi-fetch read the body: the attempt's timeout (a
-      // TimeoutError already), the caller's signal, or the connection.
+      // TimeoutError already), the caller's signal, or the pipeline.
       if (release === undefined || error instanceof QStashError) throw error;
       if (signal?.aborted) throw new AbortError("the call was aborted by its signal", { cause: signal.reason });
-      const cause = connection.redact(error);
+      const cause = pipeline.redact(error);
       const detail = cause instanceof Error ? cause.message : String(cause);
       throw new ConnectionError(`the response body could not be read: ${detail}`, { cause });
     } finally {

@@ -14,8 +14,8 @@ import {
   RateLimitError,
   TimeoutError,
   ValidationError,
-  withContext,
 } from "./index.js";
+import { withContext } from "./internal.js";
 
 const context = { operation: "pause", key: "orders/eu" };
 const response = (status: number, headers: Record<string, string> = {}, statusText = "") => ({

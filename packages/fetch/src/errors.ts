@@ -178,7 +178,7 @@ const BY_STATUS: Record<number, typeof APIError> = {
  * bidi overrides, zero-width, line separators) escaped, so that a log line or terminal
  * shows what came instead of being driven by it.
  */
-export const escapeControls = (text: string): string =>
+const escapeControls = (text: string): string =>
   text.replace(
     /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
     (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`,

@@ -20,20 +20,18 @@ export {
   RateLimitError,
   TimeoutError,
   ValidationError,
-  withContext,
 } from "./errors.js";
 export { assertValidKey, encodeKey, keyProblem } from "./key.js";
-export type { FetchLike } from "./internal/fetch-exchange.js";
-export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_TIMER_MS, tokenProblem } from "./internal/options.js";
 export {
   type CallOptions,
-  createQStashTransport,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT,
+  type FetchLike,
   type QStashClientOptions,
-  type QStashTransport,
   REGIONS,
   type Region,
-  type RequestParams,
   type RequestPolicy,
-} from "./transport.js";
+} from "./options.js";
+export { createQStashTransport, type QStashTransport, type RequestParams } from "./transport.js";
 export type { paths, components } from "@qstash-flow/types";

@@ -1,3 +1,12 @@
-// `@qstash-flow/fetch/internal`: helpers the sibling packages share with this one. Not
-// public API: they may change in any release.
-export { checkOptions, resolveBaseUrl, shown } from "./internal/options.js";
+// `@qstash-flow/fetch/internal`: what the sibling packages share with this one, and
+// nothing else. Not public API: it may change in any release.
+export { withContext } from "./errors.js";
+export {
+  checkOptions,
+  checkPositiveInteger,
+  checkWholeNumber,
+  MAX_TIMER_MS,
+  shown,
+  tokenProblem,
+} from "./internal/checks.js";
+export { sleep } from "./internal/sleep.js";

@@ -1,48 +1,9 @@
 import type { paths } from "@qstash-flow/types";
-import type { FetchLike } from "./internal/fetch-exchange.js";
+import { checkCall, checkOptions } from "./internal/checks.js";
 import { isIdempotent } from "./internal/idempotent.js";
-import { checkCall, checkOptions, type Region } from "./internal/options.js";
-import { connect } from "./internal/pipeline.js";
+import { createPipeline } from "./internal/pipeline.js";
 import { urlOf } from "./internal/url.js";
-
-export { DEFAULT_BASE_URL, REGIONS, type Region } from "./internal/options.js";
-
-/** The last argument of every call: overrides of the client's retries and timeout, and a signal. */
-export interface CallOptions {
-  /** Retries after the first attempt (default 2); `0` sends exactly once. */
-  maxRetries?: number | undefined;
-  /** Milliseconds each attempt may take, response body included (default 30 000). */
-  timeout?: number | undefined;
-  /** Aborts the call, retries and backoff waits included; rejects with `AbortError`. */
-  signal?: AbortSignal | undefined;
-}
-
-/** `maxRetries` and `timeout`: the part of `CallOptions` a client sets for all its calls. */
-export type RequestPolicy = Pick<CallOptions, "maxRetries" | "timeout">;
-
-export interface QStashClientOptions extends RequestPolicy {
-  /** The QStash token. Sent as `Authorization: Bearer <token>`. */
-  token: string;
-  /** Default `https://qstash.upstash.io` (the EU region). Trailing slashes are ignored. */
-  baseUrl?: string;
-  /** Shorthand for `baseUrl: https://qstash-<region>.upstash.io`. Each region has its own token. */
-  region?: Region;
-  /**
-   * `"header"` (default) sends the token in the Authorization header. `"query"` sends
-   * it as `?qstash_token=`, where proxies and server logs may record it: use only
-   * where headers cannot be set.
-   */
-  authScheme?: "header" | "query";
-  /**
-   * A `fetch` to send with (tests, proxies, instrumentation). Without one, Node sends
-   * over `node:http`/`node:https` (through the global `fetch` while the app has set a
-   * global dispatcher for it, such as undici's MockAgent or ProxyAgent) and other
-   * runtimes use the global `fetch`.
-   */
-  fetch?: FetchLike;
-  /** Headers sent with every request. */
-  headers?: Record<string, string>;
-}
+import type { CallOptions, QStashClientOptions } from "./options.js";
 
 type HttpMethod = "get" | "put" | "post" | "delete" | "patch";
 type PathsWith<M extends HttpMethod> = {
@@ -81,8 +42,8 @@ export interface QStashTransport {
  * `ValidationError` for bad options.
  */
 export function createQStashTransport(options: QStashClientOptions): QStashTransport {
-  const connection = connect(options);
-  const { baseUrl, headers } = connection;
+  const pipeline = createPipeline(options);
+  const { baseUrl, headers } = pipeline;
   return {
     baseUrl,
     async request(method: string, path: string, params: RequestParams<unknown> = {}, options: CallOptions = {}) {
@@ -91,7 +52,7 @@ export function createQStashTransport(options: QStashClientOptions): QStashTrans
       const url = urlOf(baseUrl, path, params);
       const outgoing = { method: method.toUpperCase(), headers };
       const how = { idempotent: isIdempotent(method, path) };
-      return connection.settle(await connection.send(url, outgoing, options, how));
+      return pipeline.settle(await pipeline.send(url, outgoing, options, how));
     },
   } as QStashTransport;
 }

@@ -4,7 +4,7 @@
 // No verdict depends on the machine's speed: each test waits for the events it checks.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
+import { type LoopbackServer, startLoopbackServer, waitUntil } from "@qstash-flow/test-utils";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   AbortError,
@@ -68,10 +68,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const until = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-};
-
 /**
  * Starts a call the server never answers, aborts it once the server has it, and checks
  * that it rejects with AbortError carrying the reason and that its connection goes.
@@ -79,12 +75,12 @@ const until = async (condition: () => boolean) => {
 async function abortOnceSent(key: string, start: (signal: AbortSignal) => Promise<unknown>) {
   const controller = new AbortController();
   const pending = start(controller.signal).catch((error: unknown) => error);
-  await until(() => server.requests.some((r) => r.rawUrl.includes(key)));
+  await waitUntil(() => server.requests.some((r) => r.rawUrl.includes(key)), `the server to receive ${key}`);
   controller.abort(new Error("operator cancelled"));
   const error = (await pending) as AbortError;
   expect(error).toBeInstanceOf(AbortError);
   expect(error.cause).toEqual(new Error("operator cancelled"));
-  await until(() => server.unansweredConnections() === 0);
+  await waitUntil(() => server.unansweredConnections() === 0, "the abandoned connections to close");
 }
 
 const CARRIERS: [string, Partial<QStashClientOptions>][] = [
@@ -171,12 +167,12 @@ describe.each(CARRIERS)("sent over %s", (carrier, extra) => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toBe("no response within 100 ms (2 attempts)");
     // An attempt may time out before its request reaches the server; either way its connection must go.
-    await until(() => server.unansweredConnections() === 0);
+    await waitUntil(() => server.unansweredConnections() === 0, "the abandoned connections to close");
   });
 
   test("the timeout covers the body: a body that stalls halfway times out", async () => {
     expect(await call("half-body", { timeout: 100 })).toBeInstanceOf(TimeoutError);
-    await until(() => server.unansweredConnections() === 0);
+    await waitUntil(() => server.unansweredConnections() === 0, "the abandoned connections to close");
   });
 
   test("the caller's signal ends the call at once with AbortError and closes the connection", async () => {
@@ -266,7 +262,7 @@ describe.each(CARRIERS)("the typed client, sent over %s", (carrier, extra) => {
 
   test("the timeout covers the body openapi-fetch reads", async () => {
     await expect(get("half-body", { timeout: 100 })).rejects.toBeInstanceOf(TimeoutError);
-    await until(() => server.unansweredConnections() === 0);
+    await waitUntil(() => server.unansweredConnections() === 0, "the abandoned connections to close");
   });
 
   test("the caller's signal ends the call at once with AbortError", async () => {

@@ -1,4 +1,4 @@
-import { checkPositiveInteger } from "./checks.js";
+import { checkPositiveInteger } from "@qstash-flow/fetch/internal";
 
 /** The number of calls run at once unless told otherwise (`applyPlan`, the CLI's bulk commands). */
 export const DEFAULT_CONCURRENCY = 8;

@@ -8,7 +8,8 @@ export {
   envRegion,
 } from "./env.js";
 export { checkConcurrency, DEFAULT_CONCURRENCY, forEachBounded } from "./bounded.js";
-export { checkPositiveInteger, checkWholeNumber } from "./checks.js";
+// The workspace's number checks, timer limit and wait, defined once in fetch.
+export { checkPositiveInteger, checkWholeNumber, MAX_TIMER_MS, sleep } from "@qstash-flow/fetch/internal";
 export {
   DURATION_UNITS,
   type DurationUnit,
@@ -61,7 +62,6 @@ export {
   type ErrorContext,
   InternalServerError,
   keyProblem,
-  MAX_TIMER_MS,
   makeAPIError,
   NotFoundError,
   PermissionDeniedError,

@@ -2,7 +2,8 @@
 // Standalone functions, like operations.ts, so that a bundle importing only `pause`
 // carries none of this. Upstream pages its bulk actions; each function loops over the
 // pages until the API says it is done and returns the total.
-import { type CallOptions, keyProblem, type QStashTransport, ValidationError, withContext } from "@qstash-flow/fetch";
+import { type CallOptions, keyProblem, type QStashTransport, ValidationError } from "@qstash-flow/fetch";
+import { withContext } from "@qstash-flow/fetch/internal";
 import type { components } from "@qstash-flow/types";
 import { describeValue, expectObject, notTheApis } from "./reply.js";
 

@@ -1,6 +1,7 @@
 // Each operation is a standalone function over a transport, so that a bundle that
 // imports only `pause` carries only `pause`. `FlowControl` wraps them as methods.
-import { type CallOptions, type QStashTransport, withContext } from "@qstash-flow/fetch";
+import type { CallOptions, QStashTransport } from "@qstash-flow/fetch";
+import { withContext } from "@qstash-flow/fetch/internal";
 import { type FlowControlInfo, type GlobalParallelism, toFlowControlInfo, toGlobalParallelism } from "./info.js";
 import { type PinOptions, pinQuery, type UnpinOptions, unpinQuery } from "./options.js";
 import { expectActionReply, expectList, notTheApis } from "./reply.js";

@@ -1,6 +1,5 @@
 import { ValidationError } from "@qstash-flow/fetch";
-import { checkOptions, shown } from "@qstash-flow/fetch/internal";
-import { checkPositiveInteger } from "./checks.js";
+import { checkOptions, checkPositiveInteger, shown } from "@qstash-flow/fetch/internal";
 import { DURATION_UNITS, type DurationUnit, durationMs } from "./duration.js";
 
 export interface PinOptions {

@@ -5,7 +5,7 @@ import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
 import { port } from "../internal/parse.js";
-import { waitForAbort } from "../internal/sleep.js";
+import { waitForAbort } from "../internal/wait-for-abort.js";
 
 interface DevFlags {
   port: number;

@@ -1,4 +1,4 @@
-import { durationText, millisecondsText } from "@qstash-flow/flow-control";
+import { durationText, millisecondsText, sleep } from "@qstash-flow/flow-control";
 import type { DeadLetterRead, Finding, Snapshot } from "@qstash-flow/ops";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
@@ -6,7 +6,6 @@ import { type Context, callOptions, guarded } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
 import { json, printable } from "../internal/format.js";
 import { interval, positiveInteger } from "../internal/parse.js";
-import { sleep } from "../internal/sleep.js";
 
 interface DoctorFlags extends ConnectionOptions {
   samples: number;

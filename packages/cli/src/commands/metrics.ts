@@ -8,7 +8,7 @@ import type { CliIO } from "../internal/io.js";
 import { CommandFailure, failureText } from "../internal/errors.js";
 import { printable } from "../internal/format.js";
 import { interval, listenAddress, positiveInteger } from "../internal/parse.js";
-import { waitForAbort } from "../internal/sleep.js";
+import { waitForAbort } from "../internal/wait-for-abort.js";
 
 interface MetricsFlags extends ConnectionOptions {
   listen: { host: string; port: number };

@@ -1,10 +1,9 @@
-import type { FlowControl, FlowControlInfo, RequestPolicy } from "@qstash-flow/flow-control";
+import { type FlowControl, type FlowControlInfo, type RequestPolicy, sleep } from "@qstash-flow/flow-control";
 import type { Trend } from "@qstash-flow/ops";
 import { isInterruption } from "../internal/errors.js";
 import { printable } from "../internal/format.js";
 import type { CliIO } from "../internal/io.js";
 import { Screen } from "../internal/screen.js";
-import { sleep } from "../internal/sleep.js";
 import { byWaitlist, keyJsonLine, keyLine, prefixFrame, problemOf } from "../views/watch.js";
 
 export interface PrefixWatch {

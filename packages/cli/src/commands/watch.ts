@@ -1,4 +1,4 @@
-import type { CallOptions, FlowControl } from "@qstash-flow/flow-control";
+import { type CallOptions, type FlowControl, sleep } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
 import { type ConnectionOptions, flowControlFrom, policyFrom, withConnection } from "../internal/connection.js";
 import { type Context, guarded } from "../internal/context.js";
@@ -6,7 +6,6 @@ import { isInterruption, usageError } from "../internal/errors.js";
 import type { CliIO } from "../internal/io.js";
 import { interval } from "../internal/parse.js";
 import { Screen } from "../internal/screen.js";
-import { sleep } from "../internal/sleep.js";
 import { watchPrefix } from "./watch-prefix.js";
 import { keyFrame, keyJsonLine, keyLine, problemOf, type Sample } from "../views/watch.js";
 

@@ -2,7 +2,7 @@
 // the dev server took and ignored would make an app's tests pass for the wrong reason.
 // The README's header table lists the same names; a test holds the two together.
 import type { IncomingHttpHeaders } from "node:http";
-import { MAX_TIMER_MS } from "@qstash-flow/fetch";
+import { MAX_TIMER_MS } from "@qstash-flow/fetch/internal";
 import { isAllowedDestination, type HostRule } from "./destination.js";
 import { parseDuration } from "./duration.js";
 import type { CallbackTarget } from "./message.js";

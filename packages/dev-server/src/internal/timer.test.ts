@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from "@qstash-flow/fetch";
+import { MAX_TIMER_MS } from "@qstash-flow/fetch/internal";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { Alarms, Sleepers, setLongTimeout } from "./timer.ts";
 

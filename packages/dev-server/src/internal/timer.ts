@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from "@qstash-flow/fetch";
+import { MAX_TIMER_MS } from "@qstash-flow/fetch/internal";
 
 export interface LongTimer {
   cancel(): void;

@@ -38,5 +38,13 @@ export interface ExchangeHow {
   idempotent: boolean;
 }
 
+/**
+ * How an exchange hands back replies: the body as text (default), or with `asResponse`
+ * the one `Response` received (for the typed client, whose openapi-fetch reads one).
+ */
+export interface ExchangeOptions {
+  asResponse?: boolean | undefined;
+}
+
 /** Starts one attempt. */
 export type Exchange = (url: string, outgoing: Outgoing, how?: ExchangeHow) => Attempt;

@@ -1,7 +1,5 @@
-import type { Exchange, Reply } from "./exchange.js";
-
-/** A `fetch` with the signature of the global one. */
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+import type { FetchLike } from "../options.js";
+import type { Exchange, ExchangeOptions, Reply } from "./exchange.js";
 
 /** The global fetch, looked up per call so that instrumentation installed later applies. */
 export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
@@ -10,10 +8,10 @@ export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, i
  * Attempts carried by `fetch`, each with its own `AbortController` (the only way to
  * cancel a fetch). Redirects are not followed unless the call asks (`redirect: "manual"`).
  * The body is read in full within the attempt, so its timeout covers it, unless
- * `leaveBody`: then the reply's `response` comes unread, for a caller that reads it
+ * `asResponse`: then the reply's `response` comes unread, for a caller that reads it
  * while the attempt still runs (the typed client, whose openapi-fetch parses it).
  */
-export function fetchExchange(fetch: FetchLike, leaveBody = false): Exchange {
+export function fetchExchange(fetch: FetchLike, { asResponse }: ExchangeOptions): Exchange {
   return (url, outgoing) => {
     const controller = new AbortController();
     let fail!: (reason: unknown) => void;
@@ -28,7 +26,7 @@ export function fetchExchange(fetch: FetchLike, leaveBody = false): Exchange {
         throw controller.signal.reason;
       }
       const { status, statusText, headers, type } = response;
-      const text = leaveBody || headers.get("content-length") === "0" ? "" : await response.text();
+      const text = asResponse || headers.get("content-length") === "0" ? "" : await response.text();
       return { status, statusText, headers, text, type, response };
     })();
     work.catch(() => {});

@@ -4,19 +4,10 @@
 /// <reference path="./send-import.d.ts" />
 import { defaultExchange } from "#send";
 import { ValidationError } from "../errors.js";
-import type { CallOptions, QStashClientOptions } from "../transport.js";
-import type { Outgoing, Reply } from "./exchange.js";
+import { type CallOptions, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, type QStashClientOptions } from "../options.js";
+import { checkHeaders, checkOptions, checkPolicy, checkToken, resolveBaseUrl, shown } from "./checks.js";
+import type { ExchangeOptions, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
-import {
-  checkHeaders,
-  checkOptions,
-  checkPolicy,
-  checkToken,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT,
-  resolveBaseUrl,
-  shown,
-} from "./options.js";
 import { redactError } from "./redact.js";
 import { settle } from "./reply.js";
 import { type SendOptions, type Sent, send } from "./send.js";
@@ -26,8 +17,11 @@ const CLIENT_OPTIONS = ["token", "baseUrl", "region", "authScheme", "fetch", "he
 
 export type SendHow = Pick<SendOptions, "hold" | "idempotent">;
 
-/** A client's checked options, and what sends under them. Holds the token only in closures. */
-export interface Connection {
+/**
+ * A client's checked options, and what sends under them; no connection is opened until
+ * `send`. Holds the token only in closures.
+ */
+export interface Pipeline {
   /** Without a trailing slash. */
   readonly baseUrl: string;
   /** Sent with every request: the client's headers, lower-cased, and the Authorization. */
@@ -53,7 +47,7 @@ export interface Connection {
  * one `Response` received (over `fetch`, its body left for the caller to read while the
  * attempt is held).
  */
-export function connect(options: QStashClientOptions, asResponse = false): Connection {
+export function createPipeline(options: QStashClientOptions, exchangeOptions: ExchangeOptions = {}): Pipeline {
   checkOptions(options, CLIENT_OPTIONS);
   const { authScheme = "header", fetch } = options ?? {};
   const token = checkToken(options?.token);
@@ -67,7 +61,7 @@ export function connect(options: QStashClientOptions, asResponse = false): Conne
   if (headerScheme) headers.authorization = `Bearer ${token}`;
   const baseUrl = resolveBaseUrl(options);
   const exchange =
-    fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, asResponse) : defaultExchange(asResponse);
+    fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, exchangeOptions) : defaultExchange(exchangeOptions);
   const tokenQuery = headerScheme ? "" : `${new URLSearchParams({ qstash_token: token })}`;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;

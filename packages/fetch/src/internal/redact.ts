@@ -5,7 +5,7 @@ const MAX_DEPTH = 5;
  * of any word ("t" is in "fetch failed"), so cutting it would shred messages. Such a
  * token is still cut where a request carries it: after `qstash_token=` and `Bearer `.
  */
-export const MIN_FREE_TEXT_SECRET = 8;
+const MIN_FREE_TEXT_SECRET = 8;
 // Composed texts are checked against one client's token: remember the last one's pattern.
 let cachedSecret: string | undefined;
 let cachedPattern: RegExp;

@@ -1,5 +1,5 @@
 // What `#send` is outside Node (package.json "imports"): nothing of its own, so every
 // attempt goes through `fetch`. Browsers, workers, Deno and Bun load this file.
-import type { Exchange } from "./exchange.js";
+import type { Exchange, ExchangeOptions } from "./exchange.js";
 
-export const defaultExchange: ((asResponse: boolean) => Exchange) | undefined = undefined;
+export const defaultExchange: ((options: ExchangeOptions) => Exchange) | undefined = undefined;

@@ -2,5 +2,7 @@
 // Node, send-default.ts elsewhere. Both export this: attempts that hand back the body as
 // text, or with `asResponse` as a `Response` (for the typed client).
 declare module "#send" {
-  export const defaultExchange: ((asResponse: boolean) => import("./exchange.js").Exchange) | undefined;
+  export const defaultExchange:
+    | ((options: import("./exchange.js").ExchangeOptions) => import("./exchange.js").Exchange)
+    | undefined;
 }

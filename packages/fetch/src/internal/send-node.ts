@@ -8,7 +8,7 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { decode, decodersFor } from "./decode.js";
-import type { Exchange, Outgoing, Reply } from "./exchange.js";
+import type { Exchange, ExchangeOptions, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
 
@@ -97,11 +97,14 @@ const readAtRest = new WeakMap<Socket, number>();
  * (looked up on every attempt) or Node was told to send fetch through the proxy
  * variables. Every request names the package in its `User-Agent` unless the caller set one.
  */
-export function nodeExchange(asResponse: boolean): Exchange {
-  const viaFetch = fetchExchange(globalFetch, asResponse);
+function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
+  const viaFetch = fetchExchange(globalFetch, exchangeOptions);
+  const asResponse = exchangeOptions.asResponse === true;
   return (url, outgoing, how) => {
     const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-    if (!(ENV_PROXY || appDispatcherSet())) return viaNode(url, outgoing, given, asResponse, how?.idempotent !== false);
+    if (!(ENV_PROXY || appDispatcherSet())) {
+      return viaNode(url, outgoing, given, { asResponse, idempotent: how?.idempotent !== false });
+    }
     return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
   };
 }
@@ -119,8 +122,7 @@ function viaNode(
   url: string,
   outgoing: Outgoing,
   given: Record<string, string>,
-  asResponse: boolean,
-  idempotent: boolean,
+  { asResponse, idempotent }: { asResponse: boolean; idempotent: boolean },
 ) {
   const { protocol, hostname, port, pathname, search } = new URL(url);
   const secure = protocol === "https:";
@@ -217,4 +219,4 @@ function viaNode(
   };
 }
 
-export const defaultExchange: ((asResponse: boolean) => Exchange) | undefined = nodeExchange;
+export const defaultExchange: ((options: ExchangeOptions) => Exchange) | undefined = nodeExchange;

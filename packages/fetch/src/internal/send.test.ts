@@ -1,7 +1,7 @@
 import { handlerFetch } from "@qstash-flow/test-utils";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createQStashClient } from "../client.js";
-import type { QStashClientOptions } from "../transport.js";
+import type { QStashClientOptions } from "../options.js";
 import { ConnectionError, ValidationError } from "../errors.js";
 import { serverDelay } from "./rate-limit.js";
 import { backoffDelay, MAX_RETRY_DELAY_MS } from "./send.js";

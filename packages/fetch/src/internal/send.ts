@@ -3,11 +3,10 @@ import { AbortError, ConnectionError, TimeoutError } from "../errors.js";
 import type { Exchange, Outgoing, Reply } from "./exchange.js";
 import { serverDelay } from "./rate-limit.js";
 import { redactError } from "./redact.js";
+import { sleep } from "./sleep.js";
 
 /** The longest wait between attempts; a server asking for longer gets its error at once. */
 export const MAX_RETRY_DELAY_MS = 60_000;
-
-export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 /** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
 export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
@@ -72,12 +71,13 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     } catch (error) {
       failure = error;
     }
+    // 0: no reply.
+    const status = reply?.status ?? 0;
     const blind = options.idempotent !== false;
     // Not idempotent: a retry is safe only if this attempt surely did nothing.
-    const mayRetry = blind || reply?.status === 429;
-    const retriesLeft = attempt < maxRetries && mayRetry;
-    const retryable = reply !== undefined && retriesLeft && isRetryableStatus(reply.status);
-    const wait = reply && retryable ? serverDelay(reply.headers, reply.status) : undefined;
+    const retriesLeft = attempt < maxRetries && (blind || status === 429);
+    const retryable = retriesLeft && (status === 408 || status === 429 || status >= 500);
+    const wait = reply && retryable ? serverDelay(reply.headers, status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
       if (!options.hold) release();
       return Object.assign(reply, { release });
@@ -96,26 +96,9 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
         { cause },
       );
     }
-    try {
-      await sleep(wait ?? backoffDelay(attempt), signal);
-    } catch {
-      throw aborted(signal as AbortSignal);
-    }
+    // Ends early when the signal aborts; the next turn of the loop then throws.
+    await sleep(wait ?? backoffDelay(attempt), signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort);
-  });
 }
 
 const aborted = (signal: AbortSignal) => new AbortError("the call was aborted by its signal", { cause: signal.reason });

@@ -1,16 +1,10 @@
 // Checking options and policy: every client option and every call option is checked
-// here, once, before anything is sent. Sibling packages reach these through the
+// here, once, before anything is sent. The number checks and `shown` are the whole
+// workspace's (one wording everywhere): sibling packages reach them through the
 // `@qstash-flow/fetch/internal` entry point.
 import { ValidationError } from "../errors.js";
+import { DEFAULT_BASE_URL, REGIONS, type Region } from "../options.js";
 
-export const DEFAULT_BASE_URL = "https://qstash.upstash.io";
-export const REGIONS = ["eu-central-1", "us-east-1"] as const;
-export type Region = (typeof REGIONS)[number];
-
-/** Retries after the first attempt, unless the client or the call says otherwise. */
-export const DEFAULT_MAX_RETRIES = 2;
-/** Milliseconds per attempt, unless the client or the call says otherwise. */
-export const DEFAULT_TIMEOUT = 30_000;
 /** The longest delay timers take; beyond it Node fires after 1 ms. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -37,12 +31,26 @@ export function checkOptions(value: unknown, names: readonly string[], what = "o
   }
 }
 
+/** `value` when it is a positive safe integer, else a `ValidationError` naming the option `name`. */
+export function checkPositiveInteger(name: string, value: unknown): number {
+  if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
+    throw new ValidationError(`${name} must be a positive integer, got ${shown(value)}`);
+  }
+  return value as number;
+}
+
+/** `value` when it is a safe integer >= 0, else a `ValidationError` naming the option `name`. */
+export function checkWholeNumber(name: string, value: unknown): number {
+  if (!(Number.isSafeInteger(value) && (value as number) >= 0)) {
+    throw new ValidationError(`${name} must be a whole number >= 0, got ${shown(value)}`);
+  }
+  return value as number;
+}
+
 /** `maxRetries` and `timeout`, of a client or of a call. */
 export function checkPolicy(policy: { maxRetries?: unknown; timeout?: unknown }): void {
   const { maxRetries, timeout } = policy;
-  if (maxRetries !== undefined && !(Number.isSafeInteger(maxRetries) && (maxRetries as number) >= 0)) {
-    throw new ValidationError(`maxRetries must be a whole number >= 0, got ${shown(maxRetries)}`);
-  }
+  if (maxRetries !== undefined) checkWholeNumber("maxRetries", maxRetries);
   if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && timeout <= MAX_TIMER_MS)) {
     throw new ValidationError(`timeout must be a number of milliseconds > 0, got ${shown(timeout)}`);
   }

@@ -1,0 +1,17 @@
+import { expect, test } from "vitest";
+import { sleep } from "./sleep.js";
+
+test("resolves after the time given", async () => {
+  await expect(sleep(1, undefined)).resolves.toBeUndefined();
+});
+
+test("resolves as soon as the signal aborts, long before the time given", async () => {
+  const controller = new AbortController();
+  const slept = sleep(3_600_000, controller.signal);
+  controller.abort(new Error("stop"));
+  await expect(slept).resolves.toBeUndefined();
+});
+
+test("an already aborted signal ends the wait at once", async () => {
+  await expect(sleep(3_600_000, AbortSignal.abort())).resolves.toBeUndefined();
+});
