@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { isPortInUse, portInUseText } from "@qstash-flow/flow-control";
 import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
 import { DEFAULT_PORT } from "./defaults.js";
@@ -116,9 +117,8 @@ async function main(): Promise<number> {
   try {
     server = await startDevServer({ ...parsed.server, log });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === "EADDRINUSE" ? `the port is in use; pass --port <n> or --port 0` : (error as Error).message;
+    const port = parsed.server.port ?? DEFAULT_PORT;
+    const message = isPortInUse(error) ? portInUseText(`port ${port}`, "--port") : (error as Error).message;
     if (!(error instanceof DevServerOptionsError)) {
       process.stderr.write(`qstash-flow-dev-server: ${message}\n`);
       return 1;

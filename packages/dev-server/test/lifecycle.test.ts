@@ -160,6 +160,19 @@ describe("the bin", () => {
     expect(result.stderr).toContain("Usage: qstash-flow-dev-server");
   });
 
+  test("a port in use: exit code 1, the port named and how to pick another, no usage", async () => {
+    const taken = await startDevServer({ port: 0 });
+    try {
+      const result = await run([`${DIST}bin.js`, "--port", String(taken.port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `qstash-flow-dev-server: port ${taken.port} is in use; pick another port with --port, or port 0 for any free one\n`,
+      );
+    } finally {
+      await taken.close();
+    }
+  });
+
   test("--help prints the usage and exits 0", async () => {
     const result = await run([`${DIST}bin.js`, "--help"]);
     expect(result.code).toBe(0);
