@@ -5,7 +5,8 @@ import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
 import { DEFAULT_PORT } from "./defaults.js";
 import { devServerBanner, exposure } from "./internal/banner.js";
-import type { DevServerOptions } from "./options.js";
+import { wholeNumberText } from "./internal/integer.js";
+import { checkedOption, type DevServerOptions } from "./options.js";
 import { startDevServer } from "./server.js";
 
 const HELP = `Usage: qstash-flow-dev-server [options]
@@ -35,9 +36,7 @@ Options:
 `;
 
 function count(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new DevServerOptionsError(flag, `must be a whole number, got ${JSON.stringify(text)}`);
-  return Number(text);
+  return text === undefined ? undefined : checkedOption(flag, () => wholeNumberText(flag, text));
 }
 
 function factor(flag: string, text: string | undefined): number | undefined {
