@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { isPortInUse, portInUseText } from "@qstash-flow/flow-control";
+import { isPortInUse, portInUseText } from "./port-in-use.js";
 import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
 import { DEFAULT_PORT } from "./defaults.js";

@@ -20,7 +20,6 @@ export {
 export { type CredentialsSource, FlowControl, type FlowControlOptions, MissingTokenError } from "./flow-control.js";
 export type { FlowControlInfo, GlobalParallelism } from "./info.js";
 export { byKey, compareKeys } from "./keys.js";
-export { isPortInUse, portInUseText } from "./listen.js";
 export {
   CANCEL_PAGE,
   cancelMessages,

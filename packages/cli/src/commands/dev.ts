@@ -1,7 +1,6 @@
 import type { DevServer, DevServerEvent } from "@qstash-flow/dev-server";
 // The defaults alone: the server itself is loaded only when `dev` runs.
-import { DEFAULT_PORT } from "@qstash-flow/dev-server/defaults";
-import { isPortInUse, portInUseText } from "@qstash-flow/flow-control";
+import { DEFAULT_PORT, isPortInUse, portInUseText } from "@qstash-flow/dev-server/defaults";
 import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";

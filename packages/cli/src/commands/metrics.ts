@@ -1,4 +1,5 @@
-import { isPortInUse, millisecondsText, portInUseText, QStashError } from "@qstash-flow/flow-control";
+import { isPortInUse, portInUseText } from "@qstash-flow/dev-server/defaults";
+import { millisecondsText, QStashError } from "@qstash-flow/flow-control";
 import { DEFAULT_MAX_KEYS, DEFAULT_METRICS_INTERVAL_MS } from "@qstash-flow/ops/defaults";
 import type { MetricsServer, PollResult } from "@qstash-flow/ops";
 import { type Command, Option } from "commander";

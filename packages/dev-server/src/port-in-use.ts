@@ -1,6 +1,6 @@
-// The one wording for a local server whose port is taken (the dev server, `qstash-flow dev`
-// and `metrics`). Here because it is the one package below all of them; no Node import, so
-// a browser bundle that never calls it drops it.
+// The one wording for a local server whose port is taken: the dev server's bin,
+// `qstash-flow dev` and `qstash-flow metrics`. Here, reached through the light `/defaults`
+// entry the CLI already loads, rather than in the browser-facing flow-control package.
 
 /** Whether a listen failed because the address is taken. */
 export function isPortInUse(error: unknown): boolean {

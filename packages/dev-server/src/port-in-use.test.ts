@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { isPortInUse, portInUseText } from "./listen.js";
+import { isPortInUse, portInUseText } from "./defaults.ts";
 
 describe("port in use", () => {
   it("recognises a real listen on a taken port, and says how to pick another", async () => {
