@@ -72,6 +72,7 @@ describe("resolveOptions", () => {
     );
     expect(() => resolveOptions({ port: 65_536 })).toThrow("port: must be at most 65535, got 65536");
     expect(resolveOptions({ port: 65_535, globalParallelism: 0, maxBodyBytes: 0 })).toMatchObject({ port: 65_535 });
+    expect(resolveOptions(null as never)).toMatchObject({ port: DEFAULT_PORT });
   });
 
   test("accepts exactly the tokens a client can send: visible ASCII", () => {

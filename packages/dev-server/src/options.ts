@@ -120,8 +120,9 @@ function signingKey(name: string, value: unknown, fallback: string): string {
 
 /** Every option checked and defaulted; an unknown or unusable one throws `DevServerOptionsError`. */
 export function resolveOptions(options: DevServerOptions | undefined): ResolvedOptions {
+  // The option check every client of the workspace uses; null means none, as it always has.
   try {
-    checkOptions(options, KNOWN); // the option check every client of the workspace uses
+    checkOptions(options ?? undefined, KNOWN);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // `.option` is the option at fault: the unknown one, or the options themselves when not an object.
