@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { isPortInUse, portInUseText } from "./port-in-use.js";
 import { DevServerOptionsError } from "./errors.js";
 import { type DevServerEvent, formatDevServerEvent } from "./events.js";
 import { DEFAULT_PORT } from "./defaults.js";
 import { devServerBanner, exposure } from "./internal/banner.js";
-import type { DevServerOptions } from "./options.js";
+import { wholeNumberText } from "./internal/integer.js";
+import { checkedOption, type DevServerOptions } from "./options.js";
 import { startDevServer } from "./server.js";
 
 const HELP = `Usage: qstash-flow-dev-server [options]
@@ -34,9 +36,7 @@ Options:
 `;
 
 function count(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new DevServerOptionsError(flag, `must be a whole number, got ${JSON.stringify(text)}`);
-  return Number(text);
+  return text === undefined ? undefined : checkedOption(flag, () => wholeNumberText(flag, text));
 }
 
 function factor(flag: string, text: string | undefined): number | undefined {
@@ -116,9 +116,8 @@ async function main(): Promise<number> {
   try {
     server = await startDevServer({ ...parsed.server, log });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === "EADDRINUSE" ? `the port is in use; pass --port <n> or --port 0` : (error as Error).message;
+    const port = parsed.server.port ?? DEFAULT_PORT;
+    const message = isPortInUse(error) ? portInUseText(`port ${port}`, "--port") : (error as Error).message;
     if (!(error instanceof DevServerOptionsError)) {
       process.stderr.write(`qstash-flow-dev-server: ${message}\n`);
       return 1;

@@ -57,6 +57,24 @@ describe("resolveOptions", () => {
     }
   });
 
+  test("the workspace's option and integer checks, worded for the option at fault", () => {
+    expect(() => resolveOptions({ prot: 1 } as DevServerOptions)).toThrow(
+      'prot: unknown option "prot"; expected port, host, token,',
+    );
+    for (const options of [5, "port", [1]]) {
+      expect(() => resolveOptions(options as DevServerOptions)).toThrow(
+        expect.objectContaining({ option: "options", message: "options: must be an object" }),
+      );
+    }
+    expect(() => resolveOptions({ maxKeys: 0 })).toThrow("maxKeys: must be a positive integer, got 0");
+    expect(() => resolveOptions({ globalParallelism: -1 })).toThrow(
+      "globalParallelism: must be a whole number >= 0, got -1",
+    );
+    expect(() => resolveOptions({ port: 65_536 })).toThrow("port: must be at most 65535, got 65536");
+    expect(resolveOptions({ port: 65_535, globalParallelism: 0, maxBodyBytes: 0 })).toMatchObject({ port: 65_535 });
+    expect(resolveOptions(null as never)).toMatchObject({ port: DEFAULT_PORT });
+  });
+
   test("accepts exactly the tokens a client can send: visible ASCII", () => {
     expect(resolveOptions({ token: "!~ASCII-visible_0123456789=" }).token).toBe("!~ASCII-visible_0123456789=");
     expect(() => resolveOptions({ token: "tök€n" })).toThrow("token: must be a non-empty string of visible ASCII");

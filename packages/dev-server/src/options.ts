@@ -1,4 +1,6 @@
-import { MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch/internal";
+import { ValidationError } from "@qstash-flow/fetch";
+import { checkOptions, MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch/internal";
+import { checkPositiveInteger, checkWholeNumber } from "@qstash-flow/flow-control";
 import {
   DEFAULT_CURRENT_SIGNING_KEY,
   DEFAULT_DEV_TOKEN,
@@ -88,12 +90,23 @@ const KNOWN = [
   "log",
 ];
 
-function integer(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new DevServerOptionsError(name, `must be an integer from ${min} to ${max}, got ${String(value)}`);
+/** What `check` returns; the `ValidationError` it throws becomes a `DevServerOptionsError` for option `name`. */
+export function checkedOption<T>(name: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const problem = error.message.startsWith(`${name} `) ? error.message.slice(name.length + 1) : error.message;
+    throw new DevServerOptionsError(name, problem);
   }
-  return value;
+}
+
+/** The workspace's one integer check, then the option's own ceiling. */
+function integer(name: string, value: unknown, fallback: number, min: 0 | 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const number = checkedOption(name, () => (min === 1 ? checkPositiveInteger : checkWholeNumber)(name, value));
+  if (number > max) throw new DevServerOptionsError(name, `must be at most ${max}, got ${number}`);
+  return number;
 }
 
 /** A signing key ends up in environment lines and HMAC keys: visible ASCII, like a token. */
@@ -107,15 +120,17 @@ function signingKey(name: string, value: unknown, fallback: string): string {
 
 /** Every option checked and defaulted; an unknown or unusable one throws `DevServerOptionsError`. */
 export function resolveOptions(options: DevServerOptions | undefined): ResolvedOptions {
+  // The option check every client of the workspace uses; null means none, as it always has.
+  try {
+    checkOptions(options ?? undefined, KNOWN);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // `.option` is the option at fault: the unknown one, or the options themselves when not an object.
+    const isObject = typeof options === "object" && options !== null && !Array.isArray(options);
+    const name = (isObject && Object.keys(options).find((key) => !KNOWN.includes(key))) || "options";
+    throw new DevServerOptionsError(name, error.message.replace(/^options /, ""));
+  }
   const raw = (options ?? {}) as Record<string, unknown>;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new DevServerOptionsError("options", "must be an object");
-  }
-  for (const name of Object.keys(raw)) {
-    if (!KNOWN.includes(name)) {
-      throw new DevServerOptionsError(name, `unknown option; expected one of ${KNOWN.join(", ")}`);
-    }
-  }
   const host = raw.host ?? "127.0.0.1";
   if (typeof host !== "string" || host.trim() === "") {
     throw new DevServerOptionsError("host", "must be a non-empty string");

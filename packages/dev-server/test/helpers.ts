@@ -1,8 +1,14 @@
 // Shared pieces of the integration tests: a sink that records (and can hold) the
-// deliveries it receives, and a publish call the way a QStash SDK makes it.
+// deliveries it receives, and the workspace's publish and wait helpers bound to a dev server.
 import { FlowControl } from "@qstash-flow/flow-control";
-import { type LoopbackServer, startLoopbackServer } from "@qstash-flow/test-utils";
-import { afterEach, expect, vi } from "vitest";
+import {
+  type LoopbackServer,
+  publishRequest,
+  publishUrl as routeFor,
+  startLoopbackServer,
+  waitUntil,
+} from "@qstash-flow/test-utils";
+import { afterEach, expect } from "vitest";
 import type { DevServer, DevServerEvent } from "../src/index.ts";
 
 export interface Sink {
@@ -62,30 +68,22 @@ export interface PublishOptions {
   token?: string;
 }
 
-export function publishUrl(server: DevServer, destination: string, raw = false): URL {
-  const url = new URL(server.url);
-  if (raw) {
-    const target = new URL(destination);
-    url.pathname = `/v2/publish/${target.origin}${target.pathname}`;
-    url.search = target.search;
-  } else {
-    url.pathname = `/v2/publish/${encodeURIComponent(destination)}`;
-  }
-  return url;
-}
+/** The publish route for `destination`: percent-encoded, or `raw` as the official SDK writes it. */
+export const publishUrl = (server: DevServer, destination: string, raw = false): URL =>
+  routeFor(server.url, destination, !raw);
 
+/** One publish to `server`, its answer as it came. */
 export function publish(server: DevServer, destination: string, options: PublishOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${options.token ?? server.token}`,
-    "content-type": "text/plain",
-    ...options.headers,
-  };
-  if (options.key !== undefined) headers["upstash-flow-control-key"] = options.key;
-  if (options.value !== undefined) headers["upstash-flow-control-value"] = options.value;
-  return fetch(publishUrl(server, destination, options.raw), {
-    method: "POST",
-    headers,
-    body: options.body ?? "",
+  const { key, value, body = "", headers, raw = false, token = server.token } = options;
+  return publishRequest({
+    url: server.url,
+    token,
+    destination,
+    encoded: !raw,
+    ...(key !== undefined && { key }),
+    ...(value !== undefined && { value }),
+    headers: { "content-type": "text/plain", ...headers },
+    body,
   });
 }
 
@@ -94,16 +92,37 @@ export async function publishOk(server: DevServer, destination: string, options:
   const response = await publish(server, destination, options);
   const body = (await response.json()) as { messageId?: string; error?: string };
   if (response.status !== 201) throw new Error(`publish answered ${response.status}: ${body.error}`);
-  return body.messageId as string;
+  if (typeof body.messageId !== "string") throw new Error(`publish answered 201 without a messageId`);
+  return body.messageId;
 }
 
 export function flowControl(server: DevServer): FlowControl {
   return new FlowControl({ baseUrl: server.url, token: server.token, maxRetries: 0 });
 }
 
-/** Waits until `check` passes; a condition that never holds fails after a generous limit, not a tight one. */
-export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
-  return vi.waitFor(check, { timeout: 120_000, interval: 10 });
+/**
+ * Waits until `check` returns instead of throwing (an `expect` that holds) and gives what
+ * it returned; a condition that never holds fails with its last error, after the shared
+ * `waitUntil`'s generous limit.
+ */
+export async function eventually<T>(check: () => T | Promise<T>): Promise<T> {
+  let outcome: { value: T } | undefined;
+  let last: unknown;
+  await waitUntil(
+    async () => {
+      try {
+        outcome = { value: await check() };
+        return true;
+      } catch (error) {
+        last = error;
+        return false;
+      }
+    },
+    () => `a check that still fails: ${last instanceof Error ? last.message : String(last)}`,
+  ).catch((error: Error) => {
+    throw Object.assign(error, { cause: last });
+  });
+  return (outcome as { value: T }).value;
 }
 
 /**

@@ -184,7 +184,7 @@ describe("400: bad input is refused and changes nothing", () => {
     [{ "Upstash-Method": "HEAD" }, /Upstash-Method must be one of GET, POST, PUT, PATCH, DELETE/],
     [{ "Upstash-Delay": "10" }, /Upstash-Delay must be a duration/],
     [{ "Upstash-Not-Before": "soon" }, /Upstash-Not-Before must be a unix time in seconds/],
-    [{ "Upstash-Retries": "-1" }, /Upstash-Retries must be a non-negative integer/],
+    [{ "Upstash-Retries": "-1" }, /Upstash-Retries must be a whole number >= 0, got "-1"/],
     [{ "Upstash-Retry-Delay": "pow(2)" }, /Upstash-Retry-Delay: pow takes 2 arguments/],
     [{ "Upstash-Retry-Delay": "fetch(1)" }, /Upstash-Retry-Delay: unknown name "fetch"/],
     [{ "Upstash-Timeout": "0s" }, /Upstash-Timeout must be more than 0/],

@@ -138,15 +138,15 @@ describe("the bin", () => {
   });
 
   test.each([
-    [["--port", "abc"], /--port: must be a whole number/],
-    [["--port", "70000"], /port: must be an integer/],
+    [["--port", "abc"], /--port: must be a whole number >= 0, got "abc"/],
+    [["--port", "70000"], /port: must be at most 65535, got 70000/],
     [["--allow-destination", "https://x.test/"], /allowedDestinations/],
     [["--frobnicate"], /Unknown option/],
     [["--port", "0", "--port", "5"], /--port: is given twice/],
     [["-p", "0", "--port=5"], /--port: is given twice/],
     [["--quiet", "-q"], /--quiet: is given twice/],
     [["--max-keys", "many"], /--max-keys: must be a whole number/],
-    [["--max-keys", "0"], /maxKeys: must be an integer/],
+    [["--max-keys", "0"], /maxKeys: must be a positive integer, got 0/],
     [["--max-body-bytes=1.5"], /--max-body-bytes: must be a whole number/],
     [["--token", "tök€n"], /token: must be a non-empty string of visible ASCII/],
     [["--current-signing-key", "sig key"], /currentSigningKey: must be a non-empty string of visible ASCII/],
@@ -158,6 +158,19 @@ describe("the bin", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain("Usage: qstash-flow-dev-server");
+  });
+
+  test("a port in use: exit code 1, the port named and how to pick another, no usage", async () => {
+    const taken = await startDevServer({ port: 0 });
+    try {
+      const result = await run([`${DIST}bin.js`, "--port", String(taken.port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `qstash-flow-dev-server: port ${taken.port} is in use; pick another port with --port, or port 0 for any free one\n`,
+      );
+    } finally {
+      await taken.close();
+    }
   });
 
   test("--help prints the usage and exits 0", async () => {

@@ -248,7 +248,7 @@ describe("DELETE /v2/messages: bulk cancel with QStash's filters", () => {
     [{ cnt: "0" }, /unknown query parameter "cnt"/],
     [{ count: "0" }, /count must be between 1 and 500/],
     [{ count: "501" }, /count must be between 1 and 500/],
-    [{ fromDate: "yesterday" }, /fromDate must be a non-negative integer/],
+    [{ fromDate: "yesterday" }, /fromDate must be a whole number >= 0, got "yesterday"/],
     [{ count: ["1", "2"] }, /count is given twice/],
     [{ flowControlKey: "a,,b" }, /empty value/],
   ])("%o is 400 and cancels nothing", async (query, error) => {

@@ -3,7 +3,7 @@ export { startLoopbackServer, type LoopbackServer, type ServerHandler, type Serv
 export { COMBINED_SPEC, startPrism, type MockServer } from "./prism.ts";
 export { codeBlocks, typecheckReadme } from "./readme.ts";
 export { freePort } from "./port.ts";
-export { type PublishOptions, type Published, publishMessage } from "./publish.ts";
+export { type PublishOptions, type Published, publishMessage, publishRequest, publishUrl } from "./publish.ts";
 export { queryParameterSchema, surface, valueOutside } from "./surface.ts";
 export {
   type MessagesServer,

@@ -10,6 +10,11 @@ export interface PublishOptions {
   /** Any other publish header, such as `Upstash-Retries`. */
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Send the destination percent-encoded as one path segment, exactly as given, instead of
+   * as a URL after `/v2/publish/` (the official SDK's form). The server must take both.
+   */
+  encoded?: boolean;
 }
 
 /** What the server answered to an accepted publish. */
@@ -18,12 +23,17 @@ export interface Published {
   messageId: string | undefined;
 }
 
-/** Publishes one message as a producer would; throws unless the server accepted it. */
-export async function publishMessage(options: PublishOptions): Promise<Published> {
-  const { url, token, destination, key, value, headers = {}, body = "hello" } = options;
+/** The publish route for `destination` on the server at `url` (see `PublishOptions.encoded`). */
+export function publishUrl(url: string | URL, destination: string | URL, encoded = false): URL {
   // The publish route takes the destination URL itself as the rest of its path.
-  const target = new URL(`/v2/publish/${new URL(destination).href}`, url);
-  const response = await fetch(target, {
+  const rest = encoded ? encodeURIComponent(String(destination)) : new URL(destination).href;
+  return new URL(`/v2/publish/${rest}`, url);
+}
+
+/** Sends one publish as a producer would and returns the server's answer as it came, accepted or not. */
+export function publishRequest(options: PublishOptions): Promise<Response> {
+  const { url, token, destination, key, value, headers = {}, body = "hello", encoded } = options;
+  return fetch(publishUrl(url, destination, encoded), {
     method: "POST",
     headers: {
       authorization: `Bearer ${token}`,
@@ -33,6 +43,11 @@ export async function publishMessage(options: PublishOptions): Promise<Published
     },
     body,
   });
+}
+
+/** Publishes one message as a producer would; throws unless the server accepted it. */
+export async function publishMessage(options: PublishOptions): Promise<Published> {
+  const response = await publishRequest(options);
   const text = await response.text();
   if (!response.ok) throw new Error(`publish failed: ${response.status} ${text}`);
   const { messageId } = (JSON.parse(text || "{}") ?? {}) as { messageId?: string };

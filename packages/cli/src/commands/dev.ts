@@ -1,6 +1,6 @@
 import type { DevServer, DevServerEvent } from "@qstash-flow/dev-server";
 // The defaults alone: the server itself is loaded only when `dev` runs.
-import { DEFAULT_PORT } from "@qstash-flow/dev-server/defaults";
+import { DEFAULT_PORT, isPortInUse, portInUseText } from "@qstash-flow/dev-server/defaults";
 import { type Command, Option } from "commander";
 import type { Context } from "../internal/context.js";
 import { CommandFailure } from "../internal/errors.js";
@@ -39,11 +39,7 @@ export function addDevCommand(program: Command, context: Context): void {
       try {
         server = await startDevServer({ port: options.port, log });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-          throw new CommandFailure(
-            `port ${options.port} is in use; pick another with --port, or --port 0 for any free one`,
-          );
-        }
+        if (isPortInUse(error)) throw new CommandFailure(portInUseText(`port ${options.port}`, "--port"));
         throw error;
       }
       // The dev credentials are printed on purpose: they are public and open only this local server.

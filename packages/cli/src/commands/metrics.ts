@@ -1,3 +1,4 @@
+import { isPortInUse, portInUseText } from "@qstash-flow/dev-server/defaults";
 import { millisecondsText, QStashError } from "@qstash-flow/flow-control";
 import { DEFAULT_MAX_KEYS, DEFAULT_METRICS_INTERVAL_MS } from "@qstash-flow/ops/defaults";
 import type { MetricsServer, PollResult } from "@qstash-flow/ops";
@@ -95,11 +96,7 @@ export function addMetricsCommand(program: Command, { io }: Context): void {
       } catch (error) {
         metrics.close();
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === "EADDRINUSE") {
-          throw new CommandFailure(
-            `${host}:${port} is in use; pick another port with --listen, or port 0 for any free one`,
-          );
-        }
+        if (isPortInUse(error)) throw new CommandFailure(portInUseText(`${host}:${port}`, "--listen"));
         throw new CommandFailure(`cannot listen on ${host}:${port} (${code ?? (error as Error).message})`);
       }
       try {

@@ -1,4 +1,5 @@
 import { type FlowConfig, keyProblem, parsePeriod } from "./flow-value.js";
+import { orReason, positiveIntegerText } from "./integer.js";
 import type { KeyAction } from "./routes.js";
 import { CapacityError, type Scheduler } from "./scheduler.js";
 
@@ -39,11 +40,10 @@ function readQuery(operation: string, query: URLSearchParams): Map<string, strin
 function pinValues(values: Map<string, string>): FlowConfig | string {
   const config: FlowConfig = {};
   for (const [name, text] of values) {
-    if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) {
-      return `${name} must be a positive integer, got ${JSON.stringify(text)}`;
-    }
+    const number = orReason(() => positiveIntegerText(name, text));
+    if (typeof number === "string") return number;
     // The period in seconds, under the same one-week limit as on publish.
-    const value = name === "period" ? parsePeriod(text) : Number(text);
+    const value = name === "period" ? parsePeriod(text) : number;
     if (typeof value === "string") return value;
     config[name as keyof FlowConfig] = value;
   }

@@ -1,6 +1,6 @@
 // The `<value><unit>` durations of the publish headers (`Upstash-Delay`,
-// `Upstash-Timeout`): QStash's API reference documents compound values such as
-// `1d10h30m`, so this is not the flow-control period's one-number grammar.
+// `Upstash-Timeout`).
+// Not flow-control's duration grammar (one number, one unit): QStash's headers take compound values such as `1d10h30m`.
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
 const COMPOUND = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;

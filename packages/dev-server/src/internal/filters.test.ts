@@ -60,7 +60,7 @@ describe("readFilter", () => {
     ["messageId=a&messageId=b", "messageId is given twice"],
     ["count=0", "count must be between 1 and 100, got 0"],
     ["count=101", "count must be between 1 and 100, got 101"],
-    ["count=1.5", 'count must be a non-negative integer, got "1.5"'],
+    ["count=1.5", 'count must be a whole number >= 0, got "1.5"'],
     ["responseStatus=5xx", 'responseStatus must be integers, got "5xx"'],
     ["label=a,", "the query parameter label has an empty value"],
   ])("%s is refused: %s", (query, error) => {

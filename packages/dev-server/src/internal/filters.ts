@@ -3,6 +3,7 @@
 // filters combine with AND; several values come as repeated parameters or one
 // comma-separated value (the document's rule, so a value cannot itself hold a comma).
 // Unknown and repeated single-value parameters are refused, never ignored.
+import { orReason, wholeNumberText } from "./integer.js";
 import type { Message } from "./message.js";
 
 /** How one query parameter is read: many strings, many integers, one string, or one integer. */
@@ -21,8 +22,6 @@ export interface QuerySpec {
   count?: { min: number; max: number; default?: number };
 }
 
-const INTEGER = /^\d+$/;
-
 /** The query read against `spec`, or the reason it is refused. */
 export function readFilter(operation: string, spec: QuerySpec, query: URLSearchParams): Filter | string {
   const filter: Filter = { strings: new Map(), integers: new Map(), string: new Map(), integer: new Map() };
@@ -36,10 +35,9 @@ export function readFilter(operation: string, spec: QuerySpec, query: URLSearchP
       if (filter[kind].has(name)) return `the query parameter ${name} is given twice`;
       if (kind === "string") filter.string.set(name, value);
       else {
-        if (!INTEGER.test(value) || !Number.isSafeInteger(Number(value))) {
-          return `${name} must be a non-negative integer, got ${JSON.stringify(value)}`;
-        }
-        filter.integer.set(name, Number(value));
+        const number = orReason(() => wholeNumberText(name, value));
+        if (typeof number === "string") return number;
+        filter.integer.set(name, number);
       }
       continue;
     }
@@ -49,11 +47,10 @@ export function readFilter(operation: string, spec: QuerySpec, query: URLSearchP
         const values = filter.strings.get(name) ?? new Set<string>();
         filter.strings.set(name, values.add(part));
       } else {
-        if (!INTEGER.test(part) || !Number.isSafeInteger(Number(part))) {
-          return `${name} must be integers, got ${JSON.stringify(part)}`;
-        }
+        const number = orReason(() => wholeNumberText(name, part));
+        if (typeof number === "string") return `${name} must be integers, got ${JSON.stringify(part)}`;
         const values = filter.integers.get(name) ?? new Set<number>();
-        filter.integers.set(name, values.add(Number(part)));
+        filter.integers.set(name, values.add(number));
       }
     }
   }

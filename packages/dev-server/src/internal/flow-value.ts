@@ -1,6 +1,7 @@
 // The publish headers that put a message under a flow-control key, and the key rules.
-import { keyProblem as clientKeyProblem, ValidationError } from "@qstash-flow/fetch";
+import { keyProblem as clientKeyProblem } from "@qstash-flow/fetch";
 import { periodSeconds } from "@qstash-flow/flow-control";
+import { orReason, positiveIntegerText } from "./integer.js";
 
 /** A message's flow-control configuration; a missing limit means none. Period in seconds. */
 export interface FlowConfig {
@@ -18,24 +19,12 @@ export function keyProblem(key: string): string | undefined {
   return clientKeyProblem(key);
 }
 
-function positive(name: string, text: string): number | string {
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    return `${name} must be a positive integer, got ${JSON.stringify(text)}`;
-  }
-  return Number(text);
-}
-
 /**
  * Seconds from `10s`, `1m`, `1h`, `1d` or bare seconds, or the reason it is not a
  * period: the client's own rules and limit (at most one week, as the API documents).
  */
 export function parsePeriod(text: string): number | string {
-  try {
-    return periodSeconds(/^\d+$/.test(text) ? Number(text) : text);
-  } catch (error) {
-    if (error instanceof ValidationError) return error.message;
-    throw error;
-  }
+  return orReason(() => periodSeconds(/^\d+$/.test(text) ? Number(text) : text));
 }
 
 /** `parallelism=<n>, rate=<n>, period=<duration>` (each part optional, any order) or the reason it is invalid. */
@@ -51,7 +40,7 @@ export function parseFlowControlValue(header: string): FlowConfig | string {
       return `Upstash-Flow-Control-Value: unknown part ${JSON.stringify(match[1])}; expected parallelism, rate, period`;
     }
     if (config[name] !== undefined) return `Upstash-Flow-Control-Value: ${name} is given twice`;
-    const value = name === "period" ? parsePeriod(text) : positive(name, text);
+    const value = name === "period" ? parsePeriod(text) : orReason(() => positiveIntegerText(name, text));
     if (typeof value === "string") return `Upstash-Flow-Control-Value: ${value}`;
     config[name] = value;
   }

@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { MAX_TIMER_MS } from "@qstash-flow/fetch/internal";
 import { isAllowedDestination, type HostRule } from "./destination.js";
 import { parseDuration } from "./duration.js";
+import { orReason, wholeNumberText } from "./integer.js";
 import type { CallbackTarget } from "./message.js";
 import { compileRetryDelay, type RetryDelay } from "./retry-delay.js";
 
@@ -97,11 +98,8 @@ function method(name: string, text: string | undefined): string {
 
 function retries(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
-    refuse(400, `${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
-  }
-  return Number(trimmed);
+  const count = orReason(() => wholeNumberText(name, text.trim()));
+  return typeof count === "string" ? refuse(400, count) : count;
 }
 
 function retryDelay(name: string, text: string | undefined, fallback: RetryDelay | undefined): RetryDelay | undefined {
@@ -197,11 +195,12 @@ export function readPublishHeaders(headers: IncomingHttpHeaders, context: Contex
     const notBeforeText = get("upstash-not-before");
     let notBefore = context.now + delay;
     if (notBeforeText !== undefined) {
-      if (!/^\d+$/.test(notBeforeText.trim())) {
-        refuse(400, `Upstash-Not-Before must be a unix time in seconds, got ${JSON.stringify(notBeforeText)}`);
-      }
+      const seconds = orReason(() => wholeNumberText("Upstash-Not-Before", notBeforeText.trim()));
       // A time in the past is delivered now, as QStash does.
-      notBefore = Math.max(context.now, Number(notBeforeText.trim()) * 1000);
+      notBefore =
+        typeof seconds === "number"
+          ? Math.max(context.now, seconds * 1000)
+          : refuse(400, `Upstash-Not-Before must be a unix time in seconds, got ${JSON.stringify(notBeforeText)}`);
     }
     const dedupText = get("upstash-content-based-deduplication");
     if (dedupText !== undefined && !["true", "false"].includes(dedupText.trim())) {

@@ -17,6 +17,7 @@ const RETRY_AFTER_HEADERS = [
   "x-ratelimit-reset-requests",
   "x-ratelimit-reset-tokens",
 ];
+// Not flow-control's duration grammar: a destination may answer with a Go duration (`6m5s`, `1.5s`, `300ms`).
 const GO_UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds from seconds, an HTTP date or a duration such as `6m5s`; undefined when none of those. */

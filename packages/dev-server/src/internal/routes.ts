@@ -2,7 +2,7 @@
 // key's percent-encoding is decoded exactly once and a raw publish destination keeps
 // its own slashes and query.
 
-export const KEY_ACTIONS = ["pause", "resume", "pin", "unpin", "resetRate"] as const;
+const KEY_ACTIONS = ["pause", "resume", "pin", "unpin", "resetRate"] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
 /** The Messages and DLQ operations, by the names the `request` event reports. */
