@@ -5,4 +5,5 @@ import { fileURLToPath } from "node:url";
 import { buildIfStale } from "./cli-freshness.mjs";
 
 buildIfStale(fileURLToPath(new URL("..", import.meta.url)));
-await import("../packages/cli/scripts/demo.mjs");
+// By URL: the demo is the CLI package's own script, not one of these.
+await import(new URL("../packages/cli/scripts/demo.mjs", import.meta.url).href);

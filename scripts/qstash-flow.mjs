@@ -13,4 +13,5 @@ buildIfStale(fileURLToPath(new URL("..", import.meta.url)), { quiet: process.arg
 // forwards each Ctrl-C that the terminal also sends: the CLI counts the two as one.
 process.env.QSTASH_FLOW_SIGINT_FORWARDED = "1";
 // The bin reads process.argv after the script's path: the arguments given to pnpm.
-await import("../packages/cli/bin/qstash-flow.js");
+// By URL: the bin is built output, which the scripts' type check does not read.
+await import(new URL("../packages/cli/bin/qstash-flow.js", import.meta.url).href);
