@@ -218,20 +218,22 @@ function devServerSection({ throughput, memory }) {
 
 function overheadSection({ results }) {
   const floor = results[0].cpuMicros;
+  const http = results.find((r) => r.id === "http")?.cpuMicros;
   return [
     "## Where the per-call CPU goes (concurrency 1)",
     "",
     "Each step adds one thing the wrapper does on every call to the step before; the last rows are the real clients.",
     "",
     table(
-      ["step", "client CPU per call", "vs the floor", "median ops/s"],
+      ["step", "client CPU per call", "vs the floor", "vs 4b (node:http)", "median ops/s"],
       results.map((r) => [
         r.label,
         `${whole(r.cpuMicros)} µs`,
         `${Math.round((r.cpuMicros / floor) * 100)} %`,
+        http ? `${Math.round((r.cpuMicros / http) * 100)} %` : "",
         whole(r.median),
       ]),
-      ["", "r", "r", "r"],
+      ["", "r", "r", "r", "r"],
     ),
   ].join("\n");
 }
