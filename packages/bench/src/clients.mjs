@@ -1,5 +1,7 @@
-// The four contestants of the throughput benchmark, each set up once and then asked to
-// pause the same key, the way an application would call it.
+// The five contestants of the throughput benchmark, each set up once and then asked to
+// pause the same key, the way an application would call it. Bare `http.request` with a
+// keep-alive agent is the limit our clients' Node carrier is held to (issue 28).
+import { Agent, request } from "node:http";
 import { createQStashClient } from "@qstash-flow/fetch";
 import { FlowControl } from "@qstash-flow/flow-control";
 import { Client } from "@upstash/qstash";
@@ -17,6 +19,8 @@ export function contestants(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
   const typed = createQStashClient({ token, baseUrl });
   const official = new Client({ token, baseUrl });
   const authorization = `Bearer ${token}`;
+  const agent = new Agent({ keepAlive: true });
+  const pauseUrl = `${baseUrl}/v2/flowControl/${encodeURIComponent(key)}/pause`;
 
   return [
     {
@@ -38,6 +42,26 @@ export function contestants(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
       id: "official",
       label: "@upstash/qstash flowControl.pause",
       call: () => official.flowControl.pause(key),
+    },
+    {
+      id: "http",
+      label: "bare http.request, keep-alive agent",
+      // The least a correct caller does: the reply read to its end, its status checked.
+      call: () =>
+        new Promise((resolve, reject) => {
+          const sent = request(pauseUrl, { method: "POST", headers: { authorization }, agent });
+          sent.on("error", reject);
+          sent.on("response", (response) => {
+            response.resume();
+            response.on("error", reject);
+            response.on("end", () =>
+              response.statusCode === 200
+                ? resolve(undefined)
+                : reject(new Error(`pause failed with ${response.statusCode}`)),
+            );
+          });
+          sent.end();
+        }),
     },
     {
       id: "fetch",

@@ -3,6 +3,7 @@
 // `--only overhead`; it is not part of the default run.
 import { Agent, request } from "node:http";
 import { createQStashTransport } from "@qstash-flow/fetch";
+import { defaultExchange } from "@qstash-flow/fetch/internal";
 import { BENCH_KEY, BENCH_TOKEN, contestants } from "./clients.mjs";
 import { measureThroughput } from "./throughput.mjs";
 
@@ -14,6 +15,9 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
     if (!response.ok) throw new Error(`pause failed with ${response.status}`);
   };
   const transport = createQStashTransport({ token, baseUrl });
+  const exchange = defaultExchange?.({}) ?? (() => ({ reply: Promise.reject(new Error("no carrier")) }));
+  const outgoing = { method: "POST", headers };
+  const how = { idempotent: true };
   const agent = new Agent({ keepAlive: true });
   const byId = Object.fromEntries(contestants(baseUrl, token, key).map((c) => [c.id, c]));
   return [
@@ -60,9 +64,31 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
         }),
     },
     {
+      id: "carrier",
+      label: "4c. our Node carrier alone: URL parsed, headers merged, reply read and its status checked",
+      call: async () => {
+        const reply = await exchange(url, outgoing, how).reply;
+        if (reply.status !== 200) throw new Error(`pause failed with ${reply.status}`);
+      },
+    },
+    {
+      id: "carrierTimer",
+      label: "4d. + a timer per attempt that would cancel it (what the per-attempt timeout costs)",
+      call: async () => {
+        const attempt = exchange(url, outgoing, how);
+        const timer = setTimeout(() => attempt.cancel(new Error("timed out")), 30_000);
+        try {
+          const reply = await attempt.reply;
+          if (reply.status !== 200) throw new Error(`pause failed with ${reply.status}`);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    },
+    {
       id: "transport",
       label:
-        "5. transport.request (ours: checks, key encoding, retries, a timeout per attempt; in Node over node:http with keep-alive)",
+        "5. transport.request (ours: + options checked, key validated and encoded, the retry loop, the reply parsed and checked, errors mapped)",
       call: () =>
         transport.request("post", "/v2/flowControl/{flowControlKey}/pause", { path: { flowControlKey: key } }),
     },

@@ -88,14 +88,15 @@ function throughputSection(throughput, equivalence) {
     lines.push(
       equivalence.problems.length
         ? `**The contestants sent different requests:**\n${equivalence.problems.map((p) => `- ${p}`).join("\n")}`
-        : `Checked first: all four sent the same request (\`${sample.method} ${sample.url}\`, the same Authorization header, no body).`,
+        : `Checked first: all of them sent the same request (\`${sample.method} ${sample.url}\`, the same Authorization header, no body).`,
       "",
     );
   }
   lines.push(
     "One loopback HTTP server in a separate Node process answers 200 with an empty body. After a warm-up, each round " +
-      "runs every contestant in turn (rotating the order); a contestant's figure is the median of its rounds, and its " +
-      "ratio is the median over rounds of its ops/s divided by bare fetch's ops/s in the same round, with (in brackets) " +
+      "runs every contestant in turn (rotating the order), each after a full garbage collection (`node --expose-gc`), so " +
+      "that no contestant pays for another's garbage; a contestant's figure is the median of its rounds, and its " +
+      "ratio is the median over rounds of its ops/s divided by bare fetch's (or bare `http.request`'s) ops/s in the same round, with (in brackets) " +
       "a confidence interval of at least 95 % for that median. " +
       "Client CPU per call is the benchmark process's CPU time (user + system) per call, median over rounds: on a " +
       "shared machine it moves far less than ops/s, so it is the better figure for comparing per-call overhead.",
@@ -106,24 +107,38 @@ function throughputSection(throughput, equivalence) {
       `### Concurrency ${concurrency} (${results[0]?.rounds.length ?? 0} rounds of ${whole(ops)} calls each)`,
       "",
       table(
-        ["client", "median ops/s", "vs bare fetch", "client CPU per call", "slowest-fastest round (ops/s)"],
-        results.map((r) => {
-          const interval = medianInterval(r.ratios);
-          return [
-            r.label,
-            whole(r.median),
-            interval
-              ? `${Math.round(r.ratio * 100)} % (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})`
-              : `${Math.round(r.ratio * 100)} %`,
-            `${whole(r.cpuMicros)} µs`,
-            `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
-          ];
-        }),
-        ["", "r", "r", "r", ""],
+        [
+          "client",
+          "median ops/s",
+          "vs bare fetch",
+          "vs bare http.request",
+          "client CPU per call",
+          "CPU vs http.request",
+          "slowest-fastest round (ops/s)",
+        ],
+        results.map((r) => [
+          r.label,
+          whole(r.median),
+          withInterval(r.ratios),
+          r.httpRatios?.length ? withInterval(r.httpRatios) : "",
+          `${whole(r.cpuMicros)} µs`,
+          Number.isFinite(r.cpuRatio) ? `${Math.round(r.cpuRatio * 100)} %` : "",
+          `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
+        ]),
+        ["", "r", "r", "r", "r", "r", ""],
       ),
     );
   }
   return lines.join("\n");
+}
+
+/** The median of per-round ratios, with its interval of at least 95 % when there are enough rounds. */
+function withInterval(ratios) {
+  const interval = medianInterval(ratios);
+  const middle = Math.round(median(ratios) * 100);
+  return interval
+    ? `${middle} % (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})`
+    : `${middle} %`;
 }
 
 function devServerSection({ throughput, memory }) {
@@ -203,20 +218,22 @@ function devServerSection({ throughput, memory }) {
 
 function overheadSection({ results }) {
   const floor = results[0].cpuMicros;
+  const http = results.find((r) => r.id === "http")?.cpuMicros;
   return [
     "## Where the per-call CPU goes (concurrency 1)",
     "",
     "Each step adds one thing the wrapper does on every call to the step before; the last rows are the real clients.",
     "",
     table(
-      ["step", "client CPU per call", "vs the floor", "median ops/s"],
+      ["step", "client CPU per call", "vs the floor", "vs 4b (node:http)", "median ops/s"],
       results.map((r) => [
         r.label,
         `${whole(r.cpuMicros)} µs`,
         `${Math.round((r.cpuMicros / floor) * 100)} %`,
+        http ? `${Math.round((r.cpuMicros / http) * 100)} %` : "",
         whole(r.median),
       ]),
-      ["", "r", "r", "r"],
+      ["", "r", "r", "r", "r"],
     ),
   ].join("\n");
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `pnpm bench`: measures our clients against the official SDK and bare fetch, prints the
 // report and writes it to BENCHMARKS.md at the repository root.
-//   node src/run.mjs                 everything (about 3 minutes on 2 cores)
-//   node src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
+//   node --expose-gc src/run.mjs     everything (about 6 minutes on 2 cores)
+//   node --expose-gc src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
 //   node src/run.mjs --only bundle,throughput,devserver,cold,codegen,build,typecheck
 //   node src/run.mjs --only overhead   where a call's CPU goes, step by step
 //   node src/run.mjs --out FILE      write the report somewhere else
-//   node src/run.mjs --only throughput --rounds 15   a shorter throughput run (wider intervals)
+//   node --expose-gc src/run.mjs --only throughput --rounds 9   a shorter throughput run (wider intervals)
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -63,13 +63,15 @@ const PLAN = quick
     }
   : {
       throughput: [
-        // Rounds of about a second: short enough that contestants back to back see the same
-        // load from elsewhere on a shared machine, long enough that little of the work one
-        // contestant leaves behind (V8's collector runs on helper threads, which the process
-        // CPU time counts) lands in the next one's round. Rounds of 300 calls charged our
-        // client up to 0.75x bare fetch's CPU per call; alone in a process it uses 0.4x.
-        { concurrency: 1, ops: 1000, warmupOps: 1500, rounds: 40 },
-        { concurrency: 32, ops: 2000, warmupOps: 3000, rounds: 40 },
+        // Rounds of about a second (for bare http.request on 2 busy cores), each after a full
+        // collection: short enough that contestants back to back see the same load from
+        // elsewhere on a shared machine, long enough that a round's own garbage is collected
+        // within it. Shorter rounds without the collection charged each contestant for the
+        // garbage of the one before it (V8 collects on helper threads, which the process CPU
+        // time counts): rounds of 300 calls charged our client up to 0.75x bare fetch's CPU
+        // per call; alone in a process it uses 0.4x.
+        { concurrency: 1, ops: 4000, warmupOps: 2000, rounds: 15 },
+        { concurrency: 32, ops: 10000, warmupOps: 5000, rounds: 15 },
       ],
       overhead: { ops: 1500, warmupOps: 500, rounds: 11 },
       devServer: {
@@ -113,6 +115,13 @@ if (values.only || quick) run.command = `pnpm --filter @qstash-flow/bench bench 
 let failed = false;
 
 if (only.includes("bundle")) run.bundles = await step("bundle sizes", measureBundles);
+
+// The method collects all garbage before each round (throughput.mjs): without it the
+// figures would not be the ones BENCHMARKS.md describes.
+if ((only.includes("throughput") || only.includes("overhead")) && typeof globalThis.gc !== "function") {
+  console.error("bench: run with node --expose-gc (as `pnpm bench` does): each round starts with a full collection");
+  process.exit(2);
+}
 
 if (only.includes("throughput")) {
   const server = await startServerProcess();

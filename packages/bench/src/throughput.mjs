@@ -59,7 +59,7 @@ export async function checkEquivalence(server, list) {
 /**
  * @param {import("./clients.mjs").Contestant[]} list
  * @param {{ concurrency: number, ops: number, warmupOps: number, rounds: number }} plan
- * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratios: number[], ratio: number }[] }>}
+ * @returns {Promise<{ concurrency: number, results: { id: string, label: string, rounds: number[], median: number, cpuMicros: number, ratios: number[], ratio: number, httpRatios: number[], cpuRatio: number }[] }>}
  */
 export async function measureThroughput(list, plan) {
   const { concurrency, ops, warmupOps, rounds } = plan;
@@ -70,6 +70,9 @@ export async function measureThroughput(list, plan) {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < list.length; i++) {
       const contestant = list[(round + i) % list.length];
+      // A full collection first (run with --expose-gc), so no contestant pays for the
+      // garbage of the one before it, whose collection V8 would do during this round.
+      globalThis.gc?.();
       const before = process.cpuUsage();
       samples[contestant.id].push(await opsPerSecond(contestant.call, ops, concurrency));
       const used = process.cpuUsage(before);
@@ -77,6 +80,7 @@ export async function measureThroughput(list, plan) {
     }
   }
   const baseline = samples.fetch;
+  const limit = samples.http;
   return {
     concurrency,
     results: list.map(({ id, label }) => {
@@ -90,6 +94,9 @@ export async function measureThroughput(list, plan) {
         cpuMicros: median(cpu[id]),
         ratios,
         ratio: baseline ? median(ratios) : Number.NaN,
+        // The same against bare keep-alive `http.request`, and its CPU per call.
+        httpRatios: limit ? samples[id].map((value, round) => value / limit[round]) : [],
+        cpuRatio: limit ? median(cpu[id]) / median(cpu.http) : Number.NaN,
       };
     }),
   };

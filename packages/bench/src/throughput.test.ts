@@ -14,9 +14,9 @@ describe("the throughput benchmark's pieces", () => {
     expect(new URL(server.url).hostname).toBe("127.0.0.1");
   });
 
-  test("all four contestants send the same pause request", async () => {
+  test("all five contestants send the same pause request", async () => {
     const list = contestants(server.url);
-    expect(list.map((c) => c.id)).toEqual(["wrapper", "typed", "official", "fetch"]);
+    expect(list.map((c) => c.id)).toEqual(["wrapper", "typed", "official", "http", "fetch"]);
     const { requests, problems } = await checkEquivalence(server, list);
     expect(problems).toEqual([]);
     for (const request of Object.values(requests)) {

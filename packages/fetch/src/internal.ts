@@ -1,5 +1,6 @@
 // `@qstash-flow/fetch/internal`: what the sibling packages share with this one, and
 // nothing else. Not public API: it may change in any release.
+/// <reference path="./internal/send-import.d.ts" />
 export { withContext } from "./errors.js";
 export {
   checkOptions,
@@ -10,3 +11,6 @@ export {
   tokenProblem,
 } from "./internal/checks.js";
 export { sleep } from "./internal/sleep.js";
+// The platform's carrier alone, for the benchmark's overhead ladder (its cost per call
+// apart from the retry loop's).
+export { defaultExchange } from "#send";

@@ -18,6 +18,10 @@ export interface Reply {
 /** What an attempt sends: the same on every attempt. */
 export interface Outgoing extends Omit<RequestInit, "method" | "headers" | "body" | "signal"> {
   method: string;
+  /**
+   * A plain object is never changed once given: the Node carrier keeps, per object, the
+   * headers it merged from it (the transport gives its client's own on every call).
+   */
   headers: Record<string, string> | Headers;
   /** A string or bytes, never a stream: it is sent again on a retry. */
   body?: string | ArrayBuffer | null | undefined;

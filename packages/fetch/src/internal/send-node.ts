@@ -100,12 +100,28 @@ const readAtRest = new WeakMap<Socket, number>();
 function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
   const viaFetch = fetchExchange(globalFetch, exchangeOptions);
   const asResponse = exchangeOptions.asResponse === true;
+  // The headers sent over node:http, made once per headers object given: the transport
+  // gives its client's own (never changed) object on every call, and a merge per call
+  // costs an object of garbage. Keyed by object, so one given afresh is merged afresh.
+  const sentHeaders = [new WeakMap<object, Record<string, string>>(), new WeakMap<object, Record<string, string>>()];
   return (url, outgoing, how) => {
-    const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-    if (!(ENV_PROXY || appDispatcherSet())) {
-      return viaNode(url, outgoing, given, { asResponse, idempotent: how?.idempotent !== false });
+    if (ENV_PROXY || appDispatcherSet()) {
+      const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
+      return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
     }
-    return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
+    const target = new URL(url);
+    const secure = target.protocol === "https:";
+    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, Record<string, string>>;
+    let headers = cache.get(outgoing.headers);
+    if (!headers) {
+      const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
+      // What fetch asks for: br only over TLS, where no middlebox can mangle it.
+      const encodings = secure ? "br, gzip, deflate" : "gzip, deflate";
+      headers = { "user-agent": USER_AGENT, "accept-encoding": encodings, ...given };
+      // A `Headers` is mutable and made per call (the typed client's): merged every time.
+      if (!(outgoing.headers instanceof Headers)) cache.set(outgoing.headers, headers);
+    }
+    return viaNode(url, target, secure, outgoing, headers, asResponse, how?.idempotent !== false);
   };
 }
 
@@ -120,12 +136,14 @@ function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
  */
 function viaNode(
   url: string,
+  target: URL,
+  secure: boolean,
   outgoing: Outgoing,
-  given: Record<string, string>,
-  { asResponse, idempotent }: { asResponse: boolean; idempotent: boolean },
+  headers: Record<string, string>,
+  asResponse: boolean,
+  idempotent: boolean,
 ) {
-  const { protocol, hostname, port, pathname, search } = new URL(url);
-  const secure = protocol === "https:";
+  const { protocol, hostname, port, pathname, search } = target;
   const { agent, request } = secure ? https : http;
   // Fields, not the `URL`: from a `URL`, `node:http` first makes options holding copies
   // of `href`, `search` and `hash`, which costs about a tenth of a loopback call's CPU.
@@ -136,8 +154,7 @@ function viaNode(
     port,
     path: pathname + search,
     method: outgoing.method,
-    // What fetch asks for: br only over TLS, where no middlebox can mangle it.
-    headers: { "user-agent": USER_AGENT, "accept-encoding": secure ? "br, gzip, deflate" : "gzip, deflate", ...given },
+    headers,
     agent,
   };
   const { body } = outgoing;
