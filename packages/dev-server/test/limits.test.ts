@@ -1,5 +1,6 @@
 // The server's own bounds and delivery edge cases: global parallelism, the waiting
 // cap, the key cap, a destination that errors, one that never answers.
+import { startLoopbackServer } from "@qstash-flow/test-utils";
 import { afterEach, describe, expect, test } from "vitest";
 import { type DevServer, type DevServerEvent, type DevServerOptions, startDevServer } from "../src/index.ts";
 import { eventually, flowControl, publish, publishOk, type Sink, startSink } from "./helpers.ts";
@@ -91,6 +92,42 @@ describe("memory bounds", () => {
     const refused = await publish(dev, s.url);
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: string }).error).toMatch(/holds 2 waiting, retrying or dead messages/);
+  });
+
+  test("dead letters retried past maxWaitingMessages take their own places: none is lost", async () => {
+    const events: DevServerEvent[] = [];
+    const dev = await server({ maxWaitingMessages: 1, retryDelayScale: 0, log: (event) => events.push(event) });
+    let down = true;
+    const arrived: string[] = [];
+    // While down, each failure waits for the other message to arrive: both are in flight.
+    const held: Array<() => void> = [];
+    const flaky = await startLoopbackServer(async (request, response) => {
+      if (down) {
+        await new Promise<void>((resolve) => {
+          held.push(resolve);
+          if (held.length === 2) for (const release of held) release();
+        });
+      } else arrived.push(request.body);
+      response.statusCode = down ? 500 : 200;
+      response.end();
+    });
+    try {
+      // Both in flight at once (neither waits), both dead: two held against a limit of one.
+      const ids = [
+        await publishOk(dev, flaky.url, { body: "a", headers: { "Upstash-Retries": "0" } }),
+        await publishOk(dev, flaky.url, { body: "b", headers: { "Upstash-Retries": "0" } }),
+      ];
+      for (const id of ids)
+        await eventually(() => expect(events).toContainEqual(expect.objectContaining({ type: "dead", messageId: id })));
+      down = false;
+      const auth = { authorization: `Bearer ${dev.token}` };
+      const retried = await fetch(new URL("/v2/dlq/retry", dev.url), { method: "POST", headers: auth });
+      expect(retried.status).toBe(201);
+      expect(((await retried.json()) as { responses: unknown[] }).responses).toHaveLength(2);
+      await eventually(() => expect(arrived.sort()).toEqual(["a", "b"]));
+    } finally {
+      await flaky.close();
+    }
   });
 
   test("a cancelled message and a deleted dead message free their place under maxWaitingMessages", async () => {

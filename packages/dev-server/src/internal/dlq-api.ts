@@ -116,8 +116,7 @@ export function deleteDeadMany(scheduler: Scheduler, query: URLSearchParams): Re
 /**
  * A dead message sent again (QStash: "a new message with the same body and headers"): a
  * new id, its retries afresh, through its key's flow control, whose configuration follows
- * it as on publish. The dead message goes first, so its place frees the capacity check
- * (publish cannot fail then: the caller checked the server is not closing).
+ * it as on publish. It takes the dead message's place, whatever else the server holds.
  */
 function retryOne(scheduler: Scheduler, emit: Emit, dead: DeadMessage, overrides: Overrides, now: number): string {
   const id = newMessageId();
@@ -131,8 +130,7 @@ function retryOne(scheduler: Scheduler, emit: Emit, dead: DeadMessage, overrides
     retried: 0,
     createdAt: now,
   };
-  scheduler.dead.delete(dead.dlqId);
-  scheduler.publish(message, message.flow);
+  scheduler.requeue(dead.dlqId, message, message.flow);
   emit({ type: "published", ...about(message), dlqId: dead.dlqId });
   return id;
 }

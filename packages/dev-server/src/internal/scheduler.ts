@@ -92,10 +92,25 @@ export class Scheduler {
     if (this.#held >= this.#options.maxWaitingMessages) {
       throw new CapacityError(
         `the dev server holds ${this.#held} waiting, retrying or dead messages, its limit (maxWaitingMessages); ` +
-          "let deliveries drain (resume paused keys) or raise the limit",
+          "let deliveries drain (resume paused keys), delete dead letters, or raise the limit",
       );
     }
+    this.#admit(message, config);
+  }
+
+  /**
+   * A dead message sent again as `message`: it takes the dead one's place, so what is held
+   * does not grow and no capacity check applies. Throws `CapacityError` with nothing changed.
+   */
+  requeue(dlqId: string, message: Message, config: FlowConfig | undefined): void {
+    if (this.#closed) throw new CapacityError("the dev server is closing", 503);
+    this.#admit(message, config, () => this.dead.delete(dlqId));
+  }
+
+  /** Its key made (which may throw, before `commit` changes anything), then into the queue. */
+  #admit(message: Message, config: FlowConfig | undefined, commit?: () => void): void {
     const key = message.key === undefined ? undefined : this.ensureKey(message.key);
+    commit?.();
     // The key follows the configuration when the message is published, not when it wakes.
     if (key && config) key.follow(config, Date.now());
     this.#enqueue(message);
