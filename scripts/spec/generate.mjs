@@ -55,15 +55,23 @@ export async function render({ openapiDir } = {}) {
   return renderSurface(await loadSurface({ openapiDir }));
 }
 
-/** The generated files that differ from `files`, and those no longer generated. */
+/**
+ * The generated files that differ from `files` (`added`: those of them not written yet),
+ * and those no longer generated.
+ */
 export async function staleFiles(files, outDir = GENERATED_DIR) {
   const existing = new Set((await readdir(outDir).catch(() => [])).filter((f) => /\.(ts|json)$/.test(f)));
+  /** @type {string[]} */
   const stale = [];
+  /** @type {string[]} */
+  const added = [];
   for (const [name, text] of Object.entries(files)) {
-    if (!sameText(await readFile(join(outDir, name), "utf8").catch(() => null), text)) stale.push(name);
+    const written = await readFile(join(outDir, name), "utf8").catch(() => null);
+    if (!sameText(written, text)) stale.push(name);
+    if (written === null) added.push(name);
     existing.delete(name);
   }
-  return { stale, removed: [...existing] };
+  return { stale, added, removed: [...existing] };
 }
 
 /** Writes `files` into `outDir` all or nothing, removing generated files no longer produced. */

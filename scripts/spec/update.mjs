@@ -4,7 +4,7 @@
 // committed one (combined.openapi.json: never a re-merge of the old specs), regenerates
 // the types, writes a changeset and type-checks the packages built on them. Sources are
 // read and checked in memory first; nothing is written on any failure.
-import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -13,7 +13,7 @@ import { GENERATED_DIR, pascal, renderSurface, SURFACE_FILE, staleFiles, writeGe
 import { formatFailure, runDependents } from "./internal/dependents.mjs";
 import { main } from "./internal/errors.mjs";
 import { operationsOf } from "./internal/openapi.mjs";
-import { PROVENANCE_FILE, readProvenance, renderProvenance, sha256 } from "./internal/provenance.mjs";
+import { PROVENANCE_FILE, renderProvenance, sha256 } from "./internal/provenance.mjs";
 import { bumpOf, changesetFor, diffSurfaces, formatReport, outsideChanges } from "./internal/report.mjs";
 import { readSourcesConfig, readSpecSource, resolveLocation } from "./internal/sources.mjs";
 import { formatBreakage, verifyBuild } from "./internal/verify.mjs";
@@ -37,8 +37,8 @@ export const defaults = {
  * What to read for each spec: the --source overrides alone when there are any (nothing is
  * read for the other files), else every file of sources.yaml, from `repo` when given.
  */
-async function sourcesOf(o, specs) {
-  if (Object.keys(o.sources ?? {}).length) {
+async function sourcesOf(o, specs, config) {
+  if (!config || Object.keys(o.sources ?? {}).length) {
     const unknown = Object.keys(o.sources).find((name) => !specs.includes(name));
     if (unknown)
       throw new InvalidArgumentError(
@@ -47,7 +47,6 @@ async function sourcesOf(o, specs) {
     const at = (location) => ({ location: resolveLocation(location, process.cwd()) });
     return Object.fromEntries(Object.entries(o.sources).map(([name, location]) => [name, at(location)]));
   }
-  const config = await readSourcesConfig(join(o.openapiDir, "sources.yaml"), specs);
   const ref = o.ref ?? (o.repo ? "HEAD" : config.ref);
   return Object.fromEntries(
     Object.entries(config.files).map(([name, path]) => [name, { ...config, ref, path, clone: o.repo }]),
@@ -55,10 +54,10 @@ async function sourcesOf(o, specs) {
 }
 
 /** Reads the sources, writing nothing: { name: { label, text, old, changed, provenance } }. */
-async function stage(o, specs) {
+async function stage(o, specs, config) {
   /** @type {Record<string, { label: string, text: string, old: any, changed: boolean, record: object }>} */
   const staged = {};
-  for (const [name, source] of Object.entries(await sourcesOf(o, specs))) {
+  for (const [name, source] of Object.entries(await sourcesOf(o, specs, config))) {
     const { text, provenance } = await readSpecSource(source, o);
     const old = await readFile(join(o.openapiDir, name), "utf8").catch(() => null);
     const from =
@@ -76,11 +75,6 @@ const namespacesOf = (files) =>
   files
     .filter((f) => f.endsWith(".ts") && !/^(combined|index)\.ts$/.test(f))
     .map((f) => `${pascal(basename(f, ".ts"))}Spec`);
-const exists = (file) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * @param {Partial<typeof defaults> & { sources?: Record<string, string>, repo?: string, ref?: string,
@@ -90,12 +84,16 @@ export async function specUpdate(options = {}) {
   /** @type {typeof defaults & typeof options} */
   const o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   const { specs } = await readSurfaceConfig(o.openapiDir);
-  const staged = await stage(o, specs);
+  const adHoc = Object.keys(o.sources ?? {}).length > 0;
+  // Read with --source too (a local file): which specs are upstream's decides what the
+  // report says of one that contributes nothing. Only then may it be missing or wrong.
+  const config = await readSourcesConfig(join(o.openapiDir, "sources.yaml"), specs).catch((error) =>
+    adHoc ? null : Promise.reject(error),
+  );
+  const staged = await stage(o, specs, config);
   const surface = await loadSurface({ openapiDir: o.openapiDir, files: staged });
   const generated = await renderSurface(surface);
-  const { stale, removed } = await staleFiles(generated, o.outDir);
-  const existing = new Set();
-  for (const name of stale) if (await exists(join(o.outDir, name))) existing.add(name);
+  const { stale, added, removed } = await staleFiles(generated, o.outDir);
   const committed = await readFile(join(o.outDir, SURFACE_FILE), "utf8").catch(() => null);
   const none = { openapi: "3.1.0", info: { title: "", version: "" }, paths: {} };
   const selected = new Set(surface.specs.flatMap((s) => s.ids));
@@ -103,7 +101,7 @@ export async function specUpdate(options = {}) {
     ...(await diffSurfaces(committed ? JSON.parse(committed) : none, surface.doc)),
     namespaces: {
       removed: namespacesOf(removed),
-      added: namespacesOf(stale.filter((f) => !existing.has(f))),
+      added: namespacesOf(added),
     },
     selected: [...operationsOf(surface.doc).keys()],
     outside: Object.entries(staged).flatMap(([name, s]) =>
@@ -121,7 +119,7 @@ export async function specUpdate(options = {}) {
   const provenanceFile = join(o.openapiDir, PROVENANCE_FILE);
   const oldProvenance = await readFile(provenanceFile, "utf8").catch(() => null);
   const records = Object.fromEntries(Object.entries(staged).map(([name, s]) => [name, s.record]));
-  const provenance = renderProvenance(await readProvenance(provenanceFile), records, specs);
+  const provenance = renderProvenance(oldProvenance, records, specs);
   const moved = Object.values(staged).some((s) => s.changed);
   const changes = Object.fromEntries([
     ...Object.entries(staged).flatMap(([name, s]) => (s.changed ? [[join(o.openapiDir, name), s.text]] : [])),
@@ -135,6 +133,8 @@ export async function specUpdate(options = {}) {
     text: formatReport(report),
     conflicts: surface.conflicts,
     idle: surface.idle,
+    /** The specs sources.yaml vendors from upstream. */
+    vendored: config ? Object.keys(config.files) : [],
     moved,
     files: Object.keys(changes),
     removedFiles: removed,
@@ -213,9 +213,9 @@ export function command(cwd) {
  * What the command prints after an update.
  * @param {Awaited<ReturnType<typeof specUpdate>>} result
  * @param {string} cwd
- * @param {{ vendored?: string[] }} [options] the specs sources.yaml vendors (told to stay when idle)
+ * @param {{ vendored?: string[] }} [options] which specs are upstream's (told to stay when idle), if not sources.yaml's
  */
-export function summarize(result, cwd, { vendored = [] } = {}) {
+export function summarize(result, cwd, { vendored = result.vendored } = {}) {
   const { idle, files, changeset, report, breakages, tests } = result;
   const show = (file) =>
     `  ${relative(cwd, file)}${result.removedFiles.some((f) => file.endsWith(f)) ? " (removed)" : ""}`;
@@ -273,11 +273,7 @@ await main(import.meta.url, "spec:update failed, nothing was written.\n", async 
   const program = command(cwd).exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 1));
   const { verifyPackage, source, ...options } = program.parse(process.argv.filter((a) => a !== "--")).opts();
   const result = await specUpdate({ ...options, sources: source, verifyPackages: verifyPackage });
-  const sources = await readFile(join(options.openapiDir ?? defaults.openapiDir, "sources.yaml"), "utf8").catch(
-    () => "",
-  );
-  const vendored = Object.keys(parseDocument(sources).toJS()?.files ?? {});
-  process.stdout.write(summarize(result, cwd, { vendored }));
+  process.stdout.write(summarize(result, cwd));
   if (result.check) return result.moved ? 1 : 0;
   return result.breakages.length || (result.tests && !result.tests.ok) ? 2 : 0;
 });

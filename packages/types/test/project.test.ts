@@ -24,7 +24,7 @@ async function tempDir() {
 }
 
 test("the committed types are what generation writes", async () => {
-  expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], removed: [] });
+  expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], added: [], removed: [] });
 });
 
 test("the drift check works from another directory", async () => {
@@ -76,5 +76,5 @@ test("a source that cannot be read fails with exit 1 and writes nothing", async 
       `spec:update failed, nothing was written.\nSPEC_SOURCE: Cannot read ${join(dir, "missing.yaml")}`,
     ),
   });
-  expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], removed: [] });
+  expect(await staleFiles(await render(), GENERATED_DIR)).toEqual({ stale: [], added: [], removed: [] });
 });

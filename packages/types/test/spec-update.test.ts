@@ -24,7 +24,6 @@ afterEach(removeWorkspaces);
 
 const FLOW = "/v2/flowControl/{flowControlKey}";
 const UPDATE = join(import.meta.dirname, "../../../scripts/spec/update.mjs");
-const VENDORED = { vendored: ["qstash.yaml", "workflow.yaml"] };
 type Conflict = { id: string; name: string; differences: string[] };
 
 describe("an update from upstream's whole documents", () => {
@@ -43,7 +42,7 @@ describe("an update from upstream's whole documents", () => {
     ]);
     expect(result.changeset).toBeNull();
     expect(await ws.changesets()).toEqual([]);
-    const text = summarize(result, ws.dir, VENDORED);
+    const text = summarize(result, ws.dir);
     expect(text).toContain("No change to the selected API surface.");
     expect(text).toContain("3 operations outside the selection changed (carried along, not generated):");
     expect(text).toContain("- `DELETE /v2/queues/{queueName}` (removed, qstash.yaml)");
@@ -133,7 +132,7 @@ describe("an update from upstream's whole documents", () => {
         ),
       ),
     ]);
-    expect(summarize(result, ws.dir, VENDORED)).toContain("Build check: the new types break the build:");
+    expect(summarize(result, ws.dir)).toContain("Build check: the new types break the build:");
     // the documents, the types and the changeset are written, so the clients can follow
     expect(await readFile(join(ws.options.openapiDir, "qstash.yaml"), "utf8")).not.toContain(`${FLOW}/resetRate:`);
     expect(await readFile(join(ws.options.outDir, "combined.ts"), "utf8")).not.toContain("/resetRate");
@@ -285,7 +284,7 @@ describe("conflicts", () => {
     // qstash.yaml defines everything selected: the Workflow file adds nothing today, and
     // stays vendored; a file of the project's own would be told to go
     expect(dry.idle).toEqual(["workflow.yaml"]);
-    expect(summarize(dry, ws.dir, VENDORED)).toContain("workflow.yaml: every selected entry it defines comes from");
+    expect(summarize(dry, ws.dir)).toContain("workflow.yaml: every selected entry it defines comes from");
     expect(summarize(dry, ws.dir, { vendored: ["qstash.yaml"] })).toContain(
       "workflow.yaml contributes nothing to the generated types: every selected entry it defines comes from a spec before it. Delete it",
     );

@@ -2,7 +2,6 @@
 // date, or the ad hoc source) and the SHA-256 of its text, written by every update that
 // vendors a file and by nothing else.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { parse, stringify } from "yaml";
 
 export const PROVENANCE_FILE = "vendored.yaml";
@@ -12,15 +11,12 @@ const HEADER = `# Written by \`pnpm spec:update\`: where each vendored spec in t
 
 export const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
-/** The recorded provenance, { spec: { repository, path, commit, date, sha256 } }; {} when none. */
-export async function readProvenance(file) {
-  const text = await readFile(file, "utf8").catch(() => null);
-  return (text && parse(text)) || {};
-}
-
-/** The file's new text with `entries` replacing their specs' records, in the order of `specs`. */
-export function renderProvenance(recorded, entries, specs) {
-  const all = { ...recorded, ...entries };
+/**
+ * The file's new text: its records (`{ spec: { repository, path, commit, date, sha256 } }`,
+ * none when `old` is null) with `entries` replacing their specs' records, in the order of `specs`.
+ */
+export function renderProvenance(old, entries, specs) {
+  const all = { ...((old && parse(old)) || {}), ...entries };
   const ordered = Object.fromEntries(
     Object.keys(all)
       .filter((name) => specs.includes(name))
