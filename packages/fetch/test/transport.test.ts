@@ -2,6 +2,7 @@ import { handlerFetch, json, type SeenRequest, startLoopbackServer } from "@qsta
 import { afterEach, describe, expect, test, vi } from "vitest";
 import {
   APIError,
+  createQStashClient,
   createQStashTransport,
   type FetchLike,
   NotFoundError,
@@ -64,6 +65,20 @@ describe("createQStashTransport: requests on the wire", () => {
     const bad = { query: { flowControlKey: ["a", { no: 1 }] } } as never;
     await expect(transport.request("delete", "/v2/messages", bad)).rejects.toThrow(/a list of them/);
     expect(requests).toHaveLength(1);
+  });
+
+  test("an empty filter list is refused, never sent as no filter (a bulk action would act on everything)", async () => {
+    const { transport, requests } = setup(() => json({ cancelled: 0 }));
+    const typed = handlerFetch(() => json({}));
+    const client = createQStashClient({ token: TOKEN, baseUrl: "http://127.0.0.1:1", fetch: typed.fetch });
+    await expect(transport.request("delete", "/v2/messages", { query: { flowControlKey: [] } })).rejects.toThrow(
+      /query parameter flowControlKey is an empty list/,
+    );
+    await expect(client.DELETE("/v2/dlq", { params: { query: { flowControlKey: [] } } })).rejects.toThrow(
+      /query parameter flowControlKey is an empty list/,
+    );
+    expect(requests).toHaveLength(0);
+    expect(typed.requests).toHaveLength(0);
   });
 
   test('authScheme "query" sends the token as qstash_token and no Authorization header', async () => {

@@ -6,7 +6,8 @@ import { safePathSerializer } from "../key.js";
 /**
  * `name=value&...` for a query whose values are strings, finite numbers or booleans, or
  * arrays of them (each sent as `name=item`, the form upstream's multi-value filters take),
- * undefined ones left out; `""` when none are left; throws `ValidationError` for others.
+ * undefined ones left out; `""` when none are left; throws `ValidationError` for others,
+ * and for an empty list: no filter at all would make a bulk action act on everything.
  */
 export function searchOf(query?: unknown): string {
   if (query === undefined) return "";
@@ -14,6 +15,8 @@ export function searchOf(query?: unknown): string {
   const pairs: string[][] = [];
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
+    if (Array.isArray(value) && value.length === 0)
+      throw new ValidationError(`query parameter ${name} is an empty list; leave it out to send no ${name}`);
     for (const item of Array.isArray(value) ? value : [value]) {
       if (!(typeof item === "string" || typeof item === "boolean" || Number.isFinite(item))) {
         throw new ValidationError(
