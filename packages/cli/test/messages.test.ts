@@ -5,7 +5,7 @@
 import { type MessagesServer, startLoopbackServer, startMessagesServer } from "@qstash-flow/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN } from "./support/cli.js";
-import { runInProcess } from "./support/in-process.js";
+import { runInProcess, startInProcess } from "./support/in-process.js";
 import { HAS_TMUX, startTerminal } from "./support/tmux.js";
 
 let server: MessagesServer;
@@ -172,6 +172,32 @@ describe("doctor and dead letters", () => {
         /^No findings \(0 keys, 2 samples over \d+s\)\.\nDead letters not checked: .*not read within 1s\.\n$/,
       );
     } finally {
+      await api.close();
+    }
+  });
+
+  it("Ctrl-C while the DLQ is still being read ends doctor as an interruption, nothing left unhandled", async () => {
+    let asked!: () => void;
+    const dlqAsked = new Promise<void>((resolve) => (asked = resolve));
+    const api = await startLoopbackServer((request, response) => {
+      if (request.rawUrl.startsWith("/v2/dlq")) return asked(); // never answered
+      response.writeHead(200, { "content-type": "application/json" }).end("[]");
+    });
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+      const doctor = startInProcess(["doctor", "--samples", "3", "--interval", "1m"], {
+        QSTASH_URL: api.url,
+        QSTASH_TOKEN: "t",
+      });
+      await dlqAsked;
+      expect(await doctor.stop()).toBe(130);
+      // a rejection nobody handled is reported after the microtasks of the turn that made it
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", record);
       await api.close();
     }
   });

@@ -78,8 +78,12 @@ export function addDoctorCommand(program: Command, { io }: Context): void {
         // An aborted signal makes this call fail as an interruption: no partial report.
         const keys = await client.list(callOptions(io));
         snapshots.push({ at: Date.now(), keys: keys.filter((info) => info.flowControlKey.startsWith(prefix)) });
-        // Read while doctor waits for its next sample, within that wait.
-        dlq ??= readDeadLetters(client, options.interval, io.signal);
+        // Read while doctor waits for its next sample, within that wait. Handled at once: a
+        // later sample that fails or is interrupted leaves the loop before it is awaited.
+        if (!dlq) {
+          dlq = readDeadLetters(client, options.interval, io.signal);
+          dlq.catch(() => {});
+        }
       }
       const read = (await dlq) as DeadLetterRead;
       const dead = read.checked ? new Map([...read.counts].filter(([key]) => key.startsWith(prefix))) : undefined;

@@ -2,7 +2,7 @@
 // (cancel, retry, delete) is confirmed for a single key too, showing how many messages the
 // key has; `--yes` answers in advance, and off a terminal is required. The bulk forms
 // (`--prefix`, `--all`) run through the same machinery as `pause --prefix`.
-import { type CallOptions, type FlowControl, NotFoundError } from "@qstash-flow/flow-control";
+import { type CallOptions, compareKeys, type FlowControl, NotFoundError } from "@qstash-flow/flow-control";
 import { type Command, Option } from "commander";
 import { asks, confirmed } from "../internal/confirm.js";
 import { type ConnectionOptions, flowControlFrom, withConnection } from "../internal/connection.js";
@@ -13,6 +13,8 @@ import { type BulkAction, type BulkFlags, runBulk, singleKey, withBulk } from ".
 
 interface MessagesAction extends BulkAction {
   counts: { shown: string; field: string };
+  /** What one key's count is of, in a single-key line: "message(s)", "dead letter(s)". */
+  noun: string;
   /** How many messages one key has, for the question. */
   count: (flow: FlowControl, key: string, options: CallOptions) => Promise<number>;
   question: (key: string, count: number) => string;
@@ -35,6 +37,7 @@ const CANCEL: MessagesAction = {
   keys: async (flow, options) =>
     new Map((await flow.list(options)).map((info) => [info.flowControlKey, info.waitListSize])),
   counts: { shown: "waiting", field: "cancelled" },
+  noun: "message(s)",
   // A key the API does not know has nothing waiting; delayed messages may still be cancelled.
   count: (flow, key, options) =>
     flow.get(key, options).then(
@@ -51,6 +54,7 @@ const RETRY: MessagesAction = {
   call: (flow, key, options) => flow.retryDeadLetters(key, options),
   keys: (flow, options) => flow.countDeadLetters(options),
   counts: { shown: "dead letters", field: "retried" },
+  noun: "dead letter(s)",
   count: deadLetters,
   question: (key, count) => `Retry the ${count} dead letter(s) of ${q(key)}?`,
 };
@@ -62,6 +66,7 @@ const DELETE: MessagesAction = {
   call: (flow, key, options) => flow.deleteDeadLetters(key, options),
   keys: (flow, options) => flow.countDeadLetters(options),
   counts: { shown: "dead letters", field: "deleted" },
+  noun: "dead letter(s)",
   count: deadLetters,
   question: (key, count) => `Delete the ${count} dead letter(s) of ${q(key)}? They cannot be retried after.`,
 };
@@ -79,7 +84,7 @@ async function single(context: Context, flags: BulkFlags, key: string, action: M
   io.stdout.write(
     flags.json
       ? json({ ok: true, operation: action.operation, key, [field]: done })
-      : `${printable(`${q(key)}: ${done} ${action.counts.shown === "waiting" ? "message(s)" : "dead letter(s)"} ${field}.`)}\n`,
+      : `${printable(`${q(key)}: ${done} ${action.noun} ${field}.`)}\n`,
   );
 }
 
@@ -105,7 +110,7 @@ async function list(context: Context, flags: BulkFlags, key: string | undefined)
     const { prefix } = flags;
     const counts = [...(await flow.countDeadLetters(call))]
       .filter(([each]) => prefix === undefined || each.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     const scope = prefix === undefined ? { all: true } : { prefix };
     const keys = counts.map(([each, deadLetters]) => ({ key: each, deadLetters }));
     if (flags.json) return void io.stdout.write(json({ ok: true, operation: "countDeadLetters", ...scope, keys }));
