@@ -15,16 +15,14 @@ export function searchOf(query?: unknown): string {
   const pairs: string[][] = [];
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    if (Array.isArray(value) && value.length === 0)
-      throw new ValidationError(`query parameter ${name} is an empty list; leave it out to send no ${name}`);
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (!(typeof item === "string" || typeof item === "boolean" || Number.isFinite(item))) {
-        throw new ValidationError(
-          `query parameter ${name} must be a string, a finite number or a boolean, or a list of them`,
-        );
-      }
-      pairs.push([name, String(item)]);
+    const items: unknown[] = Array.isArray(value) ? value : [value];
+    const valid = (item: unknown) => typeof item === "string" || typeof item === "boolean" || Number.isFinite(item);
+    if (!(items.length && items.every(valid))) {
+      throw new ValidationError(
+        `query parameter ${name} must be a string, a finite number or a boolean, or a non-empty list of them`,
+      );
     }
+    for (const item of items) pairs.push([name, String(item)]);
   }
   return `${new URLSearchParams(pairs)}`;
 }
