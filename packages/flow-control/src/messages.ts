@@ -3,9 +3,9 @@
 // carries none of this. Upstream pages its bulk actions; each function loops over the
 // pages until the API says it is done and returns the total.
 import { type CallOptions, keyProblem, type QStashTransport, ValidationError } from "@qstash-flow/fetch";
-import { withContext } from "@qstash-flow/fetch/internal";
 import type { components } from "@qstash-flow/types";
-import { describeValue, expectObject, notTheApis } from "./reply.js";
+import { named } from "./operations.js";
+import { describeValue, expectObject, isObject, notTheApis } from "./reply.js";
 
 /**
  * One message in the dead-letter queue, as the API sent it. `dlqId` (the id that retries
@@ -34,14 +34,6 @@ function filterKey(key: unknown, operation: string): string[] {
     ((key as string).includes(",") ? "the key must not contain a comma, which the API reads as two keys" : undefined);
   if (problem) throw new ValidationError(problem, { operation, key: typeof key === "string" ? key : undefined });
   return [key as string];
-}
-
-async function named<T>(operation: string, key: unknown, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw withContext(error, { operation, key: typeof key === "string" ? key : undefined });
-  }
 }
 
 /** A count the API answered with: a whole number >= 0. */
@@ -144,16 +136,18 @@ export function listDeadLetters(
  * call per page, each with its retries, timeout and signal). Messages without a key are
  * not counted. For a key's own, `listDeadLetters` reads the same pages.
  */
-export function countDeadLetters(transport: QStashTransport, options?: CallOptions): Promise<Map<string, number>> {
-  return named("countDeadLetters", undefined, async () => {
-    const counts = new Map<string, number>();
-    for await (const page of pages(transport, undefined, options)) {
-      for (const { flowControlKey: key } of page.messages) {
-        if (typeof key === "string" && key !== "") counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+export async function countDeadLetters(
+  transport: QStashTransport,
+  options?: CallOptions,
+): Promise<Map<string, number>> {
+  // each page's call names the operation already
+  const counts = new Map<string, number>();
+  for await (const page of pages(transport, undefined, options)) {
+    for (const { flowControlKey: key } of page.messages) {
+      if (typeof key === "string" && key !== "") counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    return counts;
-  });
+  }
+  return counts;
 }
 
 /** The DLQ's pages, each kept to `key`'s messages when one is given; empty pages skipped. */
@@ -167,7 +161,7 @@ async function* pages(transport: QStashTransport, key: string | undefined, optio
       const body = expectObject(await transport.request("get", "/v2/dlq", { query }, options), what);
       const { messages = [] } = body;
       if (!Array.isArray(messages)) throw notTheApis(what, `messages is ${describeValue(messages)}`);
-      if (!messages.every((m) => typeof m === "object" && m !== null && !Array.isArray(m))) {
+      if (!messages.every(isObject)) {
         throw notTheApis(what, "a message is not an object");
       }
       cursor = cursorOf(body, cursor, what);

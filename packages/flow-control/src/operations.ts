@@ -9,7 +9,7 @@ import { expectActionReply, expectList, notTheApis } from "./reply.js";
 export type { CallOptions };
 
 /** Runs `call`; whatever fails names the operation and the key. */
-async function named<T>(operation: string, key: string | undefined, call: () => Promise<T>): Promise<T> {
+export async function named<T>(operation: string, key: string | undefined, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

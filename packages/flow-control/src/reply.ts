@@ -21,7 +21,7 @@ function describeBody(body: unknown): string {
   return "text that is not valid JSON";
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const notTheApis = (what: string, detail: string): QStashError =>
