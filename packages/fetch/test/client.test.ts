@@ -338,6 +338,9 @@ test("openapi-fetch middleware sees each request and the response received", asy
   const statuses: number[] = [];
   client.use({
     onRequest: ({ request }) => {
+      // The platform's own: a middleware may read, change or replace it.
+      expect(request).toBeInstanceOf(Request);
+      expect(request.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
       request.headers.set("x-trace", "t-1");
       return request;
     },
@@ -348,4 +351,26 @@ test("openapi-fetch middleware sees each request and the response received", asy
   await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
   expect(requests[0]?.headers.get("x-trace")).toBe("t-1");
   expect(statuses).toEqual([200]);
+});
+
+test("a middleware given per call, or registered and then ejected, applies exactly while it is there", async () => {
+  const { client, requests } = setup();
+  const seen: unknown[] = [];
+  const middleware = {
+    onRequest: ({ request }: { request: Request }) => {
+      seen.push(request);
+      request.headers.set("x-trace", "t-2");
+      return request;
+    },
+  };
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", { ...path("k"), middleware: [middleware] });
+  client.use(middleware);
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+  client.eject(middleware);
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+  expect(seen).toHaveLength(2);
+  for (const request of seen) expect(request).toBeInstanceOf(Request);
+  expect(requests.map((request) => request.headers.get("x-trace"))).toEqual(["t-2", "t-2", null]);
+  // Every request carries the client's headers, with or without a middleware.
+  for (const request of requests) expect(request.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
 });

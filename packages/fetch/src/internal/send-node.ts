@@ -21,9 +21,9 @@ const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION === "st
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
 const https = { agent: new HttpsAgent({ keepAlive: true }), request: httpsRequest };
 
-function headersOf(response: IncomingMessage): Headers {
-  // Node's parser has already refused any name or value that `Headers` would.
-  const headers = new Headers();
+/** The reply's header lines appended to `headers` as received. Node's parser has already
+ * refused any name or value that `Headers` would. */
+function appendHeaders(headers: Headers, response: IncomingMessage): Headers {
   const raw = response.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   return headers;
@@ -65,7 +65,7 @@ class NodeReply implements Reply {
   }
 
   get headers(): Headers {
-    this.#headers ??= headersOf(this.#message);
+    this.#headers ??= appendHeaders(new Headers(), this.#message);
     return this.#headers;
   }
 }
@@ -78,9 +78,10 @@ class NodeReply implements Reply {
  */
 function responseOf(url: string, message: IncomingMessage, bytes: Buffer | undefined): Reply {
   const status = message.statusCode ?? 0;
-  const headers = headersOf(message);
   const body = bytes?.length ? (bytes as Uint8Array<ArrayBuffer>) : null;
-  const response = new Response(body, { status, statusText: message.statusMessage ?? "", headers });
+  const response = new Response(body, { status, statusText: message.statusMessage ?? "" });
+  // Into the response's own headers: a `Headers` given to the constructor would be copied.
+  const headers = appendHeaders(response.headers, message);
   Object.defineProperty(response, "url", { value: url, configurable: true });
   return { status, statusText: response.statusText, headers, text: "", response };
 }
