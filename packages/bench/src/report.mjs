@@ -1,5 +1,6 @@
 // Renders a benchmark run as Markdown: printed to the terminal and written to BENCHMARKS.md.
-import { median, medianInterval, ms, paired, whole } from "./stats.mjs";
+import { median, medianInterval, ms, paired, percent, whole } from "./stats.mjs";
+import { HTTP_CPU_TARGET_RATIO, HTTP_TARGET_RATIO } from "./targets.mjs";
 
 /** A Markdown table; `align` has "r" for right-aligned columns. */
 export function table(header, rows, align = []) {
@@ -92,14 +93,20 @@ function throughputSection(throughput, equivalence) {
       "",
     );
   }
+  const side = sideBySide(throughput);
+  if (side) lines.push(side, "");
   lines.push(
-    "One loopback HTTP server in a separate Node process answers 200 with an empty body. After a warm-up, each round " +
-      "runs every contestant in turn (rotating the order), each after a full garbage collection (`node --expose-gc`), so " +
-      "that no contestant pays for another's garbage; a contestant's figure is the median of its rounds, and its " +
-      "ratio is the median over rounds of its ops/s divided by bare fetch's (or bare `http.request`'s) ops/s in the same round, with (in brackets) " +
-      "a confidence interval of at least 95 % for that median. " +
-      "Client CPU per call is the benchmark process's CPU time (user + system) per call, median over rounds: on a " +
-      "shared machine it moves far less than ops/s, so it is the better figure for comparing per-call overhead.",
+    "How it is measured (src/throughput.mjs): one loopback HTTP server in a separate Node process answers 200 with an " +
+      "empty body. At each concurrency the contestants warm up, then run in rounds: " +
+      `${throughput.map(plan).join("; ")}. ` +
+      "In a round each contestant makes its calls in turn, the order rotating by one contestant from round to round, " +
+      "and each turn starts with a full garbage collection (`node --expose-gc`), so that no contestant pays for " +
+      "another's garbage. A contestant's ops/s is the median of its rounds. Its ratio to bare `http.request` (or bare " +
+      "fetch) is the median over rounds of its ops/s divided by bare `http.request`'s (or bare fetch's) in the same " +
+      "round, with (in brackets) a distribution-free confidence interval of at least 95 % for that median. Client CPU " +
+      "per call is the benchmark process's CPU time (user + system) during a turn divided by its calls, median over " +
+      "rounds; the CPU ratio is that median over bare `http.request`'s. On a shared machine CPU moves far less than " +
+      "ops/s, so it is the better figure for comparing per-call overhead.",
   );
   for (const { concurrency, ops, results } of throughput) {
     lines.push(
@@ -122,7 +129,7 @@ function throughputSection(throughput, equivalence) {
           withInterval(r.ratios),
           r.httpRatios?.length ? withInterval(r.httpRatios) : "",
           `${whole(r.cpuMicros)} µs`,
-          Number.isFinite(r.cpuRatio) ? `${Math.round(r.cpuRatio * 100)} %` : "",
+          Number.isFinite(r.cpuRatio) ? percent(r.cpuRatio) : "",
           `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
         ]),
         ["", "r", "r", "r", "r", "r", ""],
@@ -130,6 +137,60 @@ function throughputSection(throughput, equivalence) {
     );
   }
   return lines.join("\n");
+}
+
+/** One concurrency's plan as run: its rounds, calls per round, warm-up, and how long bare http.request's median round took. */
+function plan({ concurrency, ops, warmupOps, results }) {
+  const http = results.find((r) => r.id === "http");
+  const warmup = warmupOps === undefined ? "" : `${whole(warmupOps)} warm-up calls each, then `;
+  const lasted = http ? ` (bare \`http.request\`'s median round lasting ${whole((ops / http.median) * 1000)} ms)` : "";
+  return `at concurrency ${concurrency}, ${warmup}${results[0]?.rounds.length ?? 0} rounds of ${whole(ops)} calls${lasted}`;
+}
+
+/**
+ * Issue 28's comparison: our two clients against bare keep-alive `http.request` (and the
+ * wrapper against bare fetch), one column per concurrency. Nothing when bare
+ * `http.request` was not measured.
+ */
+function sideBySide(throughput) {
+  const columns = throughput.map(({ results }) => Object.fromEntries(results.map((r) => [r.id, r])));
+  if (!columns.some((c) => c.http)) return undefined;
+  const calls = (id) => (c) => (c[id]?.httpRatios?.length ? withInterval(c[id].httpRatios) : "-");
+  const cpu = (id) => (c) =>
+    c[id] && c.http && Number.isFinite(c[id].cpuRatio)
+      ? `${percent(c[id].cpuRatio)} (${whole(c[id].cpuMicros)} vs ${whole(c.http.cpuMicros)} µs)`
+      : "-";
+  const rows = [
+    [
+      `\`FlowControl#pause\` / bare \`http.request\` (keep-alive agent), calls/s; target >= ${percent(HTTP_TARGET_RATIO)}`,
+      calls("wrapper"),
+    ],
+    [
+      `\`FlowControl#pause\` / bare \`http.request\`, CPU per call; target <= ${percent(HTTP_CPU_TARGET_RATIO)}`,
+      cpu("wrapper"),
+    ],
+    [`typed client \`POST\` / bare \`http.request\`, calls/s; target >= ${percent(HTTP_TARGET_RATIO)}`, calls("typed")],
+    [
+      `typed client \`POST\` / bare \`http.request\`, CPU per call; target <= ${percent(HTTP_CPU_TARGET_RATIO)}`,
+      cpu("typed"),
+    ],
+    [
+      "`FlowControl#pause` / bare `fetch`, calls/s",
+      (c) => (c.wrapper?.ratios?.length ? withInterval(c.wrapper.ratios) : "-"),
+    ],
+  ];
+  return [
+    "### Ours against bare `http.request` with a keep-alive agent",
+    "",
+    "Calls/s: the median over rounds of the per-round ratio, in brackets its interval of at least 95 % (none under 6 " +
+      "rounds). CPU per call: the ratio of the medians (ours vs bare `http.request`'s µs). Targets of issue 28.",
+    "",
+    table(
+      ["ratio", ...throughput.map(({ concurrency }) => `concurrency ${concurrency}`)],
+      rows.map(([label, cell]) => [label, ...columns.map(cell)]),
+      ["", ...throughput.map(() => "r")],
+    ),
+  ].join("\n");
 }
 
 /** The median of per-round ratios, with its interval of at least 95 % when there are enough rounds. */

@@ -132,7 +132,7 @@ if (only.includes("throughput")) {
     run.throughput = [];
     for (const plan of PLAN.throughput) {
       const measured = await step(`throughput at concurrency ${plan.concurrency}`, () => measureThroughput(list, plan));
-      run.throughput.push({ ...measured, ops: plan.ops });
+      run.throughput.push({ ...measured, ops: plan.ops, warmupOps: plan.warmupOps });
     }
   } finally {
     await server.close();

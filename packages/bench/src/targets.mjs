@@ -13,6 +13,10 @@ export const BUNDLE_TARGETS = { "wrapper-function": 4000, "wrapper-class": 5120 
 /** In Node the wrapper sends over node:http: at least 1.5x bare fetch's calls per second, at most 0.6x its CPU. */
 export const THROUGHPUT_TARGET_RATIO = 1.5;
 export const CPU_TARGET_RATIO = 0.6;
+/** Issue 28: in Node our clients reach Node's own speed, at least 0.9x bare keep-alive `http.request`'s calls per second. */
+export const HTTP_TARGET_RATIO = 0.9;
+/** Issue 28: CPU per call at most 1.15x bare `http.request`'s, so all our pipeline adds (key, URL, headers, timers, reply checks) stays within 15 %. */
+export const HTTP_CPU_TARGET_RATIO = 1.15;
 /** The typed client pays for openapi-fetch (its `Request`, the `Response` it reads) on top of the transport. */
 export const TYPED_TARGET_RATIO = 1;
 /** The dev server's publish -> delivery rate without limits, as a share of a minimal forwarder's. */
@@ -56,8 +60,9 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
   }
   for (const { concurrency, results } of throughput ?? []) {
     const byId = Object.fromEntries(results.map((r) => [r.id, r]));
-    const { wrapper, official, typed, fetch } = byId;
+    const { wrapper, official, typed, fetch, http } = byId;
     if (!wrapper) continue;
+    if (http) rows.push(...httpTargets(concurrency, http, [wrapper, typed]));
     const interval = medianInterval(wrapper.ratios);
     rows.push({
       target: `throughput, concurrency ${concurrency}: wrapper at least ${THROUGHPUT_TARGET_RATIO}x bare fetch`,
@@ -105,6 +110,35 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
     }
   }
   rows.push(...devServerTargets(devServer ?? {}));
+  return rows;
+}
+
+const OURS = { wrapper: "wrapper", typed: "typed client" };
+
+/**
+ * Issue 28's targets at one concurrency, for each of our clients measured: calls/s against
+ * bare `http.request` in the same round (by its median's interval), CPU per call against
+ * bare `http.request`'s (the ratio of the two medians, as the CPU target against bare fetch).
+ */
+function httpTargets(concurrency, http, ours) {
+  const rows = [];
+  for (const result of ours) {
+    if (!result?.httpRatios?.length) continue;
+    const name = `throughput, concurrency ${concurrency}: ${OURS[result.id]}`;
+    const interval = medianInterval(result.httpRatios);
+    rows.push({
+      target: `${name} at least ${HTTP_TARGET_RATIO}x bare http.request`,
+      measured: `${pct(median(result.httpRatios))} of bare http.request's ops/s (${range(interval)})`,
+      met: verdict(interval, HTTP_TARGET_RATIO),
+    });
+    if (Number.isFinite(result.cpuRatio)) {
+      rows.push({
+        target: `${name} at most ${HTTP_CPU_TARGET_RATIO}x bare http.request's CPU per call`,
+        measured: `${pct(result.cpuRatio)} of bare http.request's (${Math.round(result.cpuMicros)} vs ${Math.round(http.cpuMicros)} µs)`,
+        met: result.cpuRatio <= HTTP_CPU_TARGET_RATIO,
+      });
+    }
+  }
   return rows;
 }
 

@@ -79,25 +79,33 @@ export async function measureThroughput(list, plan) {
       cpu[contestant.id].push((used.user + used.system) / ops);
     }
   }
+  return { concurrency, results: summarise(list, samples, cpu) };
+}
+
+/**
+ * Each contestant's figures from its rounds: `samples` (ops/s) and `cpu` (µs per call), one
+ * value per round, by contestant id. Exported so that tests can build results as a run does.
+ * @param {{ id: string, label: string }[]} list
+ * @param {Record<string, number[]>} samples
+ * @param {Record<string, number[]>} cpu
+ */
+export function summarise(list, samples, cpu) {
   const baseline = samples.fetch;
   const limit = samples.http;
-  return {
-    concurrency,
-    results: list.map(({ id, label }) => {
-      // Each round's ratio is taken against bare fetch in the same round, then the median.
-      const ratios = baseline ? samples[id].map((value, round) => value / baseline[round]) : [];
-      return {
-        id,
-        label,
-        rounds: samples[id],
-        median: median(samples[id]),
-        cpuMicros: median(cpu[id]),
-        ratios,
-        ratio: baseline ? median(ratios) : Number.NaN,
-        // The same against bare keep-alive `http.request`, and its CPU per call.
-        httpRatios: limit ? samples[id].map((value, round) => value / limit[round]) : [],
-        cpuRatio: limit ? median(cpu[id]) / median(cpu.http) : Number.NaN,
-      };
-    }),
-  };
+  return list.map(({ id, label }) => {
+    // Each round's ratio is taken against bare fetch in the same round, then the median.
+    const ratios = baseline ? samples[id].map((value, round) => value / baseline[round]) : [];
+    return {
+      id,
+      label,
+      rounds: samples[id],
+      median: median(samples[id]),
+      cpuMicros: median(cpu[id]),
+      ratios,
+      ratio: baseline ? median(ratios) : Number.NaN,
+      // The same against bare keep-alive `http.request`; CPU per call as the ratio of the two medians.
+      httpRatios: limit ? samples[id].map((value, round) => value / limit[round]) : [],
+      cpuRatio: limit ? median(cpu[id]) / median(cpu.http) : Number.NaN,
+    };
+  });
 }
