@@ -1,100 +1,111 @@
-// Where the wrapper's per-call CPU goes: a ladder from bare fetch up to what the wrapper
-// does on every call, one step at a time, next to the real clients. Run with
-// `--only overhead`; it is not part of the default run.
+// Where a call's CPU goes: a ladder from bare keep-alive `http.request` up to our clients,
+// each step adding one part of what they do on every call, measured like the throughput
+// benchmark (same server, rounds, collections). `pnpm bench` runs it at concurrency 1,
+// where a call's own cost is not shared with others in flight.
 import { Agent, request } from "node:http";
-import { createQStashTransport } from "@qstash-flow/fetch";
+import { createQStashTransport, encodeKey } from "@qstash-flow/fetch";
 import { defaultExchange } from "@qstash-flow/fetch/internal";
 import { BENCH_KEY, BENCH_TOKEN, contestants } from "./clients.mjs";
 import { measureThroughput } from "./throughput.mjs";
 
-/** @param {string} baseUrl */
+/**
+ * @param {string} baseUrl
+ * @returns {(import("./clients.mjs").Contestant & { after?: string })[]} the steps in order (`after`: the step
+ *   each adds to), then bare fetch and the official SDK for reference
+ */
 export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
-  const url = `${baseUrl}/v2/flowControl/${encodeURIComponent(key)}/pause`;
   const headers = { authorization: `Bearer ${token}` };
-  const check = (response) => {
-    if (!response.ok) throw new Error(`pause failed with ${response.status}`);
-  };
-  const transport = createQStashTransport({ token, baseUrl });
-  const exchange = defaultExchange?.({}) ?? (() => ({ reply: Promise.reject(new Error("no carrier")) }));
+  const agent = new Agent({ keepAlive: true });
+  /** `http.request` as the throughput benchmark's bare contestant makes it, to `url`. */
+  const bare = (url) =>
+    new Promise((resolve, reject) => {
+      const sent = request(url, { method: "POST", headers, agent });
+      sent.on("error", reject);
+      sent.on("response", (response) => {
+        response.resume();
+        response.on("error", reject);
+        response.on("end", () => (response.statusCode === 200 ? resolve(undefined) : reject(new Error("failed"))));
+      });
+      sent.end();
+    });
+  const fixedUrl = `${baseUrl}/v2/flowControl/${encodeURIComponent(key)}/pause`;
+  const exchange = defaultExchange?.({});
+  const asResponse = defaultExchange?.({ asResponse: true });
+  if (!(exchange && asResponse)) throw new Error("the overhead ladder runs in Node, where @qstash-flow/fetch sends over node:http");
   const outgoing = { method: "POST", headers };
   const how = { idempotent: true };
-  const agent = new Agent({ keepAlive: true });
+  /**
+   * One attempt of our Node carrier; with `timed`, under a timer that would cancel it, as
+   * each attempt is; with `carrier`, another one (the typed client's, whose replies are a `Response`).
+   */
+  const carried = async (timed, carrier = exchange) => {
+    const url = `${baseUrl}/v2/flowControl/${encodeKey(key)}/pause`;
+    const attempt = carrier(url, outgoing, how);
+    const timer = timed ? setTimeout(() => attempt.cancel(new Error("timed out")), 30_000) : undefined;
+    try {
+      const reply = await attempt.reply;
+      if (reply.status !== 200) throw new Error(`pause failed with ${reply.status}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const transport = createQStashTransport({ token, baseUrl });
   const byId = Object.fromEntries(contestants(baseUrl, token, key).map((c) => [c.id, c]));
   return [
-    { id: "fetch", label: "1. bare fetch (the floor)", call: byId.fetch.call },
+    { id: "http", label: "1. bare `http.request`, keep-alive agent (the floor)", call: () => bare(fixedUrl) },
     {
-      id: "controller",
-      label: "2. + an AbortController made, not passed",
-      call: async () => {
-        const controller = new AbortController();
-        check(await fetch(url, { method: "POST", headers }));
-        if (controller.signal.aborted) throw new Error("aborted");
-      },
-    },
-    {
-      id: "signal",
-      label: "3. + its signal passed to fetch",
-      call: async () => check(await fetch(url, { method: "POST", headers, signal: new AbortController().signal })),
-    },
-    {
-      id: "timer",
-      label: "4. + a timer that would abort it (what a per-attempt timeout needs)",
-      call: async () => {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), 30_000);
-        try {
-          check(await fetch(url, { method: "POST", headers, signal: controller.signal }));
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-    },
-    {
-      id: "http",
-      label: "4b. node:http with a keep-alive agent, no timer (the floor of what our clients send over in Node)",
-      call: () =>
-        new Promise((resolve, reject) => {
-          const sent = request(url, { method: "POST", headers, agent });
-          sent.on("error", reject);
-          sent.on("response", (response) => {
-            response.resume();
-            response.on("end", () => (response.statusCode === 200 ? resolve() : reject(new Error("pause failed"))));
-          });
-          sent.end();
-        }),
+      id: "key",
+      after: "http",
+      label: "2. + the key checked and percent-encoded into the path (`encodeKey`)",
+      call: () => bare(`${baseUrl}/v2/flowControl/${encodeKey(key)}/pause`),
     },
     {
       id: "carrier",
-      label: "4c. our Node carrier alone: URL parsed, headers merged, reply read and its status checked",
-      call: async () => {
-        const reply = await exchange(url, outgoing, how).reply;
-        if (reply.status !== 200) throw new Error(`pause failed with ${reply.status}`);
-      },
+      after: "key",
+      label:
+        "3. our Node carrier instead of `http.request`: the app's global dispatcher looked up, the URL handed over as " +
+        "fields, `User-Agent` and `Accept-Encoding` added, the reply's bytes kept and its status read",
+      call: () => carried(false),
     },
     {
-      id: "carrierTimer",
-      label: "4d. + a timer per attempt that would cancel it (what the per-attempt timeout costs)",
-      call: async () => {
-        const attempt = exchange(url, outgoing, how);
-        const timer = setTimeout(() => attempt.cancel(new Error("timed out")), 30_000);
-        try {
-          const reply = await attempt.reply;
-          if (reply.status !== 200) throw new Error(`pause failed with ${reply.status}`);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
+      id: "timer",
+      after: "carrier",
+      label: "4. + a timer per attempt that would cancel it (the per-attempt timeout; a call's signal adds a listener)",
+      call: () => carried(true),
+    },
+    {
+      id: "response",
+      after: "timer",
+      label:
+        "4b. + the reply handed back as a `Response` rather than text (what the typed client's openapi-fetch reads; " +
+        "not the wrapper's)",
+      call: () => carried(true, asResponse),
     },
     {
       id: "transport",
+      after: "timer",
       label:
-        "5. transport.request (ours: + options checked, key validated and encoded, the retry loop, the reply parsed and checked, errors mapped)",
+        "5. `transport.request`: + params and call options checked, the retry loop, the reply parsed and checked " +
+        "(errors are mapped only on a failure)",
       call: () =>
         transport.request("post", "/v2/flowControl/{flowControlKey}/pause", { path: { flowControlKey: key } }),
     },
-    { id: "wrapper", label: "6. FlowControl#pause (ours)", call: byId.wrapper.call },
-    { id: "typed", label: "7. typed client POST (ours, through openapi-fetch)", call: byId.typed.call },
-    { id: "official", label: "8. @upstash/qstash flowControl.pause", call: byId.official.call },
+    {
+      id: "wrapper",
+      after: "transport",
+      label: "6. `FlowControl#pause`: + the operation and key named for errors, the action's answer checked",
+      call: byId.wrapper.call,
+    },
+    {
+      id: "typed",
+      after: "transport",
+      label:
+        "7. typed client `POST` instead of 6: openapi-fetch's request (headers merged, URL built) and result, the " +
+        "`Response` of 4b, our checks of the call",
+      call: byId.typed.call,
+    },
+    { id: "fetch", label: "bare `fetch` (for reference)", call: byId.fetch.call },
+    { id: "official", label: "`@upstash/qstash` `flowControl.pause` (for reference)", call: byId.official.call },
   ];
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { median, medianInterval, verdict } from "./stats.mjs";
 import { machine, versions } from "./machine.mjs";
-import { renderReport, table } from "./report.mjs";
+import { table } from "./markdown.mjs";
+import { renderReport } from "./report.mjs";
 import { evaluateTargets } from "./targets.mjs";
 import { summarise } from "./throughput.mjs";
 
@@ -330,5 +331,37 @@ describe("the report", () => {
   test("median takes the middle value", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe("the overhead ladder", () => {
+  // Three rounds' CPU per call; each step's cost is read against the step it builds on, round by round.
+  const ladder = () => {
+    const list = [
+      { id: "http", label: "1. floor" },
+      { id: "carrier", label: "2. carrier", after: "http" },
+      { id: "transport", label: "3. transport", after: "carrier" },
+      { id: "typed", label: "4. typed", after: "transport" },
+      { id: "wrapper", label: "5. wrapper", after: "transport" },
+      { id: "fetch", label: "bare fetch" },
+    ];
+    const round = () => ({ http: 100, carrier: 102, transport: 110, typed: 150, wrapper: 112, fetch: 200 });
+    const loads = [0, 40, -20, 10, 5, -5, 30];
+    const cpu = Object.fromEntries(
+      list.map(({ id }) => [id, loads.map((load) => round()[id as "http"] + load)]),
+    );
+    const samples = Object.fromEntries(list.map(({ id }) => [id, loads.map(() => 1000)]));
+    return { concurrency: 1, results: summarise(list, samples, cpu) };
+  };
+
+  test("says what each step adds to the one it builds on, from differences within a round", () => {
+    const text = renderReport({ machine: machine(), versions: versions(), command: "x", date: "d", overhead: ladder() });
+    expect(text).toContain("## Where a call's CPU goes (concurrency 1)");
+    // The rounds' load moves every step alike: the differences stay exact, with a zero-width interval.
+    expect(text).toMatch(/\| 2\. carrier \| \d+ µs \| \+2\.0 µs \(\+2\.0 to \+2\.0\) \|/);
+    expect(text).toMatch(/\| 3\. transport \| \d+ µs \| \+8\.0 µs \(\+8\.0 to \+8\.0\) \|/);
+    // A step that does not build on the row above names the one it does.
+    expect(text).toMatch(/\| 5\. wrapper \| \d+ µs \| \+2\.0 µs \(\+2\.0 to \+2\.0\) \(to step 3\) \|/);
+    expect(text).toMatch(/\| bare fetch \| \d+ µs \| {2}\| \d+ % \|/);
   });
 });

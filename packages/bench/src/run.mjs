@@ -4,7 +4,7 @@
 //   node --expose-gc src/run.mjs     everything (about 6 minutes on 2 cores)
 //   node --expose-gc src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
 //   node src/run.mjs --only bundle,throughput,devserver,cold,codegen,build,typecheck
-//   node src/run.mjs --only overhead   where a call's CPU goes, step by step
+//   node --expose-gc src/run.mjs --only overhead   where a call's CPU goes, step by step
 //   node src/run.mjs --out FILE      write the report somewhere else
 //   node --expose-gc src/run.mjs --only throughput --rounds 9   a shorter throughput run (wider intervals)
 import { writeFile } from "node:fs/promises";
@@ -24,9 +24,7 @@ import { checkEquivalence, measureThroughput } from "./throughput.mjs";
 import { measureDevServerMemory, measureDevServerThroughput } from "./devserver.mjs";
 import { measureTypecheck } from "./typecheck.mjs";
 
-const SECTIONS = ["bundle", "throughput", "devserver", "cold", "codegen", "build", "typecheck"];
-// Diagnostic sections: run only when named with --only.
-const EXTRA = ["overhead"];
+const SECTIONS = ["bundle", "throughput", "overhead", "devserver", "cold", "codegen", "build", "typecheck"];
 
 const { values } = parseArgs({
   options: {
@@ -37,9 +35,9 @@ const { values } = parseArgs({
   },
 });
 const only = values.only ? values.only.split(",").map((s) => s.trim()) : SECTIONS;
-const unknown = only.filter((s) => !SECTIONS.includes(s) && !EXTRA.includes(s));
+const unknown = only.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) {
-  console.error(`unknown section(s) ${unknown.join(", ")}; expected some of ${[...SECTIONS, ...EXTRA].join(", ")}`);
+  console.error(`unknown section(s) ${unknown.join(", ")}; expected some of ${SECTIONS.join(", ")}`);
   process.exit(2);
 }
 const quick = values.quick;
@@ -73,7 +71,8 @@ const PLAN = quick
         { concurrency: 1, ops: 4000, warmupOps: 2000, rounds: 15 },
         { concurrency: 32, ops: 10000, warmupOps: 5000, rounds: 15 },
       ],
-      overhead: { ops: 1500, warmupOps: 500, rounds: 11 },
+      // Rounds of about half a second for bare http.request: nine steps and references per round.
+      overhead: { ops: 3000, warmupOps: 1000, rounds: 11 },
       devServer: {
         // Rounds of one contestant last about a second on 2 busy cores; 15 of them give the
         // median ratio a 95 % interval.

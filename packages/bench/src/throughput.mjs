@@ -85,14 +85,14 @@ export async function measureThroughput(list, plan) {
 /**
  * Each contestant's figures from its rounds: `samples` (ops/s) and `cpu` (µs per call), one
  * value per round, by contestant id. Exported so that tests can build results as a run does.
- * @param {{ id: string, label: string }[]} list
+ * @param {{ id: string, label: string, after?: string }[]} list
  * @param {Record<string, number[]>} samples
  * @param {Record<string, number[]>} cpu
  */
 export function summarise(list, samples, cpu) {
   const baseline = samples.fetch;
   const limit = samples.http;
-  return list.map(({ id, label }) => {
+  return list.map(({ id, label, after }) => {
     // Each round's ratio is taken against bare fetch in the same round, then the median.
     const ratios = baseline ? samples[id].map((value, round) => value / baseline[round]) : [];
     return {
@@ -101,6 +101,10 @@ export function summarise(list, samples, cpu) {
       rounds: samples[id],
       median: median(samples[id]),
       cpuMicros: median(cpu[id]),
+      // Per round, for differences between contestants measured in the same round.
+      cpuRounds: cpu[id],
+      // The overhead ladder's step this one builds on.
+      after,
       ratios,
       ratio: baseline ? median(ratios) : Number.NaN,
       // The same against bare keep-alive `http.request`; CPU per call as the ratio of the two medians.
