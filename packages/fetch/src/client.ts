@@ -1,13 +1,16 @@
 import type { paths } from "@qstash-flow/types";
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { AbortError, ConnectionError, messageOf, QStashError, ValidationError } from "./errors.js";
+import { ConnectionError, messageOf, QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import { isIdempotent } from "./internal/idempotent.js";
 import { checkCall, checkHeaders, resolveBaseUrl } from "./internal/checks.js";
 import { createPipeline } from "./internal/pipeline.js";
-import { PlainRequest } from "./internal/plain-request.js";
+/// <reference path="./internal/send-import.d.ts" />
+import { lendPlainRequests } from "#send";
+import type { PlainRequest } from "./internal/plain-request.js";
 import { parseBody } from "./internal/reply.js";
+import { aborted } from "./internal/send.js";
 import { searchOf } from "./internal/url.js";
 import type { QStashClientOptions, RequestPolicy } from "./options.js";
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
@@ -54,36 +57,29 @@ type Result = { data?: unknown; error?: unknown; response: Response };
  */
 export function createQStashClient(options: QStashClientOptions): QStashClient {
   const pipeline = createPipeline(options, { asResponse: true });
-  const client = createClient<paths>({
-    baseUrl: pipeline.baseUrl,
-    pathSerializer: safePathSerializer,
-    querySerializer: searchOf,
-    headers: pipeline.headers,
-  });
-  // The middleware registered with `use`, mirrored: while there is none, a call without a
-  // body gets a `PlainRequest`, since nothing but this client reads it.
-  const middleware: unknown[] = [];
+  // The serializers are given per call (below), where a call's own cannot replace them.
+  const client = createClient<paths>({ baseUrl: pipeline.baseUrl, headers: pipeline.headers });
+  // In Node, a request nothing but this client reads is a plain one (plain-request.ts).
+  const lent = lendPlainRequests?.(client, pipeline.headers);
 
   async function call(method: (typeof METHODS)[number], url: string, init: Init = {}): Promise<Result> {
-    const { maxRetries, timeout } = init;
-    const params = (init.params ?? {}) as Record<string, unknown>;
-    const signal = init.signal as AbortSignal | undefined;
-    // Refused here, as the transport refuses them: openapi-fetch would send NaN or an
-    // object as text, and hand a bad signal or header to `Request`, which throws a TypeError.
-    searchOf(params.query);
+    const { maxRetries, timeout, ...rest } = init;
+    const params = (rest.params ?? {}) as Record<string, unknown>;
+    const signal = rest.signal as AbortSignal | undefined;
+    // Refused here, as the transport refuses them: openapi-fetch would hand a bad signal or
+    // header to `Request`, which throws a TypeError. (A bad query is refused by `searchOf`,
+    // openapi-fetch's query serializer, before anything is sent.)
     checkCall({ signal, maxRetries, timeout });
-    checkHeaders(init.headers, pipeline.headerScheme);
+    checkHeaders(rest.headers, pipeline.headerScheme);
     checkHeaders(params.header, pipeline.headerScheme);
-    const json = init.parseAs === undefined || init.parseAs === "json";
+    // A call's own baseUrl gets the token too: it must pass the client's checks.
+    const baseUrl = rest.baseUrl === undefined ? {} : { baseUrl: resolveBaseUrl({ baseUrl: rest.baseUrl as string }) };
+    const json = rest.parseAs === undefined || rest.parseAs === "json";
     let release: (() => void) | undefined;
     // The last attempt stays armed (timeout, signal) until openapi-fetch has read the body.
     const fetch = async (request: Request | PlainRequest): Promise<Response> => {
       const body = request.body ? await (request as Request).arrayBuffer() : null;
-      // A plain request of a call that set no headers carries exactly the client's: sent as
-      // the client's one object, which the Node carrier merges once, not per call.
-      const own = request instanceof PlainRequest && init.headers == null && params.header == null;
-      const headers = own ? pipeline.headers : request.headers;
-      const outgoing = { ...extrasOf(init), method: request.method, headers, body };
+      const outgoing = { ...extrasOf(rest), method: request.method, headers: request.headers, body };
       const how = { hold: true, idempotent: isIdempotent(method, url) };
       const sent = await pipeline.send(request.url, outgoing, { maxRetries, timeout, signal }, how);
       release = sent.release;
@@ -96,12 +92,8 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     };
     try {
       const result: Result = await (client[method] as (u: string, i: object) => Promise<Result>)(url, {
-        ...init,
-        // A call's own baseUrl gets the token too: it must pass the client's checks.
-        ...(init.baseUrl !== undefined && { baseUrl: resolveBaseUrl({ baseUrl: init.baseUrl as string }) }),
-        // The policy is the pipeline's, not a field of the `Request`.
-        maxRetries: undefined,
-        timeout: undefined,
+        ...rest,
+        ...baseUrl,
         // openapi-fetch skips the path serializer when no path parameters are given, which
         // would send "{flowControlKey}" literally: always run it, so a missing key is
         // refused. And always ours: a call's own serializer would skip the key checks.
@@ -109,9 +101,9 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
         pathSerializer: safePathSerializer,
         querySerializer: searchOf,
         // JSON is parsed below, so that a success that is not JSON gives its text.
-        parseAs: json ? "text" : init.parseAs,
+        parseAs: json ? "text" : rest.parseAs,
         fetch,
-        Request: init.Request ?? (plain(init) ? PlainRequest : undefined),
+        Request: rest.Request ?? lent?.(rest),
       });
       const { response } = result;
       if ("data" in result && json) return { data: parseBody(result.data as string), response };
@@ -124,7 +116,7 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       // What failed while openapi-fetch read the body: the attempt's timeout (a
       // TimeoutError already), the caller's signal, or the pipeline.
       if (release === undefined || error instanceof QStashError) throw error;
-      if (signal?.aborted) throw new AbortError("the call was aborted by its signal", { cause: signal.reason });
+      if (signal?.aborted) throw aborted(signal);
       const cause = pipeline.redact(error);
       const detail = cause instanceof Error ? cause.message : String(cause);
       throw new ConnectionError(`the response body could not be read: ${detail}`, { cause });
@@ -133,18 +125,7 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     }
   }
 
-  const plain = (init: Init) =>
-    middleware.length === 0 && init.body === undefined && !(init.middleware as unknown[] | undefined)?.length;
-
   const wrapped = { ...client } as unknown as Record<string, unknown>;
-  wrapped.use = (...added: Parameters<typeof client.use>) => {
-    client.use(...added);
-    middleware.push(...added.filter(Boolean));
-  };
-  wrapped.eject = (...removed: Parameters<typeof client.eject>) => {
-    client.eject(...removed);
-    for (const item of removed) if (middleware.includes(item)) middleware.splice(middleware.indexOf(item), 1);
-  };
   for (const method of METHODS) {
     // `call` is async: bad input rejects like every other failure, never throws synchronously.
     wrapped[method] = (url: string, init?: Init) => call(method, url, init);
@@ -177,12 +158,6 @@ const EXTRAS = [
  * `Request` openapi-fetch builds has a default for each, and some runtimes (Cloudflare
  * Workers) refuse fields such as `credentials` and `mode` outright.
  */
-function extrasOf(init: Record<string, unknown>): RequestInit | undefined {
-  let extras: Record<string, unknown> | undefined;
-  for (const name of EXTRAS) {
-    if (init[name] === undefined) continue;
-    extras ??= {};
-    extras[name] = init[name];
-  }
-  return extras;
+function extrasOf(init: Record<string, unknown>): RequestInit {
+  return Object.fromEntries(EXTRAS.filter((name) => init[name] !== undefined).map((name) => [name, init[name]]));
 }

@@ -36,25 +36,16 @@ export function encodeKey(key: string): string {
  * validated and encoded as one segment.
  */
 export function safePathSerializer(pathname: string, params: Record<string, unknown>): string {
-  // A scan, not a regular expression: openapi-fetch passes the base URL and the template
-  // as one new string per call, for which V8 keeps no cached split.
-  let path = "";
-  let done = 0;
-  let open = pathname.indexOf("{");
-  while (open !== -1) {
-    const close = pathname.indexOf("}", open + 1);
-    if (close === -1) break;
-    // "{}" names nothing: left as it is.
-    if (close > open + 1) {
-      const name = pathname.slice(open + 1, close);
-      const value = params[name];
-      if (value === undefined) {
-        throw new ValidationError(`the path parameter ${name} is missing for ${pathname}`);
-      }
-      path += pathname.slice(done, open) + encodeKey(value as string);
-      done = close + 1;
+  // Split, not a replace with a callback, which costs a few % of a fast call. The names
+  // are at the odd indices.
+  const parts = pathname.split(/\{([^}]+)\}/);
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
+    const value = params[name];
+    if (value === undefined) {
+      throw new ValidationError(`the path parameter ${name} is missing for ${pathname}`);
     }
-    open = pathname.indexOf("{", close);
+    parts[i] = encodeKey(value as string);
   }
-  return path + pathname.slice(done);
+  return parts.join("");
 }

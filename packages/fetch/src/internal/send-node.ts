@@ -238,3 +238,6 @@ function viaNode(
 }
 
 export const defaultExchange: ((options: ExchangeOptions) => Exchange) | undefined = nodeExchange;
+// undici's `Request` costs about a tenth of a loopback call's CPU: the typed client lends
+// openapi-fetch a plain one for the calls nothing else reads (plain-request.ts).
+export { lendPlainRequests } from "./plain-request.js";

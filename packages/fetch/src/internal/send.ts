@@ -48,23 +48,20 @@ export interface Sent extends Reply {
  */
 export async function send(url: string, outgoing: Outgoing, options: SendOptions): Promise<Sent> {
   const { maxRetries, timeout, secret, signal } = options;
-  // Not idempotent: a retry is safe only if the attempt surely did nothing.
-  const blind = options.idempotent !== false;
-  const how = { idempotent: blind };
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
-    const started = options.exchange(url, outgoing, how);
+    const started = options.exchange(url, outgoing, { idempotent: options.idempotent !== false });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       // A TimeoutError, for a caller still reading the body when it fires (`hold`).
       started.cancel(new TimeoutError(`no response within ${timeout} ms`));
     }, timeout);
-    const forward = signal && (() => started.cancel(signal.reason));
-    if (forward) signal.addEventListener("abort", forward);
+    const forward = () => started.cancel(signal?.reason);
+    signal?.addEventListener("abort", forward);
     const release = () => {
       clearTimeout(timer);
-      if (forward) signal.removeEventListener("abort", forward);
+      signal?.removeEventListener("abort", forward);
     };
 
     let reply: Reply | undefined;
@@ -76,14 +73,14 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     }
     // 0: no reply.
     const status = reply?.status ?? 0;
+    const blind = options.idempotent !== false;
+    // Not idempotent: a retry is safe only if this attempt surely did nothing.
     const retriesLeft = attempt < maxRetries && (blind || status === 429);
     const retryable = retriesLeft && (status === 408 || status === 429 || status >= 500);
     const wait = reply && retryable ? serverDelay(reply.headers, status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
       if (!options.hold) release();
-      const sent = reply as Sent;
-      sent.release = release;
-      return sent;
+      return Object.assign(reply, { release });
     }
     release();
     // A reply that is retried is not read by anyone: let its connection go.
@@ -104,4 +101,6 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
   }
 }
 
-const aborted = (signal: AbortSignal) => new AbortError("the call was aborted by its signal", { cause: signal.reason });
+/** The error of a call its signal aborted, wherever the pipeline notices it. */
+export const aborted = (signal: AbortSignal) =>
+  new AbortError("the call was aborted by its signal", { cause: signal.reason });

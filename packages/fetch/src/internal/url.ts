@@ -24,7 +24,7 @@ export function searchOf(query?: unknown): string {
     }
     for (const item of items) pairs.push([name, String(item)]);
   }
-  return pairs.length ? `${new URLSearchParams(pairs)}` : "";
+  return `${new URLSearchParams(pairs)}`;
 }
 
 /** `url` with `search` (already serialised) appended to whatever query it has. */
