@@ -11,11 +11,7 @@ import { decode, decodersFor } from "./decode.js";
 import type { Exchange, ExchangeOptions, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
-
-declare const QSTASH_FLOW_FETCH_VERSION: string | undefined;
-
-/** Names the package and its version, written in at build time (unbuilt sources say so). */
-const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION === "string" ? QSTASH_FLOW_FETCH_VERSION : "0.0.0-source"}`;
+import { type HeaderLines, headerLines, requestLines, USER_AGENT } from "./header-lines.js";
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
@@ -101,10 +97,10 @@ const readAtRest = new WeakMap<Socket, number>();
 function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
   const viaFetch = fetchExchange(globalFetch, exchangeOptions);
   const asResponse = exchangeOptions.asResponse === true;
-  // The headers sent over node:http, made once per headers object given: the transport
-  // gives its client's own (never changed) object on every call, and a merge per call
-  // costs an object of garbage. Keyed by object, so one given afresh is merged afresh.
-  const sentHeaders = [new WeakMap<object, Record<string, string>>(), new WeakMap<object, Record<string, string>>()];
+  // The header lines sent over node:http, made once per headers object given: the
+  // transport gives its client's own (never changed) object on every call, and a merge per
+  // call costs garbage. Keyed by object, so one given afresh is merged afresh.
+  const sentHeaders = [new WeakMap<object, HeaderLines>(), new WeakMap<object, HeaderLines>()];
   return (url, outgoing, how) => {
     if (ENV_PROXY || appDispatcherSet()) {
       const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
@@ -112,13 +108,11 @@ function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
     }
     const target = new URL(url);
     const secure = target.protocol === "https:";
-    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, Record<string, string>>;
+    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, HeaderLines>;
     let headers = cache.get(outgoing.headers);
     if (!headers) {
       const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-      // What fetch asks for: br only over TLS, where no middlebox can mangle it.
-      const encodings = secure ? "br, gzip, deflate" : "gzip, deflate";
-      headers = { "user-agent": USER_AGENT, "accept-encoding": encodings, ...given };
+      headers = headerLines(given, secure);
       // A `Headers` is mutable and made per call (the typed client's): merged every time.
       if (!(outgoing.headers instanceof Headers)) cache.set(outgoing.headers, headers);
     }
@@ -140,12 +134,14 @@ function viaNode(
   target: URL,
   secure: boolean,
   outgoing: Outgoing,
-  headers: Record<string, string>,
+  headers: HeaderLines,
   asResponse: boolean,
   idempotent: boolean,
 ) {
   const { protocol, hostname, port, pathname, search } = target;
   const { agent, request } = secure ? https : http;
+  const { body } = outgoing;
+  const payload = body == null ? undefined : typeof body === "string" ? body : new Uint8Array(body);
   // Fields, not the `URL`: from a `URL`, `node:http` first makes options holding copies
   // of `href`, `search` and `hash`, which costs about a tenth of a loopback call's CPU.
   const options = {
@@ -155,11 +151,9 @@ function viaNode(
     port,
     path: pathname + search,
     method: outgoing.method,
-    headers,
+    headers: requestLines(headers, target.host, outgoing.method, payload),
     agent,
   };
-  const { body } = outgoing;
-  const payload = body == null ? undefined : typeof body === "string" ? body : new Uint8Array(body);
   let resolve!: (reply: Reply) => void;
   let fail!: (reason: unknown) => void;
   const reply = new Promise<Reply>((ok, reject) => {
