@@ -71,8 +71,9 @@ const PLAN = quick
         { concurrency: 1, ops: 4000, warmupOps: 2000, rounds: 15 },
         { concurrency: 32, ops: 10000, warmupOps: 5000, rounds: 15 },
       ],
-      // Rounds of about half a second for bare http.request: nine steps and references per round.
-      overhead: { ops: 3000, warmupOps: 1000, rounds: 11 },
+      // Steps cost a few µs each, near the noise of a shared machine: 21 rounds of about a
+      // quarter of a second each (nine contestants per round) narrow each step's interval.
+      overhead: { ops: 1500, warmupOps: 1000, rounds: 21 },
       devServer: {
         // Rounds of one contestant last about a second on 2 busy cores; 15 of them give the
         // median ratio a 95 % interval.
