@@ -46,22 +46,7 @@ export function contestants(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
     {
       id: "http",
       label: "bare http.request, keep-alive agent",
-      // The least a correct caller does: the reply read to its end, its status checked.
-      call: () =>
-        new Promise((resolve, reject) => {
-          const sent = request(pauseUrl, { method: "POST", headers: { authorization }, agent });
-          sent.on("error", reject);
-          sent.on("response", (response) => {
-            response.resume();
-            response.on("error", reject);
-            response.on("end", () =>
-              response.statusCode === 200
-                ? resolve(undefined)
-                : reject(new Error(`pause failed with ${response.statusCode}`)),
-            );
-          });
-          sent.end();
-        }),
+      call: () => bareRequest(pauseUrl, { authorization }, agent),
     },
     {
       id: "fetch",
@@ -74,4 +59,28 @@ export function contestants(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
       },
     },
   ];
+}
+
+/**
+ * Bare `http.request` with a keep-alive agent: the least a correct caller does, the reply
+ * read to its end and its status checked.
+ * @param {string} url
+ * @param {Record<string, string>} headers
+ * @param {import("node:http").Agent} agent
+ */
+export function bareRequest(url, headers, agent) {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { method: "POST", headers, agent });
+    sent.on("error", reject);
+    sent.on("response", (response) => {
+      response.resume();
+      response.on("error", reject);
+      response.on("end", () =>
+        response.statusCode === 200
+          ? resolve(undefined)
+          : reject(new Error(`pause failed with ${response.statusCode}`)),
+      );
+    });
+    sent.end();
+  });
 }

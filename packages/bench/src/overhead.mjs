@@ -2,10 +2,10 @@
 // each step adding one part of what they do on every call, measured like the throughput
 // benchmark (same server, rounds, collections). `pnpm bench` runs it at concurrency 1,
 // where a call's own cost is not shared with others in flight.
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { createQStashTransport, encodeKey } from "@qstash-flow/fetch";
 import { defaultExchange } from "@qstash-flow/fetch/internal";
-import { BENCH_KEY, BENCH_TOKEN, contestants } from "./clients.mjs";
+import { BENCH_KEY, BENCH_TOKEN, bareRequest, contestants } from "./clients.mjs";
 import { measureThroughput } from "./throughput.mjs";
 
 /**
@@ -16,22 +16,12 @@ import { measureThroughput } from "./throughput.mjs";
 export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
   const headers = { authorization: `Bearer ${token}` };
   const agent = new Agent({ keepAlive: true });
-  /** `http.request` as the throughput benchmark's bare contestant makes it, to `url`. */
-  const bare = (url) =>
-    new Promise((resolve, reject) => {
-      const sent = request(url, { method: "POST", headers, agent });
-      sent.on("error", reject);
-      sent.on("response", (response) => {
-        response.resume();
-        response.on("error", reject);
-        response.on("end", () => (response.statusCode === 200 ? resolve(undefined) : reject(new Error("failed"))));
-      });
-      sent.end();
-    });
+  const bare = (url) => bareRequest(url, headers, agent);
   const fixedUrl = `${baseUrl}/v2/flowControl/${encodeURIComponent(key)}/pause`;
   const exchange = defaultExchange?.({});
   const asResponse = defaultExchange?.({ asResponse: true });
-  if (!(exchange && asResponse)) throw new Error("the overhead ladder runs in Node, where @qstash-flow/fetch sends over node:http");
+  if (!(exchange && asResponse))
+    throw new Error("the overhead ladder runs in Node, where @qstash-flow/fetch sends over node:http");
   const outgoing = { method: "POST", headers };
   const how = { idempotent: true };
   /**

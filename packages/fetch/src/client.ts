@@ -60,15 +60,16 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   // The serializers are given per call (below), where a call's own cannot replace them.
   const client = createClient<paths>({ baseUrl: pipeline.baseUrl, headers: pipeline.headers });
   // In Node, a request nothing but this client reads is a plain one (plain-request.ts).
-  const lent = lendPlainRequests?.(client, pipeline.headers);
+  // A `fetch` of the caller's reads it too, so it gets the platform's.
+  const lent = options.fetch ? undefined : lendPlainRequests?.(client, pipeline.headers);
 
   async function call(method: (typeof METHODS)[number], url: string, init: Init = {}): Promise<Result> {
     const { maxRetries, timeout, ...rest } = init;
     const params = (rest.params ?? {}) as Record<string, unknown>;
     const signal = rest.signal as AbortSignal | undefined;
-    // Refused here, as the transport refuses them: openapi-fetch would hand a bad signal or
-    // header to `Request`, which throws a TypeError. (A bad query is refused by `searchOf`,
-    // openapi-fetch's query serializer, before anything is sent.)
+    // Refused here, as the transport refuses them: openapi-fetch would read a null query as
+    // none, and hand a bad signal or header to `Request`, which throws a TypeError.
+    searchOf(params.query);
     checkCall({ signal, maxRetries, timeout });
     checkHeaders(rest.headers, pipeline.headerScheme);
     checkHeaders(params.header, pipeline.headerScheme);

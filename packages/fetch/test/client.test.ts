@@ -136,6 +136,7 @@ describe("createQStashClient: results", () => {
     ["Infinity", { rate: Number.POSITIVE_INFINITY }, /query parameter rate must be/],
     ["an object", { period: { seconds: 5 } }, /query parameter period must be/],
     ["a query that is not an object", "rate=5", /query must be an object/],
+    ["a null query", null, /query must be an object/],
   ])("a query value that is %s is refused before anything is sent", async (_, query, message) => {
     const { client, requests } = setup();
     const call = client.POST("/v2/flowControl/{flowControlKey}/pin", {
@@ -373,4 +374,27 @@ test("a middleware given per call, or registered and then ejected, applies exact
   expect(requests.map((request) => request.headers.get("x-trace"))).toEqual(["t-2", "t-2", null]);
   // Every request carries the client's headers, with or without a middleware.
   for (const request of requests) expect(request.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+});
+
+test("a fetch of the caller's gets a Headers of its own on every call, never the client's shared one", async () => {
+  const seen: unknown[] = [];
+  const before: (string | null)[] = [];
+  const client = createQStashClient({
+    token: TOKEN,
+    baseUrl: "http://local.test",
+    fetch: async (_input, init) => {
+      seen.push(init?.headers);
+      // A fetch that changes what it is given must not change the next call.
+      const headers = new Headers(init?.headers);
+      before.push(headers.get("x-call"));
+      if (init?.headers instanceof Headers) init.headers.set("x-call", String(seen.length));
+      else if (init?.headers) (init.headers as Record<string, string>)["x-call"] = String(seen.length);
+      return new Response(null, { status: 200 });
+    },
+  });
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+  await client.POST("/v2/flowControl/{flowControlKey}/pause", path("k"));
+  expect(before).toEqual([null, null]);
+  for (const headers of seen) expect(headers).toBeInstanceOf(Headers);
+  expect(seen[0]).not.toBe(seen[1]);
 });

@@ -1,49 +1,40 @@
 import { expect, test } from "vitest";
-import { headerLines, requestLines, USER_AGENT } from "./header-lines.js";
-
-const pairs = (lines: string[]) =>
-  Object.fromEntries(lines.flatMap((_, i) => (i % 2 ? [] : [[lines[i], lines[i + 1]]])));
+import { ownHeaders, requestHeaders, USER_AGENT } from "./header-lines.js";
 
 test("a request names the package and asks for what fetch asks for, br only over TLS", () => {
-  expect(pairs(headerLines({ authorization: "Bearer t" }, false).lines)).toEqual({
+  expect(ownHeaders({ authorization: "Bearer t" }, false).headers).toEqual({
     "user-agent": USER_AGENT,
     "accept-encoding": "gzip, deflate",
     authorization: "Bearer t",
   });
-  expect(pairs(headerLines({}, true).lines)["accept-encoding"]).toBe("br, gzip, deflate");
-  // The caller's own replace them.
-  expect(pairs(headerLines({ "user-agent": "app/1", "accept-encoding": "identity" }, false).lines)).toEqual({
+  expect(ownHeaders({}, true).headers["accept-encoding"]).toBe("br, gzip, deflate");
+  expect(ownHeaders({ "user-agent": "app/1", "accept-encoding": "identity" }, false).headers).toEqual({
     "user-agent": "app/1",
     "accept-encoding": "identity",
   });
 });
 
 test.each([
-  ["POST", undefined, "0"],
-  ["PUT", undefined, "0"],
-  ["PATCH", undefined, "0"],
-  ["GET", undefined, undefined],
-  ["DELETE", undefined, undefined],
-  // A body is framed whatever the method: the length in bytes, not characters.
-  ["DELETE", '{"dlqIds":["ключ"]}', "23"],
-  ["POST", new Uint8Array([1, 2, 3]), "3"],
-] as const)("%s with %j says Content-Length %s, as fetch would", (method, payload, length) => {
-  const lines = pairs(requestLines(headerLines({}, false), "127.0.0.1:8080", method, payload));
-  expect(lines.host).toBe("127.0.0.1:8080");
-  expect(lines["content-length"]).toBe(length);
+  ["a string", '{"dlqIds":["ключ"]}', "23"],
+  ["bytes", new Uint8Array([1, 2, 3]), "3"],
+] as const)("a body of %s is framed by its length in bytes, whatever the method", (_, payload, length) => {
+  expect(requestHeaders(ownHeaders({}, false), payload)["content-length"]).toBe(length);
 });
 
-test("a caller's own Host or framing is sent instead of ours, never beside it", () => {
-  const own = headerLines({ host: "api.test", "transfer-encoding": "chunked" }, false);
-  const lines = requestLines(own, "127.0.0.1:8080", "POST", "x");
-  expect(lines.filter((line) => line === "host")).toHaveLength(1);
-  expect(pairs(lines).host).toBe("api.test");
-  expect(lines).not.toContain("content-length");
+test("without a body the headers are the request's own object, for Node to frame as it does", () => {
+  const own = ownHeaders({ authorization: "Bearer t" }, false);
+  expect(requestHeaders(own, undefined)).toBe(own.headers);
 });
 
-test("the lines of one headers object are not changed by a request made from them", () => {
-  const own = headerLines({ authorization: "Bearer t" }, false);
-  const before = [...own.lines];
-  requestLines(own, "h:1", "POST", "body");
-  expect(own.lines).toEqual(before);
+test.each([["Content-Length"], ["transfer-encoding"]])("a caller's own %s frames the body instead", (name) => {
+  const own = ownHeaders({ [name]: name === "Content-Length" ? "1" : "chunked" }, false);
+  expect(own.framed).toBe(true);
+  expect(requestHeaders(own, "x")).toBe(own.headers);
+});
+
+test("the headers of one object are not changed by a request made from them", () => {
+  const own = ownHeaders({ authorization: "Bearer t" }, false);
+  const before = { ...own.headers };
+  requestHeaders(own, "body");
+  expect(own.headers).toEqual(before);
 });

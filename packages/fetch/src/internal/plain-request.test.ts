@@ -52,3 +52,13 @@ test("while a middleware is registered every call gets the platform's Request, a
   client.eject(first);
   expect(choose({})).toBeDefined();
 });
+
+test("a middleware registered before one openapi-fetch refuses is followed", () => {
+  const client = createClient({});
+  const choose = lendPlainRequests(client, CLIENT_HEADERS);
+  const good = { onRequest: () => undefined };
+  expect(() => client.use(good, { nothing: true } as never)).toThrow();
+  expect(choose({})).toBeUndefined();
+  client.eject(good);
+  expect(choose({})).toBeDefined();
+});

@@ -3,7 +3,8 @@
 // types) and no headers of the call's own. The client reads only its URL, method and
 // headers. In Node the platform's `Request` (undici's, in JavaScript: its own copy of the
 // headers and an AbortSignal) costs about a tenth of a loopback call's CPU, so Node's
-// `#send` lends openapi-fetch this one instead; other platforms keep theirs.
+// `#send` lends openapi-fetch this one instead, unless the client was given a `fetch`
+// (which reads the request too); other platforms keep theirs.
 import type { Client } from "openapi-fetch";
 
 /** A call's options, as far as the choice of request reads them. */
@@ -48,8 +49,11 @@ export function lendPlainRequests(
   const registered: unknown[] = [];
   const { use, eject } = client;
   client.use = (...added) => {
-    use(...added);
-    registered.push(...added.filter(Boolean));
+    // One at a time: openapi-fetch registers each until one it refuses, then throws.
+    for (const middleware of added) {
+      use(middleware);
+      if (middleware) registered.push(middleware);
+    }
   };
   client.eject = (...removed) => {
     eject(...removed);

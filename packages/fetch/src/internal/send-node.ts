@@ -11,7 +11,7 @@ import { decode, decodersFor } from "./decode.js";
 import type { Exchange, ExchangeOptions, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
-import { type HeaderLines, headerLines, requestLines, USER_AGENT } from "./header-lines.js";
+import { type OwnHeaders, ownHeaders, requestHeaders, USER_AGENT } from "./header-lines.js";
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
@@ -97,10 +97,10 @@ const readAtRest = new WeakMap<Socket, number>();
 function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
   const viaFetch = fetchExchange(globalFetch, exchangeOptions);
   const asResponse = exchangeOptions.asResponse === true;
-  // The header lines sent over node:http, made once per headers object given: the
-  // transport gives its client's own (never changed) object on every call, and a merge per
-  // call costs garbage. Keyed by object, so one given afresh is merged afresh.
-  const sentHeaders = [new WeakMap<object, HeaderLines>(), new WeakMap<object, HeaderLines>()];
+  // The headers sent over node:http, made once per headers object given: the transport
+  // gives its client's own (never changed) object on every call, and a merge per call
+  // costs garbage. Keyed by object, so one given afresh is merged afresh.
+  const sentHeaders = [new WeakMap<object, OwnHeaders>(), new WeakMap<object, OwnHeaders>()];
   return (url, outgoing, how) => {
     if (ENV_PROXY || appDispatcherSet()) {
       const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
@@ -108,11 +108,11 @@ function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
     }
     const target = new URL(url);
     const secure = target.protocol === "https:";
-    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, HeaderLines>;
+    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, OwnHeaders>;
     let headers = cache.get(outgoing.headers);
     if (!headers) {
       const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-      headers = headerLines(given, secure);
+      headers = ownHeaders(given, secure);
       // A `Headers` is mutable and made per call (the typed client's): merged every time.
       if (!(outgoing.headers instanceof Headers)) cache.set(outgoing.headers, headers);
     }
@@ -134,7 +134,7 @@ function viaNode(
   target: URL,
   secure: boolean,
   outgoing: Outgoing,
-  headers: HeaderLines,
+  headers: OwnHeaders,
   asResponse: boolean,
   idempotent: boolean,
 ) {
@@ -151,7 +151,7 @@ function viaNode(
     port,
     path: pathname + search,
     method: outgoing.method,
-    headers: requestLines(headers, target.host, outgoing.method, payload),
+    headers: requestHeaders(headers, payload),
     agent,
   };
   let resolve!: (reply: Reply) => void;
