@@ -72,3 +72,10 @@ test("a DELETE with a body sends it framed by its length, so the server reads al
   expect(named(request, "content-length")).toEqual([`content-length: ${sent.length}`]);
   expect(Buffer.from(request.split("\r\n\r\n")[1] ?? "", "latin1")).toEqual(sent);
 });
+
+test("a caller's own Host, in any case, is the one Host sent", async () => {
+  received.length = 0;
+  await createQStashTransport({ token: "t", baseUrl, headers: { HOST: "api.test" } }).request("get", "/v2/flowControl");
+  const [request = ""] = received;
+  expect(named(request, "host").map((line) => line.slice(line.indexOf(":") + 2))).toEqual(["api.test"]);
+});

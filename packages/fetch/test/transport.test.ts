@@ -296,3 +296,21 @@ describe("createQStashTransport: options", () => {
     );
   });
 });
+
+test("a fetch of the caller's that adds to the headers it is given changes no later call", async () => {
+  const before: (string | null)[] = [];
+  const transport = createQStashTransport({
+    token: "t",
+    baseUrl: "http://local.test",
+    fetch: async (_input, init) => {
+      const headers = init?.headers;
+      before.push(new Headers(headers).get("x-request-id"));
+      if (headers instanceof Headers) headers.set("x-request-id", String(before.length));
+      else if (headers) (headers as Record<string, string>)["x-request-id"] = String(before.length);
+      return new Response(null, { status: 200 });
+    },
+  });
+  await transport.request("post", "/v2/flowControl/{flowControlKey}/pause", { path: { flowControlKey: "k" } });
+  await transport.request("post", "/v2/flowControl/{flowControlKey}/pause", { path: { flowControlKey: "k" } });
+  expect(before).toEqual([null, null]);
+});

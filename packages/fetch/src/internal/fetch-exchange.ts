@@ -18,7 +18,10 @@ export function fetchExchange(fetch: FetchLike, { asResponse }: ExchangeOptions)
     // Settles at once when cancelled, also for a fetch that ignores its signal.
     const cancelled = new Promise<never>((_, reject) => (fail = reject));
     const work = (async (): Promise<Reply> => {
-      const init = { redirect: "manual", ...outgoing, signal: controller.signal } as RequestInit;
+      // Headers of this attempt's own: a `fetch` that adds to what it is given (a request
+      // id) must not change the client's, which every call sends.
+      const sent = new Headers(outgoing.headers);
+      const init = { redirect: "manual", ...outgoing, headers: sent, signal: controller.signal } as RequestInit;
       const response = await fetch(url, init);
       if (controller.signal.aborted) {
         // It arrived after its attempt was given up: cancelled, so nothing leaks.

@@ -11,7 +11,7 @@ import { decode, decodersFor } from "./decode.js";
 import type { Exchange, ExchangeOptions, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
-import { type OwnHeaders, ownHeaders, requestHeaders, USER_AGENT } from "./header-lines.js";
+import { type OwnHeaders, ownHeaders, requestHeaders, USER_AGENT } from "./node-headers.js";
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };

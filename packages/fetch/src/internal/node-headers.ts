@@ -26,11 +26,13 @@ export function ownHeaders(given: Record<string, string>, secure: boolean): OwnH
 }
 
 /**
- * The headers of one request with `payload`: with a body, its length, whatever the method.
- * Node frames a body itself only for methods that expect one (it sends a `DELETE`'s body
- * with no length, so the server reads none of it); without a body it says what it should.
+ * The headers of one request with `payload`, a copy of the request's own: instrumentation
+ * may add its own to the object it is given (a trace id per request), which must not
+ * stay for the next. With a body, its length, whatever the method: Node frames a body
+ * itself only for methods that expect one (it sends a `DELETE`'s body with no length, so
+ * the server reads none of it); without a body it says what it should.
  */
 export function requestHeaders(own: OwnHeaders, payload: string | Uint8Array | undefined): Record<string, string> {
-  if (payload === undefined || own.framed) return own.headers;
+  if (payload === undefined || own.framed) return { ...own.headers };
   return { ...own.headers, "content-length": String(Buffer.byteLength(payload)) };
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { ownHeaders, requestHeaders, USER_AGENT } from "./header-lines.js";
+import { ownHeaders, requestHeaders, USER_AGENT } from "./node-headers.js";
 
 test("a request names the package and asks for what fetch asks for, br only over TLS", () => {
   expect(ownHeaders({ authorization: "Bearer t" }, false).headers).toEqual({
@@ -21,15 +21,18 @@ test.each([
   expect(requestHeaders(ownHeaders({}, false), payload)["content-length"]).toBe(length);
 });
 
-test("without a body the headers are the request's own object, for Node to frame as it does", () => {
+test("without a body the headers are a copy of the request's own, for Node to frame as it does", () => {
   const own = ownHeaders({ authorization: "Bearer t" }, false);
-  expect(requestHeaders(own, undefined)).toBe(own.headers);
+  const sent = requestHeaders(own, undefined);
+  expect(sent).toEqual(own.headers);
+  // What instrumentation adds to one request's headers stays with that request.
+  expect(sent).not.toBe(own.headers);
 });
 
 test.each([["Content-Length"], ["transfer-encoding"]])("a caller's own %s frames the body instead", (name) => {
   const own = ownHeaders({ [name]: name === "Content-Length" ? "1" : "chunked" }, false);
   expect(own.framed).toBe(true);
-  expect(requestHeaders(own, "x")).toBe(own.headers);
+  expect(requestHeaders(own, "x")).toEqual(own.headers);
 });
 
 test("the headers of one object are not changed by a request made from them", () => {
