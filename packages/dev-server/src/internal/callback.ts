@@ -4,15 +4,7 @@
 // failure callback once, when the message is dead.
 import type { LastAnswer } from "./dead-letters.js";
 import { type CallbackTarget, type Message, newMessageId } from "./message.js";
-import { headerName } from "./publish-headers.js";
-
-function headerLists(headers: Record<string, string | string[] | undefined>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[headerName(name)] = Array.isArray(value) ? value : [value];
-  }
-  return out;
-}
+import { headerLists } from "./publish-headers.js";
 
 /**
  * QStash's callback body. An attempt without an answer (timeout, connection failure) has

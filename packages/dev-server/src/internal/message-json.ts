@@ -6,9 +6,7 @@ import { createHash } from "node:crypto";
 import type { DeadMessage } from "./dead-letters.js";
 import { labelsOf } from "./filters.js";
 import type { Message } from "./message.js";
-import { headerName } from "./publish-headers.js";
-
-type Headers = Record<string, string | string[] | undefined>;
+import { headerLists } from "./publish-headers.js";
 
 /** QStash does not say how it writes the hash; hex is assumed. */
 const redacted = (value: string | Buffer) => `REDACTED:${createHash("sha256").update(value).digest("hex")}`;
@@ -22,16 +20,6 @@ function redaction(message: Message): { body: boolean; allHeaders: boolean; head
     allHeaders: parts.includes("headers") || parts.includes("header"),
     headers: new Set(named),
   };
-}
-
-function headerLists(headers: Headers, hide: (name: string) => boolean): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    out[headerName(name)] = hide(name) ? values.map((item) => redacted(item)) : values;
-  }
-  return out;
 }
 
 /** `body` when the bytes are UTF-8, else `bodyBase64`: the document's two fields. */
@@ -49,7 +37,9 @@ export function messageJson(message: Message): Record<string, unknown> {
     messageId: message.id,
     url: message.destination.href,
     method: message.method,
-    header: headerLists(message.headers, (name) => hide.allHeaders || hide.headers.has(name)),
+    header: headerLists(message.headers, (name, values) =>
+      hide.allHeaders || hide.headers.has(name) ? values.map((item) => redacted(item)) : values,
+    ),
     ...(hide.body ? { body: redacted(message.body) } : bodyFields(message.body, ["body", "bodyBase64"])),
     maxRetries: message.retries,
     notBefore: message.notBefore,
@@ -72,7 +62,7 @@ export function deadMessageJson(dead: DeadMessage): Record<string, unknown> {
     "status" in last
       ? {
           responseStatus: last.status,
-          responseHeader: headerLists(last.headers, () => false),
+          responseHeader: headerLists(last.headers),
           ...bodyFields(last.body, ["responseBody", "responseBodyBase64"]),
         }
       : {};

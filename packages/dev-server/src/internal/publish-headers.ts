@@ -66,6 +66,21 @@ export function headerName(lower: string): string {
   return lower.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 }
 
+/**
+ * Headers as QStash's documents show them (a message's, a callback's): each name spelled
+ * as `headerName` spells it, its values in a list, which `shown` may replace (redaction).
+ */
+export function headerLists(
+  headers: Record<string, string | string[] | undefined>,
+  shown: (name: string, values: string[]) => string[] = (_, values) => values,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[headerName(name)] = shown(name, Array.isArray(value) ? value : [value]);
+  }
+  return out;
+}
+
 class Refused extends Error {
   constructor(readonly refusal: Refusal) {
     super(refusal.error);

@@ -1,5 +1,5 @@
 // The one wait of the workspace: the retry backoff here, and the CLI's poll intervals
-// (through `@qstash-flow/fetch/internal`, re-exported by flow-control's internal entry).
+// (through `@qstash-flow/fetch/internal`, which `@qstash-flow/flow-control` re-exports for them).
 
 /** Resolves after `ms`, or at once when `signal` aborts (the caller checks which). */
 export function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
