@@ -1,7 +1,7 @@
 // The per-call sections of the report: throughput against bare `http.request` and bare
 // fetch, and the overhead ladder that says where a call's CPU goes.
 import { table } from "./markdown.mjs";
-import { median, medianInterval, percent, whole } from "./stats.mjs";
+import { median, medianInterval, percent, whole, withInterval } from "./stats.mjs";
 import { HTTP_CPU_TARGET_RATIO, HTTP_TARGET_RATIO } from "./targets.mjs";
 
 export function throughputSection(throughput, equivalence) {
@@ -113,15 +113,6 @@ function sideBySide(throughput) {
       ["", ...throughput.map(() => "r")],
     ),
   ].join("\n");
-}
-
-/** The median of per-round ratios, with its interval of at least 95 % when there are enough rounds. */
-function withInterval(ratios) {
-  const interval = medianInterval(ratios);
-  const middle = Math.round(median(ratios) * 100);
-  return interval
-    ? `${middle} % (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})`
-    : `${middle} %`;
 }
 
 /**

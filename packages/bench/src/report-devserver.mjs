@@ -1,7 +1,7 @@
 // The dev server's section of the report: publish -> delivery against a minimal
 // forwarder, and memory per waiting message.
 import { table } from "./markdown.mjs";
-import { median, medianInterval, paired, whole } from "./stats.mjs";
+import { median, medianInterval, paired, whole, withInterval } from "./stats.mjs";
 
 export function devServerSection({ throughput, memory }) {
   const lines = ["## The dev server: publish -> delivery, and memory per waiting message", ""];
@@ -30,16 +30,11 @@ export function devServerSection({ throughput, memory }) {
         throughput.results.map((r) => {
           const base = byId[r.id.replace(/^dev/, "forwarder")];
           const ratios = base && r.id !== base.id ? paired(r.rounds, base.rounds) : undefined;
-          const interval = ratios && medianInterval(ratios);
           return [
             r.limits,
             r.label,
             whole(median(r.rounds)),
-            !ratios
-              ? "-"
-              : interval
-                ? `${Math.round(median(ratios) * 100)} % (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})`
-                : `${Math.round(median(ratios) * 100)} %`,
+            ratios ? withInterval(ratios) : "-",
             `${whole(median(r.cpuMicros))} µs`,
             `${whole(Math.min(...r.rounds))}-${whole(Math.max(...r.rounds))}`,
           ];

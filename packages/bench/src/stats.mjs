@@ -18,6 +18,13 @@ export const ms = (value) => `${value.toFixed(1)} ms`;
 /** A ratio as a percentage, e.g. 0.93 -> "93 %". */
 export const percent = (ratio) => `${Math.round(ratio * 100)} %`;
 
+/** The median of per-round ratios as a percentage, with its interval of at least 95 % when there are enough rounds: "93 % (88-99)". */
+export function withInterval(ratios) {
+  const interval = medianInterval(ratios);
+  const middle = percent(median(ratios));
+  return interval ? `${middle} (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})` : middle;
+}
+
 /**
  * A distribution-free confidence interval for the median of `values`: the k-th smallest
  * and k-th largest value, with k the largest order for which the chance that fewer than k

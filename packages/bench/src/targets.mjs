@@ -2,7 +2,7 @@
 // exact. Timings are not: they carry a confidence interval for the median over rounds
 // (runs), and a target is met or missed only when all of that interval is on one side of
 // the line; otherwise the run cannot tell (`met: null`).
-import { median, medianInterval, paired, verdict, whole } from "./stats.mjs";
+import { median, medianInterval, paired, percent, verdict, whole } from "./stats.mjs";
 
 /**
  * Gzipped bytes per pause-only app (the one home of these targets: the targets table and
@@ -24,7 +24,6 @@ export const DEVSERVER_THROUGHPUT_TARGET_RATIO = 0.7;
 /** Bytes a message waiting at the dev server may cost beyond its body. */
 export const DEVSERVER_MEMORY_TARGET_BYTES = 1024;
 
-const pct = (ratio) => `${Math.round(ratio * 100)} %`;
 const range = (interval) =>
   interval
     ? `95 % interval ${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)} %`
@@ -66,7 +65,7 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
     const interval = medianInterval(wrapper.ratios);
     rows.push({
       target: `throughput, concurrency ${concurrency}: wrapper at least ${THROUGHPUT_TARGET_RATIO}x bare fetch`,
-      measured: `${pct(wrapper.ratio)} of bare fetch's ops/s (${range(interval)})`,
+      measured: `${percent(wrapper.ratio)} of bare fetch's ops/s (${range(interval)})`,
       met: verdict(interval, THROUGHPUT_TARGET_RATIO),
     });
     if (fetch?.cpuMicros) {
@@ -81,7 +80,7 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
       const typedInterval = medianInterval(typed.ratios);
       rows.push({
         target: `throughput, concurrency ${concurrency}: typed client at least ${TYPED_TARGET_RATIO}x bare fetch`,
-        measured: `${pct(typed.ratio)} of bare fetch's ops/s (${range(typedInterval)}); CPU per call ${cpuShare(typed, fetch)} of bare fetch's`,
+        measured: `${percent(typed.ratio)} of bare fetch's ops/s (${range(typedInterval)}); CPU per call ${cpuShare(typed, fetch)} of bare fetch's`,
         met: verdict(typedInterval, TYPED_TARGET_RATIO),
       });
     }
@@ -90,7 +89,7 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
       const vsOfficial = medianInterval(ratios);
       rows.push({
         target: `throughput, concurrency ${concurrency}: wrapper no slower than the official SDK`,
-        measured: `wrapper's ops/s ${pct(median(ratios))} of the SDK's in the same round (${range(vsOfficial)}); CPU per call ${Math.round(wrapper.cpuMicros)} vs ${Math.round(official.cpuMicros)} µs`,
+        measured: `wrapper's ops/s ${percent(median(ratios))} of the SDK's in the same round (${range(vsOfficial)}); CPU per call ${Math.round(wrapper.cpuMicros)} vs ${Math.round(official.cpuMicros)} µs`,
         met: verdict(vsOfficial, 1),
       });
     }
@@ -104,7 +103,7 @@ export function evaluateTargets({ bundles, throughput, coldStart, devServer }) {
       const interval = medianInterval(ratios);
       rows.push({
         target: "cold start: wrapper no slower than the official SDK",
-        measured: `${wrapper.median.toFixed(0)} ms vs ${official.median.toFixed(0)} ms wall, ${pct(median(ratios))} of the SDK's run by run (${range(interval)}); CPU ${cpuMs(wrapper)} vs ${cpuMs(official)}`,
+        measured: `${wrapper.median.toFixed(0)} ms vs ${official.median.toFixed(0)} ms wall, ${percent(median(ratios))} of the SDK's run by run (${range(interval)}); CPU ${cpuMs(wrapper)} vs ${cpuMs(official)}`,
         met: verdict(interval, 1, false),
       });
     }
@@ -128,13 +127,13 @@ function httpTargets(concurrency, http, ours) {
     const interval = medianInterval(result.httpRatios);
     rows.push({
       target: `${name} at least ${HTTP_TARGET_RATIO}x bare http.request`,
-      measured: `${pct(median(result.httpRatios))} of bare http.request's ops/s (${range(interval)})`,
+      measured: `${percent(median(result.httpRatios))} of bare http.request's ops/s (${range(interval)})`,
       met: verdict(interval, HTTP_TARGET_RATIO),
     });
     if (Number.isFinite(result.cpuRatio)) {
       rows.push({
         target: `${name} at most ${HTTP_CPU_TARGET_RATIO}x bare http.request's CPU per call`,
-        measured: `${pct(result.cpuRatio)} of bare http.request's (${Math.round(result.cpuMicros)} vs ${Math.round(http.cpuMicros)} µs)`,
+        measured: `${percent(result.cpuRatio)} of bare http.request's (${Math.round(result.cpuMicros)} vs ${Math.round(http.cpuMicros)} µs)`,
         met: result.cpuRatio <= HTTP_CPU_TARGET_RATIO,
       });
     }
@@ -151,8 +150,8 @@ function devServerTargets({ throughput, memory }) {
     const ratios = paired(dev.rounds, forwarder.rounds);
     const interval = medianInterval(ratios);
     rows.push({
-      target: `dev server: publish -> delivery without limits at least ${pct(DEVSERVER_THROUGHPUT_TARGET_RATIO)} of a minimal forwarder's deliveries/s`,
-      measured: `${pct(median(ratios))} of the forwarder's deliveries/s in the same round (${range(interval)}); server CPU per delivery ${whole(median(dev.cpuMicros))} vs ${whole(median(forwarder.cpuMicros))} µs`,
+      target: `dev server: publish -> delivery without limits at least ${percent(DEVSERVER_THROUGHPUT_TARGET_RATIO)} of a minimal forwarder's deliveries/s`,
+      measured: `${percent(median(ratios))} of the forwarder's deliveries/s in the same round (${range(interval)}); server CPU per delivery ${whole(median(dev.cpuMicros))} vs ${whole(median(forwarder.cpuMicros))} µs`,
       met: verdict(interval, DEVSERVER_THROUGHPUT_TARGET_RATIO),
     });
   }

@@ -7,6 +7,10 @@ declare const QSTASH_FLOW_FETCH_VERSION: string | undefined;
 /** Names the package and its version, written in at build time (unbuilt sources say so). */
 export const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION === "string" ? QSTASH_FLOW_FETCH_VERSION : "0.0.0-source"}`;
 
+/** Headers as a plain object, as `node:http` and a spread take them. */
+export const plain = (headers: Record<string, string> | Headers): Record<string, string> =>
+  headers instanceof Headers ? Object.fromEntries(headers) : headers;
+
 /** A request's own headers, and whether they already frame a body. */
 export interface OwnHeaders {
   headers: Record<string, string>;
@@ -17,10 +21,10 @@ export interface OwnHeaders {
  * `given` after the `User-Agent` and `Accept-Encoding` fetch would send, which `given` may
  * replace (Node treats names without regard to case).
  */
-export function ownHeaders(given: Record<string, string>, secure: boolean): OwnHeaders {
+export function ownHeaders(given: Record<string, string> | Headers, secure: boolean): OwnHeaders {
   // What fetch asks for: br only over TLS, where no middlebox can mangle it.
   const encodings = secure ? "br, gzip, deflate" : "gzip, deflate";
-  const headers: Record<string, string> = { "user-agent": USER_AGENT, "accept-encoding": encodings, ...given };
+  const headers: Record<string, string> = { "user-agent": USER_AGENT, "accept-encoding": encodings, ...plain(given) };
   const names = Object.keys(headers).map((name) => name.toLowerCase());
   return { headers, framed: names.includes("content-length") || names.includes("transfer-encoding") };
 }

@@ -57,7 +57,10 @@ export function lendPlainRequests(
   };
   client.eject = (...removed) => {
     eject(...removed);
-    for (const item of removed) if (registered.includes(item)) registered.splice(registered.indexOf(item), 1);
+    for (const item of removed) {
+      const at = registered.indexOf(item);
+      if (at !== -1) registered.splice(at, 1);
+    }
   };
   const plain = (init: CallInit) =>
     registered.length === 0 &&

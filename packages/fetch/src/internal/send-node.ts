@@ -11,7 +11,7 @@ import { decode, decodersFor } from "./decode.js";
 import type { Exchange, ExchangeOptions, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
-import { type OwnHeaders, ownHeaders, requestHeaders, USER_AGENT } from "./node-headers.js";
+import { type OwnHeaders, ownHeaders, plain, requestHeaders, USER_AGENT } from "./node-headers.js";
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
@@ -103,16 +103,14 @@ function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
   const sentHeaders = [new WeakMap<object, OwnHeaders>(), new WeakMap<object, OwnHeaders>()];
   return (url, outgoing, how) => {
     if (ENV_PROXY || appDispatcherSet()) {
-      const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-      return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...given } });
+      return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...plain(outgoing.headers) } });
     }
     const target = new URL(url);
     const secure = target.protocol === "https:";
     const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, OwnHeaders>;
     let headers = cache.get(outgoing.headers);
     if (!headers) {
-      const given = outgoing.headers instanceof Headers ? Object.fromEntries(outgoing.headers) : outgoing.headers;
-      headers = ownHeaders(given, secure);
+      headers = ownHeaders(outgoing.headers, secure);
       // A `Headers` is mutable and made per call (the typed client's): merged every time.
       if (!(outgoing.headers instanceof Headers)) cache.set(outgoing.headers, headers);
     }
