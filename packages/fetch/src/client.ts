@@ -1,16 +1,16 @@
 import type { paths } from "@qstash-flow/types";
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { ConnectionError, messageOf, QStashError, ValidationError } from "./errors.js";
+import { ConnectionError, QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import { isIdempotent } from "./internal/idempotent.js";
 import { checkCall, checkHeaders, resolveBaseUrl } from "./internal/checks.js";
 import { createPipeline } from "./internal/pipeline.js";
 /// <reference path="./internal/send-import.d.ts" />
-import { lendPlainRequests } from "#send";
-import type { PlainRequest } from "./internal/plain-request.js";
+import { directCalls } from "#send";
 import { parseBody } from "./internal/reply.js";
 import { aborted } from "./internal/send.js";
+import { emptyError, outgoingOf, shownResponse, type TypedResult } from "./internal/typed-call.js";
 import { searchOf } from "./internal/url.js";
 import type { QStashClientOptions, RequestPolicy } from "./options.js";
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
@@ -45,7 +45,6 @@ export type QStashClient = Omit<Client<paths>, "GET" | "POST" | "DELETE"> & {
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
 type Init = Record<string, unknown> & RequestPolicy;
-type Result = { data?: unknown; error?: unknown; response: Response };
 
 /**
  * Creates the typed client. It never throws on HTTP errors: each call resolves to
@@ -53,48 +52,48 @@ type Result = { data?: unknown; error?: unknown; response: Response };
  * is sent), and with `ConnectionError`, `TimeoutError` or `AbortError` when no response
  * arrived. openapi-fetch builds each request and reads its response; it sends through
  * the same pipeline as `createQStashTransport` (retries, timeouts, token, and in Node
- * without a `fetch` option `node:http`), whose reply is the one `Response` it reads.
+ * without a `fetch` option `node:http`), whose reply is the one `Response` it reads. In
+ * Node, a call nothing else reads skips openapi-fetch's request and parsing (direct-call.ts).
  */
 export function createQStashClient(options: QStashClientOptions): QStashClient {
-  const pipeline = createPipeline(options, { asResponse: true });
+  const pipeline = createPipeline(options);
   // The serializers are given per call (below), where a call's own cannot replace them.
   const client = createClient<paths>({ baseUrl: pipeline.baseUrl, headers: pipeline.headers });
-  // In Node, a request nothing but this client reads is a plain one (plain-request.ts).
-  // A `fetch` of the caller's reads it too, so it gets the platform's.
-  const lent = options.fetch ? undefined : lendPlainRequests?.(client, pipeline.headers);
+  const direct = directCalls?.(client, pipeline);
 
-  async function call(method: (typeof METHODS)[number], url: string, init: Init = {}): Promise<Result> {
-    const { maxRetries, timeout, ...rest } = init;
-    const params = (rest.params ?? {}) as Record<string, unknown>;
-    const signal = rest.signal as AbortSignal | undefined;
-    // Refused here, as the transport refuses them: openapi-fetch would read a null query as
-    // none, and hand a bad signal or header to `Request`, which throws a TypeError.
-    searchOf(params.query);
-    checkCall({ signal, maxRetries, timeout });
-    checkHeaders(rest.headers, pipeline.headerScheme);
+  async function call(method: (typeof METHODS)[number], url: string, init: Init = {}): Promise<TypedResult> {
+    const { maxRetries, timeout, signal } = init as Init & { signal?: AbortSignal };
+    const params = (init.params ?? {}) as Record<string, unknown>;
+    const policy = { signal, maxRetries, timeout };
+    // Refused here, as the transport refuses them: openapi-fetch would hand a bad signal or
+    // header to `Request`, which throws a TypeError.
+    checkCall(policy);
+    checkHeaders(init.headers, pipeline.headerScheme);
     checkHeaders(params.header, pipeline.headerScheme);
     // A call's own baseUrl gets the token too: it must pass the client's checks.
-    const baseUrl = rest.baseUrl === undefined ? {} : { baseUrl: resolveBaseUrl({ baseUrl: rest.baseUrl as string }) };
+    const baseUrl = init.baseUrl === undefined ? pipeline.baseUrl : resolveBaseUrl({ baseUrl: init.baseUrl as string });
+    const sent = direct?.(method, url, init, baseUrl, policy);
+    if (sent) return sent;
+    // Refused here, as `urlOf` refuses it on the direct way: openapi-fetch would read a
+    // null query as none.
+    searchOf(params.query);
+    const { maxRetries: _, timeout: __, ...rest } = init;
     const json = rest.parseAs === undefined || rest.parseAs === "json";
     let release: (() => void) | undefined;
     // The last attempt stays armed (timeout, signal) until openapi-fetch has read the body.
-    const fetch = async (request: Request | PlainRequest): Promise<Response> => {
-      const body = request.body ? await (request as Request).arrayBuffer() : null;
-      const outgoing = { ...extrasOf(rest), method: request.method, headers: request.headers, body };
-      const how = { hold: true, idempotent: isIdempotent(method, url) };
-      const sent = await pipeline.send(request.url, outgoing, { maxRetries, timeout, signal }, how);
+    const fetch = async (request: Request): Promise<Response> => {
+      const body = request.body ? await request.arrayBuffer() : null;
+      const outgoing = outgoingOf(rest, request.method, request.headers, body);
+      const how = { hold: true, idempotent: isIdempotent(method, url), asResponse: true };
+      const sent = await pipeline.send(request.url, outgoing, policy, how);
       release = sent.release;
-      const response = sent.response as Response;
       // The URL is the one this client composed: with the query scheme it carries the token.
-      if (!pipeline.headerScheme) {
-        Object.defineProperty(response, "url", { value: pipeline.redact(response.url), configurable: true });
-      }
-      return response;
+      return shownResponse(sent.response as Response, pipeline);
     };
     try {
-      const result: Result = await (client[method] as (u: string, i: object) => Promise<Result>)(url, {
+      const result: TypedResult = await (client[method] as (u: string, i: object) => Promise<TypedResult>)(url, {
         ...rest,
-        ...baseUrl,
+        baseUrl,
         // openapi-fetch skips the path serializer when no path parameters are given, which
         // would send "{flowControlKey}" literally: always run it, so a missing key is
         // refused. And always ours: a call's own serializer would skip the key checks.
@@ -104,13 +103,11 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
         // JSON is parsed below, so that a success that is not JSON gives its text.
         parseAs: json ? "text" : rest.parseAs,
         fetch,
-        Request: rest.Request ?? lent?.(rest),
       });
       const { response } = result;
       if ("data" in result && json) return { data: parseBody(result.data as string), response };
-      // An empty failure gets the API's shape, so that `error` is set.
       if ("error" in result && (result.error === undefined || result.error === "")) {
-        return { error: { error: messageOf(response, undefined) }, response };
+        return { error: emptyError(response), response };
       }
       return result;
     } catch (error) {
@@ -139,26 +136,4 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     return call(name as (typeof METHODS)[number], url, init);
   };
   return wrapped as unknown as QStashClient;
-}
-
-/** `RequestInit` fields the pipeline passes on to `fetch` as they are. */
-const EXTRAS = [
-  "cache",
-  "credentials",
-  "integrity",
-  "keepalive",
-  "mode",
-  "priority",
-  "redirect",
-  "referrer",
-  "referrerPolicy",
-];
-
-/**
- * The `RequestInit` fields a call set itself, to pass on to `fetch`. Only those: the
- * `Request` openapi-fetch builds has a default for each, and some runtimes (Cloudflare
- * Workers) refuse fields such as `credentials` and `mode` outright.
- */
-function extrasOf(init: Record<string, unknown>): RequestInit {
-  return Object.fromEntries(EXTRAS.filter((name) => init[name] !== undefined).map((name) => [name, init[name]]));
 }

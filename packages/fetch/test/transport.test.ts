@@ -131,7 +131,7 @@ describe("createQStashTransport: requests on the wire", () => {
   test("where fetch carries the calls, the global one is looked up at each call", async () => {
     const first = handlerFetch(() => json({ parallelismMax: 1 }));
     const second = handlerFetch(() => json({ parallelismMax: 2 }));
-    const send = fetchExchange(globalFetch, {});
+    const send = fetchExchange(globalFetch);
     const read = async () => (await send("http://qstash.test/", { method: "GET", headers: {} }).reply).text;
     vi.stubGlobal("fetch", first.fetch);
     expect(await read()).toBe('{"parallelismMax":1}');

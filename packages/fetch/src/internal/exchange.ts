@@ -11,7 +11,10 @@ export interface Reply {
   text: string;
   /** `"opaqueredirect"` for a redirect a browser's fetch does not show. */
   type?: string | undefined;
-  /** The `Response`, when `fetch` carried the attempt. */
+  /**
+   * The `Response`: the one `fetch` gave (read unless asked for `asResponse`), or in Node
+   * one made on first use from what came on the wire.
+   */
   response?: Response | undefined;
 }
 
@@ -37,16 +40,15 @@ export interface Attempt {
   cancel(reason: unknown): void;
 }
 
-/** How an attempt may be carried: `idempotent: false` for an operation that must not run twice. */
+/** How an attempt may be carried, and how its reply comes back. */
 export interface ExchangeHow {
+  /** `false` for an operation that must not run twice. */
   idempotent: boolean;
-}
-
-/**
- * How an exchange hands back replies: the body as text (default), or with `asResponse`
- * the one `Response` received (for the typed client, whose openapi-fetch reads one).
- */
-export interface ExchangeOptions {
+  /**
+   * Leave the body of a `fetch` reply unread in its `response`, for openapi-fetch to read
+   * (the typed client with middleware or a body parsed its own way). Node's own replies
+   * are always read in full.
+   */
   asResponse?: boolean | undefined;
 }
 

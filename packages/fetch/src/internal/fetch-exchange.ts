@@ -1,5 +1,5 @@
 import type { FetchLike } from "../options.js";
-import type { Exchange, ExchangeOptions, Reply } from "./exchange.js";
+import type { Exchange, Reply } from "./exchange.js";
 
 /** The global fetch, looked up per call so that instrumentation installed later applies. */
 export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
@@ -9,10 +9,10 @@ export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, i
  * cancel a fetch). Redirects are not followed unless the call asks (`redirect: "manual"`).
  * The body is read in full within the attempt, so its timeout covers it, unless
  * `asResponse`: then the reply's `response` comes unread, for a caller that reads it
- * while the attempt still runs (the typed client, whose openapi-fetch parses it).
+ * while the attempt still runs (openapi-fetch, in the typed client).
  */
-export function fetchExchange(fetch: FetchLike, { asResponse }: ExchangeOptions): Exchange {
-  return (url, outgoing) => {
+export function fetchExchange(fetch: FetchLike): Exchange {
+  return (url, outgoing, how) => {
     const controller = new AbortController();
     let fail!: (reason: unknown) => void;
     // Settles at once when cancelled, also for a fetch that ignores its signal.
@@ -29,7 +29,7 @@ export function fetchExchange(fetch: FetchLike, { asResponse }: ExchangeOptions)
         throw controller.signal.reason;
       }
       const { status, statusText, headers, type } = response;
-      const text = asResponse || headers.get("content-length") === "0" ? "" : await response.text();
+      const text = how?.asResponse || headers.get("content-length") === "0" ? "" : await response.text();
       return { status, statusText, headers, text, type, response };
     })();
     work.catch(() => {});

@@ -6,7 +6,7 @@ import { defaultExchange } from "#send";
 import { ValidationError } from "../errors.js";
 import { type CallOptions, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, type QStashClientOptions } from "../options.js";
 import { checkHeaders, checkOptions, checkPolicy, checkToken, resolveBaseUrl, shown } from "./checks.js";
-import type { ExchangeOptions, Outgoing, Reply } from "./exchange.js";
+import type { Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { redactError } from "./redact.js";
 import { settle } from "./reply.js";
@@ -15,7 +15,7 @@ import { withSearch } from "./url.js";
 
 const CLIENT_OPTIONS = ["token", "baseUrl", "region", "authScheme", "fetch", "headers", "maxRetries", "timeout"];
 
-export type SendHow = Pick<SendOptions, "hold" | "idempotent">;
+export type SendHow = Pick<SendOptions, "hold" | "idempotent" | "asResponse">;
 
 /**
  * A client's checked options, and what sends under them; no connection is opened until
@@ -30,7 +30,7 @@ export interface Pipeline {
   readonly headerScheme: boolean;
   /**
    * Sends `outgoing` to `url` (plus the token query) under the client's policy or the
-   * call's; `hold` and `idempotent` as `send` takes them.
+   * call's; `hold`, `idempotent` and `asResponse` as `send` takes them.
    */
   send(url: string, outgoing: Outgoing, call?: CallOptions, how?: SendHow): Promise<Sent>;
   /** The reply's parsed body, or its `APIError`. */
@@ -42,12 +42,9 @@ export interface Pipeline {
 /**
  * Checks a client's options; throws `ValidationError`. Sends through the caller's
  * `fetch`, else the platform's default (in Node `node:http`, or the global `fetch` while
- * the app has set a global dispatcher; the global `fetch` elsewhere). `asResponse` is for
- * the typed client, whose openapi-fetch reads a `Response`: each reply then carries the
- * one `Response` received (over `fetch`, its body left for the caller to read while the
- * attempt is held).
+ * the app has set a global dispatcher; the global `fetch` elsewhere).
  */
-export function createPipeline(options: QStashClientOptions, exchangeOptions: ExchangeOptions = {}): Pipeline {
+export function createPipeline(options: QStashClientOptions): Pipeline {
   checkOptions(options, CLIENT_OPTIONS);
   const { authScheme = "header", fetch } = options ?? {};
   const token = checkToken(options?.token);
@@ -60,8 +57,7 @@ export function createPipeline(options: QStashClientOptions, exchangeOptions: Ex
   const headers = Object.fromEntries(new Headers(checkHeaders(options.headers, headerScheme)));
   if (headerScheme) headers.authorization = `Bearer ${token}`;
   const baseUrl = resolveBaseUrl(options);
-  const exchange =
-    fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch, exchangeOptions) : defaultExchange(exchangeOptions);
+  const exchange = fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch) : defaultExchange();
   const tokenQuery = headerScheme ? "" : `${new URLSearchParams({ qstash_token: token })}`;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;

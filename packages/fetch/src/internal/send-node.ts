@@ -8,22 +8,15 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { decode, decodersFor } from "./decode.js";
-import type { Exchange, ExchangeOptions, Outgoing, Reply } from "./exchange.js";
+import type { Exchange, ExchangeHow, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
 import { type OwnHeaders, ownHeaders, plain, requestHeaders, USER_AGENT } from "./node-headers.js";
+import { NodeReply } from "./node-reply.js";
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
 const http = { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
 const https = { agent: new HttpsAgent({ keepAlive: true }), request: httpsRequest };
-
-/** The reply's header lines appended to `headers` as received. Node's parser has already
- * refused any name or value that `Headers` would. */
-function appendHeaders(headers: Headers, response: IncomingMessage): Headers {
-  const raw = response.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  return headers;
-}
 
 /**
  * A header as received, its lines joined as `Headers` joins them, without building
@@ -41,47 +34,6 @@ function rawHeader(message: IncomingMessage, name: string): string | undefined {
   return value;
 }
 
-/**
- * A reply read as text. Its `Headers` are made on first use: most replies (a 200 to a
- * pause) are never asked for them, and a `Headers` costs about a tenth of a loopback
- * call. A class, not an object literal with a getter, which V8 builds slowly on every call.
- */
-class NodeReply implements Reply {
-  readonly status: number;
-  readonly statusText: string;
-  readonly text: string;
-  readonly #message: IncomingMessage;
-  #headers: Headers | undefined;
-
-  constructor(message: IncomingMessage, text: string) {
-    this.status = message.statusCode ?? 0;
-    this.statusText = message.statusMessage ?? "";
-    this.text = text;
-    this.#message = message;
-  }
-
-  get headers(): Headers {
-    this.#headers ??= appendHeaders(new Headers(), this.#message);
-    return this.#headers;
-  }
-}
-
-/**
- * The one `Response` of a reply, made from what came on the wire: its status, headers and
- * bytes. Its `url` is the one requested, as fetch's would be (redirects are never followed).
- * No bytes make a null `body`, as for a 204: in Node a `Response` with a body, even an
- * empty one, costs about 20 µs (its stream), more than the rest of a loopback call's JS.
- */
-function responseOf(url: string, message: IncomingMessage, bytes: Buffer | undefined): Reply {
-  const status = message.statusCode ?? 0;
-  const body = bytes?.length ? (bytes as Uint8Array<ArrayBuffer>) : null;
-  const response = new Response(body, { status, statusText: message.statusMessage ?? "" });
-  // Into the response's own headers: a `Headers` given to the constructor would be copied.
-  const headers = appendHeaders(response.headers, message);
-  Object.defineProperty(response, "url", { value: url, configurable: true });
-  return { status, statusText: response.statusText, headers, text: "", response };
-}
-
 // A request on a kept-alive socket that the server had already closed fails with these
 // before any byte of a reply. Most likely it never reached the server, so it is sent again
 // at once; but a server may also have read it and died before answering, so an operation
@@ -94,16 +46,15 @@ const readAtRest = new WeakMap<Socket, number>();
  * (looked up on every attempt) or Node was told to send fetch through the proxy
  * variables. Every request names the package in its `User-Agent` unless the caller set one.
  */
-function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
-  const viaFetch = fetchExchange(globalFetch, exchangeOptions);
-  const asResponse = exchangeOptions.asResponse === true;
+function nodeExchange(): Exchange {
+  const viaFetch = fetchExchange(globalFetch);
   // The headers sent over node:http, made once per headers object given: the transport
   // gives its client's own (never changed) object on every call, and a merge per call
   // costs garbage. Keyed by object, so one given afresh is merged afresh.
   const sentHeaders = [new WeakMap<object, OwnHeaders>(), new WeakMap<object, OwnHeaders>()];
   return (url, outgoing, how) => {
     if (ENV_PROXY || appDispatcherSet()) {
-      return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...plain(outgoing.headers) } });
+      return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...plain(outgoing.headers) } }, how);
     }
     const target = new URL(url);
     const secure = target.protocol === "https:";
@@ -114,7 +65,7 @@ function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
       // A `Headers` is mutable and made per call (the typed client's): merged every time.
       if (!(outgoing.headers instanceof Headers)) cache.set(outgoing.headers, headers);
     }
-    return viaNode(url, target, secure, outgoing, headers, asResponse, how?.idempotent !== false);
+    return viaNode(url, target, secure, outgoing, headers, how);
   };
 }
 
@@ -122,9 +73,8 @@ function nodeExchange(exchangeOptions: ExchangeOptions = {}): Exchange {
  * An attempt over `node:http`. Redirects are never followed (`node:http` does not). The
  * body is read (and decoded, as fetch decodes gzip, deflate and br) before the reply
  * settles, so the attempt's timeout covers it; `cancel` destroys the request and its
- * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` the reply
- * carries the body as a `Response` (its `text` left empty), for the typed client, whose
- * openapi-fetch reads a `Response`. A request of an `idempotent` operation lost on a stale
+ * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` the reply's
+ * `Response` is made at once, for openapi-fetch to read. A request of an `idempotent` operation lost on a stale
  * kept-alive socket is sent once more on a fresh one, within the same attempt.
  */
 function viaNode(
@@ -133,9 +83,9 @@ function viaNode(
   secure: boolean,
   outgoing: Outgoing,
   headers: OwnHeaders,
-  asResponse: boolean,
-  idempotent: boolean,
+  how: ExchangeHow | undefined,
 ) {
+  const idempotent = how?.idempotent !== false;
   const { protocol, hostname, port, pathname, search } = target;
   const { agent, request } = secure ? https : http;
   const { body } = outgoing;
@@ -208,12 +158,12 @@ function viaNode(
   };
 
   const finish = (response: IncomingMessage, bytes: Buffer | undefined) => {
+    const received = new NodeReply(url, response, bytes);
     try {
-      resolve(
-        asResponse ? responseOf(url, response, bytes) : new NodeReply(response, bytes ? bytes.toString("utf8") : ""),
-      );
+      if (how?.asResponse) void received.response;
+      resolve(received);
     } catch (error) {
-      // A status or reason phrase `Response` refuses (say 600): nothing a caller could read.
+      // A status or reason phrase `Response` refuses (say 600): nothing openapi-fetch could read.
       fail(error);
     }
   };
@@ -229,7 +179,7 @@ function viaNode(
   };
 }
 
-export const defaultExchange: ((options: ExchangeOptions) => Exchange) | undefined = nodeExchange;
-// undici's `Request` costs about a tenth of a loopback call's CPU: the typed client lends
-// openapi-fetch a plain one for the calls nothing else reads (plain-request.ts).
-export { lendPlainRequests } from "./plain-request.js";
+export const defaultExchange: (() => Exchange) | undefined = nodeExchange;
+// openapi-fetch's request and reading of a `Response` cost about half again a bare
+// `http.request`'s CPU: the typed client sends the calls nothing else reads itself.
+export { directCalls } from "./direct-call.js";

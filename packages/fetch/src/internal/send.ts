@@ -32,6 +32,8 @@ export interface SendOptions {
    * until `release` is called: for a caller that reads the body itself.
    */
   hold?: boolean;
+  /** Leave a `fetch` reply's body unread in its `response` (see `ExchangeHow`). */
+  asResponse?: boolean;
 }
 
 export interface Sent extends Reply {
@@ -50,7 +52,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
   const { maxRetries, timeout, secret, signal } = options;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
-    const started = options.exchange(url, outgoing, { idempotent: options.idempotent !== false });
+    const how = { idempotent: options.idempotent !== false, asResponse: options.asResponse };
+    const started = options.exchange(url, outgoing, how);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -83,8 +86,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
       return Object.assign(reply, { release });
     }
     release();
-    // A reply that is retried is not read by anyone: let its connection go.
-    reply?.response?.body?.cancel().catch(() => {});
+    // A reply left unread that is retried is read by no one: let its connection go.
+    if (options.asResponse) reply?.response?.body?.cancel().catch(() => {});
     if (signal?.aborted) throw aborted(signal);
     if (!(reply || retriesLeft)) {
       const unsure = attempt < maxRetries ? "; not retried, as it may have arrived" : "";
