@@ -60,7 +60,7 @@ export function directCalls(client: Pick<Client<{}>, "use" | "eject">, pipeline:
   return (method, path, init, baseUrl, call) => {
     const direct =
       registered.length === 0 &&
-      !init.middleware?.length &&
+      init.middleware === undefined &&
       init.body === undefined &&
       init.headers == null &&
       init.params?.header == null &&
