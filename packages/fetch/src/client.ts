@@ -1,16 +1,16 @@
 import type { paths } from "@qstash-flow/types";
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { ConnectionError, QStashError, ValidationError } from "./errors.js";
+import { QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import { isIdempotent } from "./internal/idempotent.js";
-import { checkCall, checkHeaders, resolveBaseUrl } from "./internal/checks.js";
+import { checkCall, checkHeaders, resolveBaseUrl, shown } from "./internal/checks.js";
 import { createPipeline } from "./internal/pipeline.js";
 /// <reference path="./internal/send-import.d.ts" />
 import { directCalls } from "#send";
 import { parseBody } from "./internal/reply.js";
 import { aborted } from "./internal/send.js";
-import { emptyError, outgoingOf, shownResponse, type TypedResult } from "./internal/typed-call.js";
+import { failure, outgoingOf, shownResponse, type TypedResult, unreadable } from "./internal/typed-call.js";
 import { searchOf } from "./internal/url.js";
 import type { QStashClientOptions, RequestPolicy } from "./options.js";
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
@@ -46,6 +46,9 @@ const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TR
 
 type Init = Record<string, unknown> & RequestPolicy;
 
+/** openapi-fetch's ways to read a success's body. */
+const PARSE_AS = ["json", "text", "blob", "arrayBuffer", "stream"];
+
 /**
  * Creates the typed client. It never throws on HTTP errors: each call resolves to
  * `{ data, error, response }`. It rejects with `ValidationError` for bad input (nothing
@@ -61,8 +64,18 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   const client = createClient<paths>({ baseUrl: pipeline.baseUrl, headers: pipeline.headers });
   const direct = directCalls?.(client, pipeline);
 
-  async function call(method: (typeof METHODS)[number], url: string, init: Init = {}): Promise<TypedResult> {
+  async function call(method: (typeof METHODS)[number], url: string, given?: Init | null): Promise<TypedResult> {
+    // As openapi-fetch takes it: null is no options.
+    const init = given ?? {};
     const { maxRetries, timeout, signal } = init as Init & { signal?: AbortSignal };
+    // fetch refuses TRACE, node:http would send it; no operation of the API is one.
+    if (method === "TRACE") throw new ValidationError("TRACE is not a method of the API");
+    if (init.middleware !== undefined && !Array.isArray(init.middleware)) {
+      throw new ValidationError("middleware must be an array");
+    }
+    if (init.parseAs !== undefined && !PARSE_AS.includes(init.parseAs as string)) {
+      throw new ValidationError(`parseAs must be one of ${PARSE_AS.join(", ")}, got ${shown(init.parseAs)}`);
+    }
     const params = (init.params ?? {}) as Record<string, unknown>;
     const policy = { signal, maxRetries, timeout };
     // Refused here, as the transport refuses them: openapi-fetch would hand a bad signal or
@@ -106,18 +119,14 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       });
       const { response } = result;
       if ("data" in result && json) return { data: parseBody(result.data as string), response };
-      if ("error" in result && (result.error === undefined || result.error === "")) {
-        return { error: emptyError(response), response };
-      }
+      if ("error" in result) return { error: failure(result.error, response), response };
       return result;
     } catch (error) {
       // What failed while openapi-fetch read the body: the attempt's timeout (a
       // TimeoutError already), the caller's signal, or the pipeline.
       if (release === undefined || error instanceof QStashError) throw error;
       if (signal?.aborted) throw aborted(signal);
-      const cause = pipeline.redact(error);
-      const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new ConnectionError(`the response body could not be read: ${detail}`, { cause });
+      throw unreadable(error, pipeline);
     } finally {
       release?.();
     }

@@ -14,6 +14,7 @@ function setup(
   return { client, requests: mock.requests };
 }
 
+type Client = ReturnType<typeof createQStashClient>;
 const path = (flowControlKey: string) => ({ params: { path: { flowControlKey } } });
 
 describe("createQStashClient: requests on the wire", () => {
@@ -315,6 +316,30 @@ describe("createQStashClient: what a call may change", () => {
     );
     const { response } = await client.request("get", "/v2/flowControl");
     expect(response.status).toBe(200);
+    expect(requests).toHaveLength(1);
+  });
+
+  test.each([
+    [
+      "TRACE, which fetch refuses",
+      (client: Client) => (client.TRACE as (u: string) => Promise<unknown>)("/v2/flowControl"),
+    ],
+    ["a middleware that is not a list", (client: Client) => client.GET("/v2/flowControl", { middleware: {} } as never)],
+    ["a middleware of null", (client: Client) => client.GET("/v2/flowControl", { middleware: null } as never)],
+    [
+      "a way to parse openapi-fetch has not",
+      (client: Client) => client.GET("/v2/flowControl", { parseAs: "JSON" } as never),
+    ],
+  ])("%s rejects with ValidationError, nothing sent", async (_, call) => {
+    const { client, requests } = setup();
+    await expect(call(client)).rejects.toThrow(ValidationError);
+    expect(requests).toHaveLength(0);
+  });
+
+  test("null options are none, as openapi-fetch takes them", async () => {
+    const { client, requests } = setup();
+    const { data } = await client.GET("/v2/flowControl", null as never);
+    expect(data).toEqual([]);
     expect(requests).toHaveLength(1);
   });
 });

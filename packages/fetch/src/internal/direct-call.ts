@@ -2,18 +2,17 @@
 // or headers of their own, the reply parsed as JSON) are sent here rather than through
 // openapi-fetch: its `Headers`, `Request` and the `Response` it reads cost, at 32 calls in
 // flight, about half again the CPU of a bare `http.request`. The result is what
-// openapi-fetch gives for the same reply (client.test.ts holds both ways to each other),
-// its `response` made on first use. Lent through Node's `#send`; other platforms keep
-// openapi-fetch's way, and their bundles this file's bytes.
+// openapi-fetch gives for the same reply (test/direct-call.test.ts holds both ways to
+// each other), its `response` made on first touch (lazy-result.ts). Lent through Node's
+// `#send`; other platforms keep openapi-fetch's way, and their bundles this file's bytes.
 import type { Client } from "openapi-fetch";
-import { ConnectionError } from "../errors.js";
 import type { CallOptions } from "../options.js";
-import type { Reply } from "./exchange.js";
 import { isIdempotent } from "./idempotent.js";
 import { NodeReply } from "./node-reply.js";
 import type { Pipeline } from "./pipeline.js";
 import { parseBody } from "./reply.js";
-import { emptyError, outgoingOf, shownResponse, type TypedResult } from "./typed-call.js";
+import { lazyResult } from "./lazy-result.js";
+import { failure, outgoingOf, type TypedResult, unreadable } from "./typed-call.js";
 import { urlOf } from "./url.js";
 
 /** A call's options, as far as the choice of way reads them (openapi-fetch's names). */
@@ -85,56 +84,10 @@ async function send(
     try {
       reply.carriable();
     } catch (error) {
-      // As openapi-fetch's way fails on such a reply (client.ts).
-      throw new ConnectionError(`the response body could not be read: ${(error as Error).message}`, { cause: error });
+      throw unreadable(error, pipeline);
     }
   }
   const body = parseBody(reply.text);
-  if (reply.status >= 200 && reply.status < 300) return new DirectResult("data", body, reply, pipeline);
-  return new DirectResult("error", body === undefined ? emptyError(reply) : body, reply, pipeline);
-}
-
-/**
- * openapi-fetch's result for a reply: `data` or `error` its own property, `response` made
- * on first read. A `Response` costs about a tenth of a loopback call's CPU, and a caller
- * that checks `error` never reads it. A getter of the class, not of each object (which V8
- * builds slowly): a spread of the result copies `data` or `error` alone.
- */
-class DirectResult {
-  declare data?: unknown;
-  declare error?: unknown;
-  readonly #reply: Reply;
-  readonly #pipeline: Pipeline;
-  #response: Response | undefined;
-
-  constructor(key: "data" | "error", value: unknown, reply: Reply, pipeline: Pipeline) {
-    this[key] = value;
-    this.#reply = reply;
-    this.#pipeline = pipeline;
-  }
-
-  /** As openapi-fetch hands it back: its body read, so that reading it again fails as there. */
-  get response(): Response {
-    if (!this.#response) {
-      const response = shownResponse(this.#reply.response as Response, this.#pipeline);
-      if (this.#reply.text && !response.bodyUsed) response.body?.cancel().catch(() => {});
-      this.#response = response;
-    }
-    return this.#response;
-  }
-
-  // Assignable, as a property of openapi-fetch's result is.
-  set response(response: Response) {
-    this.#response = response;
-  }
-
-  // Logged as openapi-fetch's result is, the response included.
-  [Symbol.for("nodejs.util.inspect.custom")](
-    _depth: number,
-    options: object,
-    inspect: (value: unknown, options: object) => string,
-  ) {
-    const own = "data" in this ? { data: this.data } : { error: this.error };
-    return inspect({ ...own, response: this.response }, options);
-  }
+  if (reply.status >= 200 && reply.status < 300) return lazyResult("data", body, reply, pipeline);
+  return lazyResult("error", failure(body, reply), reply, pipeline);
 }

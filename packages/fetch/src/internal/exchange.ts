@@ -23,7 +23,8 @@ export interface Outgoing extends Omit<RequestInit, "method" | "headers" | "body
   method: string;
   /**
    * A plain object is never changed once given: the Node carrier keeps, per object, the
-   * headers it merged from it (the transport gives its client's own on every call).
+   * headers it merged from it (the transport, and the typed client's direct way, give
+   * their client's own on every call).
    */
   headers: Record<string, string> | Headers;
   /** A string or bytes, never a stream: it is sent again on a retry. */
@@ -45,9 +46,9 @@ export interface ExchangeHow {
   /** `false` for an operation that must not run twice. */
   idempotent: boolean;
   /**
-   * Leave the body of a `fetch` reply unread in its `response`, for openapi-fetch to read
-   * (the typed client with middleware or a body parsed its own way). Node's own replies
-   * are always read in full.
+   * For a caller that reads the `Response` (openapi-fetch, in the typed client): a `fetch`
+   * reply's body is left unread in it; a Node reply (always read in full) that no
+   * `Response` can carry fails the attempt.
    */
   asResponse?: boolean | undefined;
 }

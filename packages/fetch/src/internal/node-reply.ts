@@ -6,11 +6,16 @@ import type { Reply } from "./exchange.js";
 
 /** The reply's header lines appended to `headers` as received. Node's parser has already
  * refused any name or value that `Headers` would. */
-function appendHeaders(headers: Headers, message: IncomingMessage): Headers {
-  const raw = message.rawHeaders;
+function appendHeaders(headers: Headers, raw: string[]): Headers {
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   return headers;
 }
+
+/** Statuses whose replies have no body in fetch, whatever came with them (a 205 may bring one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** UTF-8, a leading byte order mark dropped, as fetch's `text()` decodes. */
+const utf8 = new TextDecoder();
 
 /**
  * A class, not an object literal with getters, which V8 builds slowly on every call. A
@@ -21,7 +26,7 @@ export class NodeReply implements Reply {
   readonly status: number;
   readonly statusText: string;
   readonly #url: string;
-  readonly #message: IncomingMessage;
+  readonly #rawHeaders: string[];
   readonly #bytes: Buffer | undefined;
   #text: string | undefined;
   #headers: Headers | undefined;
@@ -32,17 +37,18 @@ export class NodeReply implements Reply {
     this.status = message.statusCode ?? 0;
     this.statusText = message.statusMessage ?? "";
     this.#url = url;
-    this.#message = message;
-    this.#bytes = bytes;
+    // The lines, not the message: a result kept by the caller must not keep the request.
+    this.#rawHeaders = message.rawHeaders;
+    this.#bytes = NULL_BODY.has(this.status) ? undefined : bytes;
   }
 
   get text(): string {
-    this.#text ??= this.#bytes ? this.#bytes.toString("utf8") : "";
+    this.#text ??= this.#bytes ? utf8.decode(this.#bytes) : "";
     return this.#text;
   }
 
   get headers(): Headers {
-    this.#headers ??= appendHeaders(new Headers(), this.#message);
+    this.#headers ??= appendHeaders(new Headers(), this.#rawHeaders);
     return this.#headers;
   }
 
@@ -57,7 +63,7 @@ export class NodeReply implements Reply {
       const body = this.#bytes?.length ? (this.#bytes as Uint8Array<ArrayBuffer>) : null;
       const response = new Response(body, { status: this.status, statusText: this.statusText });
       // Into the response's own headers: a `Headers` given to the constructor would be copied.
-      appendHeaders(response.headers, this.#message);
+      appendHeaders(response.headers, this.#rawHeaders);
       Object.defineProperty(response, "url", { value: this.#url, configurable: true });
       this.#response = response;
     }

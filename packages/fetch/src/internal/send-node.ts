@@ -73,8 +73,8 @@ function nodeExchange(): Exchange {
  * An attempt over `node:http`. Redirects are never followed (`node:http` does not). The
  * body is read (and decoded, as fetch decodes gzip, deflate and br) before the reply
  * settles, so the attempt's timeout covers it; `cancel` destroys the request and its
- * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` the reply's
- * `Response` is made at once, for openapi-fetch to read. A request of an `idempotent` operation lost on a stale
+ * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` a reply no
+ * `Response` can carry fails the attempt. A request of an `idempotent` operation lost on a stale
  * kept-alive socket is sent once more on a fresh one, within the same attempt.
  */
 function viaNode(
@@ -160,7 +160,7 @@ function viaNode(
   const finish = (response: IncomingMessage, bytes: Buffer | undefined) => {
     const received = new NodeReply(url, response, bytes);
     try {
-      if (how?.asResponse) void received.response;
+      if (how?.asResponse) received.carriable();
       resolve(received);
     } catch (error) {
       // A status or reason phrase `Response` refuses (say 600): nothing openapi-fetch could read.
