@@ -77,6 +77,20 @@ describe("a MockAgent that refuses the network", () => {
     expect(api.requests.length).toBe(before);
   });
 
+  test("the typed client's direct way and openapi-fetch's give the same result through it", async () => {
+    const direct = createQStashClient({ token: TOKEN, baseUrl: api.url, maxRetries: 0 });
+    const other = createQStashClient({ token: TOKEN, baseUrl: api.url, maxRetries: 0 });
+    other.use({ onRequest: () => undefined });
+    setGlobalDispatcher(mocked());
+    const seen = async (client: typeof direct) => {
+      const { data, response } = await client.GET("/v2/globalParallelism");
+      return { data, status: response.status, headers: [...response.headers], bodyUsed: response.bodyUsed };
+    };
+    const first = await seen(direct);
+    expect(first.data).toEqual({ parallelismMax: 99, parallelismCount: 0 });
+    expect(first).toEqual(await seen(other));
+  });
+
   test("a call it has no answer for is refused, and never reaches the server", async () => {
     const before = api.requests.length;
     setGlobalDispatcher(mocked());

@@ -153,6 +153,27 @@ describe("createQStashTransport: results", () => {
     expect(await transport.request("post", "/v2/flowControl/{flowControlKey}/resume", KEY)).toBe("OK");
   });
 
+  test("over node:http and over fetch alike, a byte order mark before a body is dropped and a 205's body is none", async () => {
+    const server = await startLoopbackServer((request, response) => {
+      if (request.rawUrl.endsWith("/pause")) return void response.end('\uFEFF{"paused":true}');
+      response.writeHead(205, { "content-length": "2" }).end("{}");
+    });
+    try {
+      for (const fetch of [
+        undefined,
+        (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init),
+      ]) {
+        const transport = createQStashTransport({ token: TOKEN, baseUrl: server.url, fetch });
+        expect(await transport.request("post", "/v2/flowControl/{flowControlKey}/pause", KEY)).toEqual({
+          paused: true,
+        });
+        expect(await transport.request("post", "/v2/flowControl/{flowControlKey}/resume", KEY)).toBeUndefined();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   test("a failed status rejects with the class for it, its body parsed and the token cut from its headers", async () => {
     const { transport } = setup(
       () =>
