@@ -163,7 +163,7 @@ describe("createQStashTransport: results", () => {
         undefined,
         (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init),
       ]) {
-        const transport = createQStashTransport({ token: TOKEN, baseUrl: server.url, fetch });
+        const transport = createQStashTransport({ token: TOKEN, baseUrl: server.url, ...(fetch ? { fetch } : {}) });
         expect(await transport.request("post", "/v2/flowControl/{flowControlKey}/pause", KEY)).toEqual({
           paused: true,
         });
