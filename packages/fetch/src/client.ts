@@ -12,7 +12,7 @@ import { parseBody } from "./internal/reply.js";
 import { aborted } from "./internal/send.js";
 import { failure, outgoingOf, shownResponse, type TypedResult, unreadable } from "./internal/typed-call.js";
 import { searchOf } from "./internal/url.js";
-import type { QStashClientOptions, RequestPolicy } from "./options.js";
+import type { CallOptions, QStashClientOptions, RequestPolicy } from "./options.js";
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
 
 type OperationOf<PathItem, M> = M extends keyof PathItem
@@ -64,7 +64,17 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
   const client = createClient<paths>({ baseUrl: pipeline.baseUrl, headers: pipeline.headers });
   const direct = directCalls?.(client, pipeline);
 
-  async function call(method: (typeof METHODS)[number], url: string, given?: Init | null): Promise<TypedResult> {
+  // Not async, so that a call sent the direct way is that way's promise, no other around it.
+  // Bad input still rejects like every other failure, never throws synchronously.
+  function call(method: (typeof METHODS)[number], url: string, given?: Init | null): Promise<TypedResult> {
+    try {
+      return checked(method, url, given);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function checked(method: (typeof METHODS)[number], url: string, given?: Init | null): Promise<TypedResult> {
     // As openapi-fetch takes it: null is no options.
     const init = given ?? {};
     const { maxRetries, timeout, signal } = init as Init & { signal?: AbortSignal };
@@ -85,8 +95,17 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     checkHeaders(params.header, pipeline.headerScheme);
     // A call's own baseUrl gets the token too: it must pass the client's checks.
     const baseUrl = init.baseUrl === undefined ? pipeline.baseUrl : resolveBaseUrl({ baseUrl: init.baseUrl as string });
-    const sent = direct?.(method, url, init, baseUrl, policy);
-    if (sent) return sent;
+    return direct?.(method, url, init, baseUrl, policy) ?? viaOpenapiFetch(method, url, init, baseUrl, policy);
+  }
+
+  async function viaOpenapiFetch(
+    method: (typeof METHODS)[number],
+    url: string,
+    init: Init,
+    baseUrl: string,
+    policy: CallOptions,
+  ): Promise<TypedResult> {
+    const params = (init.params ?? {}) as Record<string, unknown>;
     // Refused here, as `urlOf` refuses it on the direct way: openapi-fetch would read a
     // null query as none.
     searchOf(params.query);
@@ -125,7 +144,7 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       // What failed while openapi-fetch read the body: the attempt's timeout (a
       // TimeoutError already), the caller's signal, or the pipeline.
       if (release === undefined || error instanceof QStashError) throw error;
-      if (signal?.aborted) throw aborted(signal);
+      if (policy.signal?.aborted) throw aborted(policy.signal);
       throw unreadable(error, pipeline);
     } finally {
       release?.();
@@ -134,7 +153,6 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
 
   const wrapped = { ...client } as unknown as Record<string, unknown>;
   for (const method of METHODS) {
-    // `call` is async: bad input rejects like every other failure, never throws synchronously.
     wrapped[method] = (url: string, init?: Init) => call(method, url, init);
   }
   wrapped.request = async (method: unknown, url: string, init?: Init) => {
