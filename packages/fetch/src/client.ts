@@ -80,6 +80,11 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     const { maxRetries, timeout, signal } = init as Init & { signal?: AbortSignal };
     // fetch refuses TRACE, node:http would send it; no operation of the API is one.
     if (method === "TRACE") throw new ValidationError("TRACE is not a method of the API");
+    // Appended to the base URL: one not starting with "/" (say "@elsewhere.example") could
+    // send the token to another host.
+    if (typeof url !== "string" || !url.startsWith("/")) {
+      throw new ValidationError(`the path must be a string starting with "/", got ${shown(url)}`);
+    }
     if (init.middleware !== undefined && !Array.isArray(init.middleware)) {
       throw new ValidationError("middleware must be an array");
     }
@@ -116,7 +121,7 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     const fetch = async (request: Request): Promise<Response> => {
       const body = request.body ? await request.arrayBuffer() : null;
       const outgoing = outgoingOf(rest, request.method, request.headers, body);
-      const how = { hold: true, idempotent: isIdempotent(method, url), asResponse: true };
+      const how = { hold: true, idempotent: isIdempotent(method, url), asResponse: true, carriable: true };
       const sent = await pipeline.send(request.url, outgoing, policy, how);
       release = sent.release;
       // The URL is the one this client composed: with the query scheme it carries the token.

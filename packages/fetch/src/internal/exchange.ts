@@ -43,14 +43,16 @@ export interface Attempt {
 
 /** How an attempt may be carried, and how its reply comes back. */
 export interface ExchangeHow {
-  /** `false` for an operation that must not run twice. */
-  idempotent: boolean;
-  /**
-   * For a caller that reads the `Response` (openapi-fetch, in the typed client): a `fetch`
-   * reply's body is left unread in it; a Node reply (always read in full) that no
-   * `Response` can carry fails the attempt.
-   */
+  /** `false` for an operation that must not run twice (default `true`). */
+  idempotent?: boolean | undefined;
+  /** Leave a `fetch` reply's body unread in its `response`, for openapi-fetch to read. */
   asResponse?: boolean | undefined;
+  /**
+   * The reply is handed back as a `Response` (the typed client): one that no `Response`
+   * can carry (a status past 599, a control character in the reason) fails the attempt,
+   * as a connection that answered garbage. Replies `fetch` gave are `Response`s already.
+   */
+  carriable?: boolean | undefined;
 }
 
 /** Starts one attempt. */

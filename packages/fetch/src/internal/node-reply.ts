@@ -28,7 +28,6 @@ export class NodeReply implements Reply {
   readonly #url: string;
   readonly #rawHeaders: string[];
   readonly #bytes: Buffer | undefined;
-  #text: string | undefined;
   #headers: Headers | undefined;
   #response: Response | undefined;
 
@@ -42,9 +41,9 @@ export class NodeReply implements Reply {
     this.#bytes = NULL_BODY.has(this.status) ? undefined : bytes;
   }
 
+  // Decoded on each read, not kept: read once, and a result kept by the caller holds its data.
   get text(): string {
-    this.#text ??= this.#bytes ? utf8.decode(this.#bytes) : "";
-    return this.#text;
+    return this.#bytes ? utf8.decode(this.#bytes) : "";
   }
 
   get headers(): Headers {
@@ -56,7 +55,7 @@ export class NodeReply implements Reply {
    * Made from what came on the wire: status, headers and bytes, unread. Its `url` is the
    * one requested, as fetch's would be (redirects are never followed). No bytes make a
    * null `body`, as for a 204. Throws what `Response` throws for a status or reason phrase
-   * it refuses (a status of 600, a control character): see `carriable`.
+   * it refuses (a status of 600, a control character): see `assertCarriable`.
    */
   get response(): Response {
     if (!this.#response) {
@@ -71,7 +70,7 @@ export class NodeReply implements Reply {
   }
 
   /** Throws, as `response` would, when no `Response` can carry this reply; costs no body. */
-  carriable(): void {
+  assertCarriable(): void {
     const valid = this.status >= 200 && this.status <= 599 && REASON_PHRASE.test(this.statusText);
     // Only what the HTTP grammar refuses is handed to `Response`, the judge, to refuse.
     if (!valid) new Response(null, { status: this.status, statusText: this.statusText });

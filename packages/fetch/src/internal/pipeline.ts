@@ -4,40 +4,16 @@
 /// <reference path="./send-import.d.ts" />
 import { defaultExchange } from "#send";
 import { ValidationError } from "../errors.js";
-import { type CallOptions, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, type QStashClientOptions } from "../options.js";
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, type QStashClientOptions } from "../options.js";
 import { checkHeaders, checkOptions, checkPolicy, checkToken, resolveBaseUrl, shown } from "./checks.js";
-import type { Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { redactError } from "./redact.js";
 import { settle } from "./reply.js";
-import { type SendOptions, type Sent, send } from "./send.js";
+import type { Pipeline } from "./pipeline-type.js";
+import { send } from "./send.js";
 import { withSearch } from "./url.js";
 
 const CLIENT_OPTIONS = ["token", "baseUrl", "region", "authScheme", "fetch", "headers", "maxRetries", "timeout"];
-
-export type SendHow = Pick<SendOptions, "hold" | "idempotent" | "asResponse">;
-
-/**
- * A client's checked options, and what sends under them; no connection is opened until
- * `send`. Holds the token only in closures.
- */
-export interface Pipeline {
-  /** Without a trailing slash. */
-  readonly baseUrl: string;
-  /** Sent with every request: the client's headers, lower-cased, and the Authorization. */
-  readonly headers: Record<string, string>;
-  /** The token goes in the Authorization header (else in the query). */
-  readonly headerScheme: boolean;
-  /**
-   * Sends `outgoing` to `url` (plus the token query) under the client's policy or the
-   * call's; `hold`, `idempotent` and `asResponse` as `send` takes them.
-   */
-  send(url: string, outgoing: Outgoing, call?: CallOptions, how?: SendHow): Promise<Sent>;
-  /** The reply's parsed body, or its `APIError`. */
-  settle(reply: Reply): unknown;
-  /** `value` with the token cut out (see `redactError`). */
-  redact(value: unknown): unknown;
-}
 
 /**
  * Checks a client's options; throws `ValidationError`. Sends through the caller's

@@ -73,7 +73,7 @@ function nodeExchange(): Exchange {
  * An attempt over `node:http`. Redirects are never followed (`node:http` does not). The
  * body is read (and decoded, as fetch decodes gzip, deflate and br) before the reply
  * settles, so the attempt's timeout covers it; `cancel` destroys the request and its
- * socket, so a timed-out or aborted attempt holds nothing. With `asResponse` a reply no
+ * socket, so a timed-out or aborted attempt holds nothing. With `carriable` a reply no
  * `Response` can carry fails the attempt. A request of an `idempotent` operation lost on a stale
  * kept-alive socket is sent once more on a fresh one, within the same attempt.
  */
@@ -160,10 +160,10 @@ function viaNode(
   const finish = (response: IncomingMessage, bytes: Buffer | undefined) => {
     const received = new NodeReply(url, response, bytes);
     try {
-      if (how?.asResponse) received.carriable();
+      if (how?.carriable) received.assertCarriable();
       resolve(received);
     } catch (error) {
-      // A status or reason phrase `Response` refuses (say 600): nothing openapi-fetch could read.
+      // A status or reason phrase `Response` refuses (say 600): garbage, as from a broken connection.
       fail(error);
     }
   };

@@ -1,6 +1,6 @@
 // Sending with retries and timeouts: the one retry loop, whatever carries the attempts.
 import { AbortError, ConnectionError, TimeoutError } from "../errors.js";
-import type { Exchange, Outgoing, Reply } from "./exchange.js";
+import type { Exchange, ExchangeHow, Outgoing, Reply } from "./exchange.js";
 import { serverDelay } from "./rate-limit.js";
 import { redactError } from "./redact.js";
 import { sleep } from "./sleep.js";
@@ -11,7 +11,8 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 /** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
 export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
 
-export interface SendOptions {
+/** `ExchangeHow`'s fields pass on to every attempt. */
+export interface SendOptions extends ExchangeHow {
   exchange: Exchange;
   /** Retries after the first attempt; `0` sends exactly once. */
   maxRetries: number;
@@ -26,14 +27,12 @@ export interface SendOptions {
    * error is not, even one made before sending (refused, DNS): telling those apart costs
    * every bundle bytes for a failure a second run of the command fixes as well.
    */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
   /**
    * Leave the last attempt running (its timeout and the caller's signal still armed)
    * until `release` is called: for a caller that reads the body itself.
    */
   hold?: boolean;
-  /** Leave a `fetch` reply's body unread in its `response` (see `ExchangeHow`). */
-  asResponse?: boolean;
 }
 
 export interface Sent extends Reply {
@@ -52,8 +51,7 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
   const { maxRetries, timeout, secret, signal } = options;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
-    const how = { idempotent: options.idempotent !== false, asResponse: options.asResponse };
-    const started = options.exchange(url, outgoing, how);
+    const started = options.exchange(url, outgoing, options);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

@@ -3,7 +3,7 @@
 // request's fields passed on, and the response as the caller sees it.
 import { ConnectionError, messageOf } from "../errors.js";
 import type { Outgoing, Reply } from "./exchange.js";
-import type { Pipeline } from "./pipeline.js";
+import type { Pipeline } from "./pipeline-type.js";
 
 /** openapi-fetch's result: `data` on a 2xx, else `error`, and the `Response`. */
 export type TypedResult = { data?: unknown; error?: unknown; response: Response };
