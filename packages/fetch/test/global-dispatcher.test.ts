@@ -16,7 +16,7 @@ import {
   ProxyAgent,
   setGlobalDispatcher,
 } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { ConnectionError, createQStashClient, createQStashTransport } from "../src/index.ts";
 
 const TOKEN = "dispatcher-Token-0042";
@@ -78,8 +78,20 @@ describe("a MockAgent that refuses the network", () => {
   });
 
   test("the typed client's direct way and openapi-fetch's give the same result through it", async () => {
+    // openapi-fetch takes the global Request when a client is made: count what it builds.
+    let built = 0;
+    vi.stubGlobal(
+      "Request",
+      class extends Request {
+        constructor(...args: ConstructorParameters<typeof Request>) {
+          super(...args);
+          built++;
+        }
+      },
+    );
     const direct = createQStashClient({ token: TOKEN, baseUrl: api.url, maxRetries: 0 });
     const other = createQStashClient({ token: TOKEN, baseUrl: api.url, maxRetries: 0 });
+    vi.unstubAllGlobals();
     other.use({ onRequest: () => undefined });
     setGlobalDispatcher(mocked());
     const seen = async (client: typeof direct) => {
@@ -87,8 +99,10 @@ describe("a MockAgent that refuses the network", () => {
       return { data, status: response.status, headers: [...response.headers], bodyUsed: response.bodyUsed };
     };
     const first = await seen(direct);
+    expect(built).toBe(0);
     expect(first.data).toEqual({ parallelismMax: 99, parallelismCount: 0 });
     expect(first).toEqual(await seen(other));
+    expect(built).toBe(1);
   });
 
   test("a call it has no answer for is refused, and never reaches the server", async () => {
