@@ -1,7 +1,7 @@
 import type { paths } from "@qstash-flow/types";
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { QStashError, ValidationError } from "./errors.js";
+import { ConnectionError, QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import { isIdempotent } from "./internal/idempotent.js";
 import { checkCall, checkHeaders, resolveBaseUrl, shown } from "./internal/checks.js";
@@ -10,7 +10,7 @@ import { createPipeline } from "./internal/pipeline.js";
 import { directCalls } from "#send";
 import { parseBody } from "./internal/reply.js";
 import { aborted } from "./internal/send.js";
-import { failure, outgoingOf, shownResponse, type TypedResult, unreadable } from "./internal/typed-call.js";
+import { failure, outgoingOf, shownResponse, type TypedResult } from "./internal/typed-call.js";
 import { searchOf } from "./internal/url.js";
 import type { CallOptions, QStashClientOptions, RequestPolicy } from "./options.js";
 type InitWithPolicy<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestPolicy)?] : [Init & RequestPolicy];
@@ -100,17 +100,17 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     checkHeaders(params.header, pipeline.headerScheme);
     // A call's own baseUrl gets the token too: it must pass the client's checks.
     const baseUrl = init.baseUrl === undefined ? pipeline.baseUrl : resolveBaseUrl({ baseUrl: init.baseUrl as string });
-    return direct?.(method, url, init, baseUrl, policy) ?? viaOpenapiFetch(method, url, init, baseUrl, policy);
+    return direct?.(method, url, init, baseUrl, policy) ?? viaOpenapiFetch(method, url, init, params, baseUrl, policy);
   }
 
   async function viaOpenapiFetch(
     method: (typeof METHODS)[number],
     url: string,
     init: Init,
+    params: Record<string, unknown>,
     baseUrl: string,
     policy: CallOptions,
   ): Promise<TypedResult> {
-    const params = (init.params ?? {}) as Record<string, unknown>;
     // Refused here, as `urlOf` refuses it on the direct way: openapi-fetch would read a
     // null query as none.
     searchOf(params.query);
@@ -150,7 +150,9 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
       // TimeoutError already), the caller's signal, or the pipeline.
       if (release === undefined || error instanceof QStashError) throw error;
       if (policy.signal?.aborted) throw aborted(policy.signal);
-      throw unreadable(error, pipeline);
+      const cause = pipeline.redact(error);
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new ConnectionError(`the response body could not be read: ${detail}`, { cause });
     } finally {
       release?.();
     }

@@ -1,7 +1,7 @@
 // What both ways of a typed client's call share (client.ts hands calls to openapi-fetch;
 // in Node, direct-call.ts sends those nothing else reads itself): the result's shape, the
 // request's fields passed on, and the response as the caller sees it.
-import { ConnectionError, messageOf } from "../errors.js";
+import { messageOf } from "../errors.js";
 import type { Outgoing, Reply } from "./exchange.js";
 import type { Pipeline } from "./pipeline-type.js";
 
@@ -14,13 +14,6 @@ export type TypedResult = { data?: unknown; error?: unknown; response: Response 
  */
 export function failure(body: unknown, reply: Pick<Reply, "status" | "statusText" | "headers" | "type">): unknown {
   return body === undefined || body === "" ? { error: messageOf(reply, undefined) } : body;
-}
-
-/** What a call rejects with when the reply came but cannot be handed back (its body, or its status line, unreadable). */
-export function unreadable(error: unknown, pipeline: Pipeline): ConnectionError {
-  const cause = pipeline.redact(error);
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return new ConnectionError(`the response could not be read: ${detail}`, { cause });
 }
 
 /** The response a call hands back: with the query scheme, its URL without the token. */
