@@ -278,6 +278,30 @@ describe("createQStashClient: what a call may change", () => {
     expect(requests).toHaveLength(0);
   });
 
+  test.each([
+    ["a Content-Length the body does not have", { body: { parallelism: 1 }, headers: { "Content-Length": "2" } }],
+    ["a Transfer-Encoding", { body: { parallelism: 1 }, headers: { "transfer-encoding": "chunked" } }],
+    ["Keep-Alive in a Headers object", { headers: new Headers({ "keep-alive": "timeout=5" }) }],
+    ["Upgrade as a list of pairs", { headers: [["Upgrade", "websocket"]] }],
+    ["Expect as a header parameter", { params: { path: { flowControlKey: "k" }, header: { expect: "100-continue" } } }],
+  ])("a call's headers may not frame the request: %s", async (_, init) => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pin", { ...path("k"), ...(init as object) } as never);
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(/headers must not set (Content-Length|transfer-encoding|keep-alive|Upgrade|expect): the client frames/);
+    expect(requests).toHaveLength(0);
+  });
+
+  test("a framing header left unset (null) is no header at all, and Connection stays the caller's", async () => {
+    const { client, requests } = setup();
+    await client.POST("/v2/flowControl/{flowControlKey}/pause", {
+      ...path("k"),
+      headers: { "content-length": null, connection: "close" } as never,
+    });
+    expect(requests[0]?.headers.get("content-length")).toBeNull();
+    expect(requests[0]?.headers.get("connection")).toBe("close");
+  });
+
   test("a call's headers are checked, and sent when valid; with the query scheme Authorization is the caller's", async () => {
     const { client, requests } = setup();
     const bad = client.POST("/v2/flowControl/{flowControlKey}/pause", {

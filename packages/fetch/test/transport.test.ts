@@ -286,6 +286,16 @@ describe("createQStashTransport: options", () => {
       { token: "t", headers: { Authorization: "Basic x" } },
       /must not set Authorization/,
     ],
+    [
+      "a Content-Length among the client's headers",
+      { token: "t", headers: { "Content-Length": "0" } },
+      /headers must not set Content-Length: the client frames each request itself/,
+    ],
+    [
+      "a Transfer-Encoding among the client's headers",
+      { token: "t", headers: [["Transfer-Encoding", "chunked"]] },
+      /headers must not set Transfer-Encoding/,
+    ],
     ["a fetch that is not a function", { token: "t", fetch: "fetch" }, /fetch must be a function/],
     ["baseUrl and region", { token: "t", baseUrl: "http://x", region: "us-east-1" }, /not both/],
     ["an unknown region", { token: "t", region: "mars-1" }, /region must be one of eu-central-1, us-east-1/],

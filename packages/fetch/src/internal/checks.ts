@@ -105,11 +105,19 @@ export function resolveBaseUrl(options: { baseUrl?: string | undefined; region?:
 }
 
 /**
+ * Headers that frame a request on its connection, which the carrier sets from the body.
+ * A caller's own would, over `node:http`, send a length the body does not have (a kept-alive
+ * connection then reads the rest as the next request, or waits for bytes that never come),
+ * and make Node's fetch refuse the call only once it is on its way.
+ */
+const FRAMING = /^(content-length|transfer-encoding|keep-alive|upgrade|expect)$/i;
+
+/**
  * `value` (a client's or a call's headers, or openapi-fetch's `params.header`) as
- * name/value pairs, or `ValidationError` unless every name and value is valid and, with
- * the header scheme, none sets `Authorization`: another token would replace the
- * client's (or, set to null, remove it) and escape redaction. Null and undefined values
- * mean "not set", as openapi-fetch reads them; arrays send each item.
+ * name/value pairs, or `ValidationError` unless every name and value is valid, none is a
+ * framing header (above) and, with the header scheme, none sets `Authorization`: another
+ * token would replace the client's (or, set to null, remove it) and escape redaction.
+ * Null and undefined values mean "not set", as openapi-fetch reads them; arrays send each item.
  */
 export function checkHeaders(value: unknown, headerScheme: boolean): [string, string][] {
   if (value == null) return [];
@@ -123,6 +131,8 @@ export function checkHeaders(value: unknown, headerScheme: boolean): [string, st
   if (headerScheme && given.some(([name]) => String(name).toLowerCase() === "authorization")) {
     throw new ValidationError("headers must not set Authorization: give token");
   }
+  const framing = pairs.find(([name]) => FRAMING.test(name));
+  if (framing) throw new ValidationError(`headers must not set ${framing[0]}: the client frames each request itself`);
   try {
     const check = new Headers();
     for (const [name, one] of pairs) check.append(name, one);
