@@ -288,7 +288,9 @@ describe("createQStashClient: what a call may change", () => {
     const { client, requests } = setup();
     const call = client.POST("/v2/flowControl/{flowControlKey}/pin", { ...path("k"), ...(init as object) } as never);
     await expect(call).rejects.toThrow(ValidationError);
-    await expect(call).rejects.toThrow(/headers must not set (Content-Length|transfer-encoding|keep-alive|Upgrade|expect): the client frames/);
+    await expect(call).rejects.toThrow(
+      /headers must not set (Content-Length|transfer-encoding|keep-alive|Upgrade|expect): the client frames/,
+    );
     expect(requests).toHaveLength(0);
   });
 
