@@ -1,12 +1,13 @@
 // Where a call's CPU goes: a ladder from bare keep-alive `http.request` up to our clients,
 // each step adding one part of what they do on every call, measured like the throughput
-// benchmark (same server, rounds, collections). `pnpm bench` runs it at concurrency 1,
-// where a call's own cost is not shared with others in flight.
+// benchmark (same server, rounds, collections), and each step's turnaround. `pnpm bench`
+// runs it at concurrency 1, where a call's own cost is not shared with others in flight.
 import { Agent } from "node:http";
 import { createQStashClient, createQStashTransport, encodeKey } from "@qstash-flow/fetch";
 import { defaultExchange } from "@qstash-flow/fetch/internal";
 import { BENCH_KEY, BENCH_TOKEN, bareRequest, contestants } from "./clients.mjs";
 import { measureThroughput } from "./throughput.mjs";
+import { measureTurnaround } from "./turnaround.mjs";
 
 /**
  * @param {string} baseUrl
@@ -108,7 +109,17 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
   ];
 }
 
-/** The ladder measured like the throughput benchmark, at concurrency 1. */
-export function measureOverhead(baseUrl, plan) {
-  return measureThroughput(overheadLadder(baseUrl), { concurrency: 1, ...plan });
+/**
+ * The ladder measured like the throughput benchmark, at concurrency 1, then each step's
+ * turnaround (turnaround.mjs) in rounds of its own.
+ * @param {{ ops: number, warmupOps: number, rounds: number, turnaround: { ops: number, rounds: number } }} plan
+ */
+export async function measureOverhead(baseUrl, { turnaround, ...plan }) {
+  const ladder = overheadLadder(baseUrl);
+  const measured = await measureThroughput(ladder, { concurrency: 1, ...plan });
+  const turnarounds = await measureTurnaround(ladder, turnaround);
+  return {
+    ...measured,
+    results: measured.results.map((result) => ({ ...result, turnaround: turnarounds[result.id] })),
+  };
 }

@@ -123,10 +123,11 @@ function sideBySide(throughput) {
 export function overheadSection({ concurrency, results }) {
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
   const http = byId.http;
-  const added = (r) => {
+  // What a step adds to the one it builds on, from one figure's rounds (`roundsOf`).
+  const added = (r, roundsOf = (x) => x.cpuRounds) => {
     const base = r.after && byId[r.after];
-    if (!base) return "";
-    const differences = r.cpuRounds.map((value, round) => value - base.cpuRounds[round]);
+    if (!base || !roundsOf(r) || !roundsOf(base)) return "";
+    const differences = roundsOf(r).map((value, round) => value - roundsOf(base)[round]);
     const interval = medianInterval(differences);
     const signed = (value) => `${value < 0 ? "-" : "+"}${Math.abs(value).toFixed(1)}`;
     const step = base === byId[results[results.indexOf(r) - 1]?.id] ? "" : ` (to step ${base.label.split(".")[0]})`;
@@ -152,5 +153,26 @@ export function overheadSection({ concurrency, results }) {
       ]),
       ["", "r", "r", "r", "r"],
     ),
+    ...(results.some((r) => r.turnaround) ? turnaroundTable(results, added) : []),
   ].join("\n");
+}
+
+/** Each step's turnaround (turnaround.mjs) and what it adds, from the turnaround rounds. */
+function turnaroundTable(results, added) {
+  const rounds = results.find((r) => r.turnaround)?.turnaround.rounds.length ?? 0;
+  const shown = ({ micros, low, high }) =>
+    `${micros.toFixed(1)} µs${low === undefined ? "" : ` (${low.toFixed(1)}-${high.toFixed(1)})`}`;
+  return [
+    "",
+    "Turnaround: the wall time from a reply's bytes arriving to the next request's bytes leaving, the client's " +
+      `part of each call's critical path (src/turnaround.mjs; ${rounds} rounds of their own, each the median of ` +
+      "its calls, then the median of the rounds with its interval). It moves far less with other load than CPU " +
+      "per call; on a machine whose idle cores sleep, each µs of it can cost more than a µs of CPU.",
+    "",
+    table(
+      ["step", "turnaround", "adds"],
+      results.map((r) => [r.label, r.turnaround ? shown(r.turnaround) : "", added(r, (x) => x.turnaround?.rounds)]),
+      ["", "r", "r"],
+    ),
+  ];
 }

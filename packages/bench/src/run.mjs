@@ -49,7 +49,7 @@ const PLAN = quick
         { concurrency: 1, ops: 50, warmupOps: 20, rounds: 2 },
         { concurrency: 32, ops: 200, warmupOps: 64, rounds: 2 },
       ],
-      overhead: { ops: 50, warmupOps: 20, rounds: 2 },
+      overhead: { ops: 50, warmupOps: 20, rounds: 2, turnaround: { ops: 50, rounds: 2 } },
       devServer: {
         throughput: { messages: 100, concurrency: 32, rounds: 2, warmupRounds: 1 },
         memory: { messages: 6_000, blocks: 6, concurrency: 32 },
@@ -73,7 +73,7 @@ const PLAN = quick
       ],
       // Steps cost a few µs each, near the noise of a shared machine: 21 rounds of about a
       // quarter of a second each (nine contestants per round) narrow each step's interval.
-      overhead: { ops: 1500, warmupOps: 1000, rounds: 21 },
+      overhead: { ops: 1500, warmupOps: 1000, rounds: 21, turnaround: { ops: 1000, rounds: 9 } },
       devServer: {
         // Rounds of one contestant last about a second on 2 busy cores; 15 of them give the
         // median ratio a 95 % interval.

@@ -1,0 +1,70 @@
+// The turnaround probe, over real sockets: it times the client's part of a call (from the
+// reply's bytes to the next request's), and leaves Node's sockets as it found them.
+import net from "node:net";
+import { Agent } from "node:http";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { bareRequest } from "./clients.mjs";
+import { startServerProcess } from "./loopback.mjs";
+import { measureTurnaround, watchTurnarounds } from "./turnaround.mjs";
+
+let server: Awaited<ReturnType<typeof startServerProcess>>;
+beforeAll(async () => {
+  server = await startServerProcess();
+});
+afterAll(() => server.close());
+
+/** Busy for `ms`: work the client does between a reply and its next request. */
+const busy = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+};
+
+describe("the turnaround probe", () => {
+  const agent = new Agent({ keepAlive: true });
+  const bare = () => bareRequest(`${server.url}/v2/flowControl/k/pause`, { authorization: "Bearer t" }, agent);
+
+  test("times each call's client work, from a reply to the next request, once per call", async () => {
+    const watch = watchTurnarounds();
+    try {
+      for (let call = 0; call < 6; call++) {
+        await bare();
+        busy(3);
+      }
+    } finally {
+      watch.stop();
+    }
+    // The first request answers no reply of this watch; each later one follows 3 ms of work.
+    expect(watch.gaps).toHaveLength(5);
+    for (const gap of watch.gaps) expect(gap).toBeGreaterThanOrEqual(3);
+  });
+
+  test("leaves sockets as it found them, and watches once at a time", async () => {
+    const { _writeGeneric } = net.Socket.prototype as unknown as { _writeGeneric: unknown };
+    const watch = watchTurnarounds();
+    expect(() => watchTurnarounds()).toThrow(/already being watched/);
+    watch.stop();
+    expect(Object.hasOwn(net.Socket.prototype, "push")).toBe(false);
+    expect((net.Socket.prototype as unknown as { _writeGeneric: unknown })._writeGeneric).toBe(_writeGeneric);
+    await bare();
+    expect(watch.gaps).toHaveLength(0);
+  });
+
+  test("rounds give each contestant its median, in µs, with the work it does on the critical path", async () => {
+    const list = [
+      { id: "bare", call: bare },
+      {
+        id: "slow",
+        call: () => {
+          busy(2);
+          return bare();
+        },
+      },
+    ];
+    const measured = await measureTurnaround(list, { ops: 5, rounds: 6 });
+    expect(measured.bare?.rounds).toHaveLength(6);
+    expect(measured.slow?.micros).toBeGreaterThanOrEqual(2000);
+    // Six rounds reach an interval of at least 95 % for the median.
+    expect(measured.slow?.low).toBeLessThanOrEqual(measured.slow?.micros as number);
+    expect(measured.slow?.high).toBeGreaterThanOrEqual(measured.slow?.micros as number);
+  });
+});
