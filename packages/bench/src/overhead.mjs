@@ -120,6 +120,6 @@ export async function measureOverhead(baseUrl, { turnaround, ...plan }) {
   const turnarounds = await measureTurnaround(ladder, turnaround);
   return {
     ...measured,
-    results: measured.results.map((result) => ({ ...result, turnaround: turnarounds[result.id] })),
+    results: measured.results.map((result) => ({ ...result, turnaroundRounds: turnarounds[result.id] })),
   };
 }

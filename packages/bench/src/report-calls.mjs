@@ -153,25 +153,28 @@ export function overheadSection({ concurrency, results }) {
       ]),
       ["", "r", "r", "r", "r"],
     ),
-    ...(results.some((r) => r.turnaround) ? turnaroundTable(results, added) : []),
+    ...(results.some((r) => r.turnaroundRounds) ? turnaroundTable(results, added) : []),
   ].join("\n");
 }
 
 /** Each step's turnaround (turnaround.mjs) and what it adds, from the turnaround rounds. */
 function turnaroundTable(results, added) {
-  const rounds = results.find((r) => r.turnaround)?.turnaround.rounds.length ?? 0;
-  const shown = ({ micros, low, high }) =>
-    `${micros.toFixed(1)} µs${low === undefined ? "" : ` (${low.toFixed(1)}-${high.toFixed(1)})`}`;
+  const rounds = results.find((r) => r.turnaroundRounds)?.turnaroundRounds.length ?? 0;
+  const micros = (value) => value.toFixed(1);
   return [
     "",
     "Turnaround: the wall time from a reply's bytes arriving to the next request's bytes leaving, the client's " +
       `part of each call's critical path (src/turnaround.mjs; ${rounds} rounds of their own, each the median of ` +
-      "its calls, then the median of the rounds with its interval). It moves far less with other load than CPU " +
-      "per call; on a machine whose idle cores sleep, each µs of it can cost more than a µs of CPU.",
+      "its calls; the median of the rounds with its interval). On a machine whose idle cores sleep, each µs of it " +
+      "can cost more than a µs of CPU.",
     "",
     table(
       ["step", "turnaround", "adds"],
-      results.map((r) => [r.label, r.turnaround ? shown(r.turnaround) : "", added(r, (x) => x.turnaround?.rounds)]),
+      results.map((r) => [
+        r.label,
+        r.turnaroundRounds ? withInterval(r.turnaroundRounds, micros, " µs") : "",
+        added(r, (x) => x.turnaroundRounds),
+      ]),
       ["", "r", "r"],
     ),
   ];

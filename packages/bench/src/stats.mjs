@@ -18,11 +18,14 @@ export const ms = (value) => `${value.toFixed(1)} ms`;
 /** A ratio as a percentage, e.g. 0.93 -> "93 %". */
 export const percent = (ratio) => `${Math.round(ratio * 100)} %`;
 
-/** The median of per-round ratios as a percentage, with its interval of at least 95 % when there are enough rounds: "93 % (88-99)". */
-export function withInterval(ratios) {
-  const interval = medianInterval(ratios);
-  const middle = percent(median(ratios));
-  return interval ? `${middle} (${Math.round(interval.low * 100)}-${Math.round(interval.high * 100)})` : middle;
+/**
+ * The median of per-round values with its interval of at least 95 % when there are enough
+ * rounds, by default ratios as a percentage: "93 % (88-99)"; `format` and `unit` for others.
+ */
+export function withInterval(values, format = (ratio) => String(Math.round(ratio * 100)), unit = " %") {
+  const interval = medianInterval(values);
+  const middle = `${format(median(values))}${unit}`;
+  return interval ? `${middle} (${format(interval.low)}-${format(interval.high)})` : middle;
 }
 
 /**

@@ -67,19 +67,30 @@ export async function measureThroughput(list, plan) {
   const samples = Object.fromEntries(list.map((c) => [c.id, []]));
   // CPU time of this process per call: unlike ops/s, barely moved by other load on the machine.
   const cpu = Object.fromEntries(list.map((c) => [c.id, []]));
+  await inRounds(list, rounds, async (contestant) => {
+    const before = process.cpuUsage();
+    samples[contestant.id].push(await opsPerSecond(contestant.call, ops, concurrency));
+    const used = process.cpuUsage(before);
+    cpu[contestant.id].push((used.user + used.system) / ops);
+  });
+  return { concurrency, results: summarise(list, samples, cpu) };
+}
+
+/**
+ * Gives each contestant one turn per round, in an order that rotates from round to round,
+ * each turn after a full collection (run with --expose-gc): no contestant pays for the
+ * garbage of the one before it, whose collection V8 would do during its turn.
+ * @template {{ id: string }} C
+ * @param {C[]} list
+ * @param {(contestant: C) => Promise<void>} turn
+ */
+export async function inRounds(list, rounds, turn) {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < list.length; i++) {
-      const contestant = list[(round + i) % list.length];
-      // A full collection first (run with --expose-gc), so no contestant pays for the
-      // garbage of the one before it, whose collection V8 would do during this round.
       globalThis.gc?.();
-      const before = process.cpuUsage();
-      samples[contestant.id].push(await opsPerSecond(contestant.call, ops, concurrency));
-      const used = process.cpuUsage(before);
-      cpu[contestant.id].push((used.user + used.system) / ops);
+      await turn(list[(round + i) % list.length]);
     }
   }
-  return { concurrency, results: summarise(list, samples, cpu) };
 }
 
 /**

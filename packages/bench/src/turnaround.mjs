@@ -1,16 +1,17 @@
 // Turnaround: with one call in flight, the wall time from a reply's bytes arriving on the
-// socket to the next request's bytes leaving it. It is the client's whole part of a call's
+// socket to the next request's bytes leaving it: the client's whole part of a call's
 // critical path (reading the reply, settling it, the caller's next call, building and
-// writing the request), and it is measured within this process, so load elsewhere on the
-// machine moves it far less than CPU per call. On a machine whose idle cores sleep, each
-// microsecond of it can cost more than a microsecond of CPU: the server has more time to
-// go idle, and waking it is part of the next write.
+// writing the request). On a machine whose idle cores sleep, each microsecond of it can
+// cost more than a microsecond of CPU: the server has had longer to go idle, and waking it
+// is part of the next write.
 import net from "node:net";
-import { median, medianInterval } from "./stats.mjs";
+import { median } from "./stats.mjs";
+import { inRounds } from "./throughput.mjs";
 
 /**
- * Watches every socket of this process. Only one watch at a time.
- * @returns {{ gaps: number[], stop: () => void }} the turnarounds seen in milliseconds, as they come
+ * Watches the network sockets of this process (those with a peer port: not a pipe such as
+ * stdout). Only one watch at a time.
+ * @returns {{ gaps: number[], stop: () => void }} the turnarounds seen, in milliseconds
  */
 export function watchTurnarounds() {
   const proto = net.Socket.prototype;
@@ -20,15 +21,17 @@ export function watchTurnarounds() {
   const { push } = proto;
   const writeGeneric = proto._writeGeneric;
   const gaps = [];
-  // When the last reply's bytes came in; 0 once a write has answered it.
+  // When the last reply's bytes came in; 0 once a request has followed them.
   let readAt = 0;
   proto.push = function (chunk, encoding) {
-    if (chunk) readAt = performance.now();
+    if (chunk && this.remotePort !== undefined) readAt = performance.now();
     return push.call(this, chunk, encoding);
   };
   proto._writeGeneric = function (...args) {
-    if (readAt) gaps.push(performance.now() - readAt);
-    readAt = 0;
+    if (readAt && this.remotePort !== undefined) {
+      gaps.push(performance.now() - readAt);
+      readAt = 0;
+    }
     return writeGeneric.apply(this, args);
   };
   return {
@@ -41,33 +44,23 @@ export function watchTurnarounds() {
 }
 
 /**
- * Each contestant's turnaround at concurrency 1, in rounds that interleave the contestants
- * as the throughput benchmark's do: per round the median of its calls' turnarounds, then
- * the median of the rounds with its interval, in µs. Run apart from the CPU rounds, so
- * that the watching costs them nothing.
+ * Each contestant's turnaround at concurrency 1, per round the median of its calls' in µs,
+ * in rounds of their own (as the throughput benchmark's: interleaved, each turn after a
+ * full collection), so that the watching costs the CPU rounds nothing.
  * @param {{ id: string, call: () => Promise<unknown> }[]} list
  * @param {{ ops: number, rounds: number }} plan
- * @returns {Promise<Record<string, { micros: number, low?: number, high?: number, rounds: number[] }>>}
+ * @returns {Promise<Record<string, number[]>>} by contestant id, one value per round
  */
 export async function measureTurnaround(list, { ops, rounds }) {
   const perRound = Object.fromEntries(list.map(({ id }) => [id, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < list.length; i++) {
-      const contestant = list[(round + i) % list.length];
-      const watch = watchTurnarounds();
-      try {
-        for (let call = 0; call < ops; call++) await contestant.call();
-      } finally {
-        watch.stop();
-      }
-      // The first gap spans the pause between rounds, not a call.
-      perRound[contestant.id].push(median(watch.gaps.slice(1)) * 1000);
+  await inRounds(list, rounds, async (contestant) => {
+    const watch = watchTurnarounds();
+    try {
+      for (let call = 0; call < ops; call++) await contestant.call();
+    } finally {
+      watch.stop();
     }
-  }
-  return Object.fromEntries(
-    list.map(({ id }) => {
-      const interval = medianInterval(perRound[id]);
-      return [id, { micros: median(perRound[id]), low: interval?.low, high: interval?.high, rounds: perRound[id] }];
-    }),
-  );
+    perRound[contestant.id].push(median(watch.gaps) * 1000);
+  });
+  return perRound;
 }

@@ -284,6 +284,8 @@ describe("createQStashClient: what a call may change", () => {
     ["Keep-Alive in a Headers object", { headers: new Headers({ "keep-alive": "timeout=5" }) }],
     ["Upgrade as a list of pairs", { headers: [["Upgrade", "websocket"]] }],
     ["Expect as a header parameter", { params: { path: { flowControlKey: "k" }, header: { expect: "100-continue" } } }],
+    // openapi-fetch would send the null item as the text "null".
+    ["a Content-Length list holding null", { headers: { "Content-Length": [null] } }],
   ])("a call's headers may not frame the request: %s", async (_, init) => {
     const { client, requests } = setup();
     const call = client.POST("/v2/flowControl/{flowControlKey}/pin", { ...path("k"), ...(init as object) } as never);
@@ -291,6 +293,16 @@ describe("createQStashClient: what a call may change", () => {
     await expect(call).rejects.toThrow(
       /headers must not set (Content-Length|transfer-encoding|keep-alive|Upgrade|expect): the client frames/,
     );
+    expect(requests).toHaveLength(0);
+  });
+
+  test("a header name no header can have is a ValidationError, not the platform's TypeError", async () => {
+    const { client, requests } = setup();
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pause", {
+      ...path("k"),
+      headers: [[Symbol("x"), "v"]] as never,
+    });
+    await expect(call).rejects.toThrow(/headers must hold valid header names and values/);
     expect(requests).toHaveLength(0);
   });
 

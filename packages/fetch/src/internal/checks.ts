@@ -127,17 +127,18 @@ export function checkHeaders(value: unknown, headerScheme: boolean): [string, st
       ? [...(value as Iterable<[string, unknown]>)]
       : Object.entries(value);
   const pairs: [string, string][] = [];
-  for (const [name, item] of given) for (const one of [item].flat()) if (one != null) pairs.push([name, String(one)]);
-  if (headerScheme && given.some(([name]) => String(name).toLowerCase() === "authorization")) {
-    throw new ValidationError("headers must not set Authorization: give token");
-  }
-  const framing = pairs.find(([name]) => FRAMING.test(name));
-  if (framing) throw new ValidationError(`headers must not set ${framing[0]}: the client frames each request itself`);
   try {
+    for (const [name, item] of given) for (const one of [item].flat()) if (one != null) pairs.push([name, String(one)]);
     const check = new Headers();
     for (const [name, one] of pairs) check.append(name, one);
   } catch {
     throw new ValidationError("headers must hold valid header names and values");
   }
+  if (headerScheme && given.some(([name]) => String(name).toLowerCase() === "authorization")) {
+    throw new ValidationError("headers must not set Authorization: give token");
+  }
+  // Over `given`: openapi-fetch sends a list's items as they are, a null one included.
+  const framing = given.find(([name, item]) => item != null && FRAMING.test(String(name)));
+  if (framing) throw new ValidationError(`headers must not set ${framing[0]}: the client frames each request itself`);
   return pairs;
 }
