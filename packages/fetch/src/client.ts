@@ -4,7 +4,7 @@ import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "ope
 import { ConnectionError, QStashError, ValidationError } from "./errors.js";
 import { safePathSerializer } from "./key.js";
 import { isIdempotent } from "./internal/idempotent.js";
-import { checkCall, checkHeaders, resolveBaseUrl, shown } from "./internal/checks.js";
+import { checkCall, checkHeaders, checkNotFraming, resolveBaseUrl, shown } from "./internal/checks.js";
 import { createPipeline } from "./internal/pipeline.js";
 /// <reference path="./internal/send-import.d.ts" />
 import { directCalls } from "#send";
@@ -119,6 +119,8 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     let release: (() => void) | undefined;
     // The last attempt stays armed (timeout, signal) until openapi-fetch has read the body.
     const fetch = async (request: Request): Promise<Response> => {
+      // What middleware made of the request, too.
+      for (const name of request.headers.keys()) checkNotFraming(name);
       const body = request.body ? await request.arrayBuffer() : null;
       const outgoing = outgoingOf(rest, request.method, request.headers, body);
       const how = { hold: true, idempotent: isIdempotent(method, url), asResponse: true, carriable: true };

@@ -296,6 +296,23 @@ describe("createQStashClient: what a call may change", () => {
     expect(requests).toHaveLength(0);
   });
 
+  test("a framing header that middleware sets is refused too, and nothing is sent", async () => {
+    const { client, requests } = setup();
+    client.use({
+      onRequest({ request }) {
+        request.headers.set("Content-Length", "2");
+        return request;
+      },
+    });
+    const call = client.POST("/v2/flowControl/{flowControlKey}/pin", {
+      ...path("k"),
+      body: { parallelism: 1 },
+    } as never);
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(/headers must not set content-length: the client frames each request itself/);
+    expect(requests).toHaveLength(0);
+  });
+
   test("a header name no header can have is a ValidationError, not the platform's TypeError", async () => {
     const { client, requests } = setup();
     const call = client.POST("/v2/flowControl/{flowControlKey}/pause", {

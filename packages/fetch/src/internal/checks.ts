@@ -112,6 +112,13 @@ export function resolveBaseUrl(options: { baseUrl?: string | undefined; region?:
  */
 const FRAMING = /^(content-length|transfer-encoding|keep-alive|upgrade|expect)$/i;
 
+/** Throws `ValidationError` when `name` is a framing header (above). */
+export function checkNotFraming(name: unknown): void {
+  if (FRAMING.test(String(name))) {
+    throw new ValidationError(`headers must not set ${String(name)}: the client frames each request itself`);
+  }
+}
+
 /**
  * `value` (a client's or a call's headers, or openapi-fetch's `params.header`) as
  * name/value pairs, or `ValidationError` unless every name and value is valid, none is a
@@ -138,7 +145,6 @@ export function checkHeaders(value: unknown, headerScheme: boolean): [string, st
     throw new ValidationError("headers must not set Authorization: give token");
   }
   // Over `given`: openapi-fetch sends a list's items as they are, a null one included.
-  const framing = given.find(([name, item]) => item != null && FRAMING.test(String(name)));
-  if (framing) throw new ValidationError(`headers must not set ${framing[0]}: the client frames each request itself`);
+  for (const [name, item] of given) if (item != null) checkNotFraming(name);
   return pairs;
 }

@@ -11,22 +11,14 @@ export const USER_AGENT = `qstash-flow-fetch/${typeof QSTASH_FLOW_FETCH_VERSION 
 export const plain = (headers: Record<string, string> | Headers): Record<string, string> =>
   headers instanceof Headers ? Object.fromEntries(headers) : headers;
 
-/** A request's own headers, and whether they already frame a body. */
-export interface OwnHeaders {
-  headers: Record<string, string>;
-  framed: boolean;
-}
-
 /**
  * `given` after the `User-Agent` and `Accept-Encoding` fetch would send, which `given` may
  * replace (Node treats names without regard to case).
  */
-export function ownHeaders(given: Record<string, string> | Headers, secure: boolean): OwnHeaders {
+export function ownHeaders(given: Record<string, string> | Headers, secure: boolean): Record<string, string> {
   // What fetch asks for: br only over TLS, where no middlebox can mangle it.
   const encodings = secure ? "br, gzip, deflate" : "gzip, deflate";
-  const headers: Record<string, string> = { "user-agent": USER_AGENT, "accept-encoding": encodings, ...plain(given) };
-  const names = Object.keys(headers).map((name) => name.toLowerCase());
-  return { headers, framed: names.includes("content-length") || names.includes("transfer-encoding") };
+  return { "user-agent": USER_AGENT, "accept-encoding": encodings, ...plain(given) };
 }
 
 /**
@@ -34,9 +26,13 @@ export function ownHeaders(given: Record<string, string> | Headers, secure: bool
  * may add its own to the object it is given (a trace id per request), which must not
  * stay for the next. With a body, its length, whatever the method: Node frames a body
  * itself only for methods that expect one (it sends a `DELETE`'s body with no length, so
- * the server reads none of it); without a body it says what it should.
+ * the server reads none of it); without a body it says what it should. No header of the
+ * caller's frames a body: the client's checks refuse them.
  */
-export function requestHeaders(own: OwnHeaders, payload: string | Uint8Array | undefined): Record<string, string> {
-  if (payload === undefined || own.framed) return { ...own.headers };
-  return { ...own.headers, "content-length": String(Buffer.byteLength(payload)) };
+export function requestHeaders(
+  own: Record<string, string>,
+  payload: string | Uint8Array | undefined,
+): Record<string, string> {
+  if (payload === undefined) return { ...own };
+  return { ...own, "content-length": String(Buffer.byteLength(payload)) };
 }

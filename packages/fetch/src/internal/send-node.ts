@@ -11,7 +11,7 @@ import { decode, decodersFor } from "./decode.js";
 import type { Exchange, ExchangeHow, Outgoing, Reply } from "./exchange.js";
 import { fetchExchange, globalFetch } from "./fetch-exchange.js";
 import { appDispatcherSet, ENV_PROXY } from "./global-dispatcher.js";
-import { type OwnHeaders, ownHeaders, plain, requestHeaders, USER_AGENT } from "./node-headers.js";
+import { ownHeaders, plain, requestHeaders, USER_AGENT } from "./node-headers.js";
 import { NodeReply } from "./node-reply.js";
 
 // Idle keep-alive sockets are unref'd by the agent, so they never keep a process alive.
@@ -51,14 +51,14 @@ function nodeExchange(): Exchange {
   // The headers sent over node:http, made once per headers object given: the transport
   // gives its client's own (never changed) object on every call, and a merge per call
   // costs garbage. Keyed by object, so one given afresh is merged afresh.
-  const sentHeaders = [new WeakMap<object, OwnHeaders>(), new WeakMap<object, OwnHeaders>()];
+  const sentHeaders = [new WeakMap<object, Record<string, string>>(), new WeakMap<object, Record<string, string>>()];
   return (url, outgoing, how) => {
     if (ENV_PROXY || appDispatcherSet()) {
       return viaFetch(url, { ...outgoing, headers: { "user-agent": USER_AGENT, ...plain(outgoing.headers) } }, how);
     }
     const target = new URL(url);
     const secure = target.protocol === "https:";
-    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, OwnHeaders>;
+    const cache = sentHeaders[secure ? 1 : 0] as WeakMap<object, Record<string, string>>;
     let headers = cache.get(outgoing.headers);
     if (!headers) {
       headers = ownHeaders(outgoing.headers, secure);
@@ -82,7 +82,7 @@ function viaNode(
   target: URL,
   secure: boolean,
   outgoing: Outgoing,
-  headers: OwnHeaders,
+  headers: Record<string, string>,
   how: ExchangeHow | undefined,
 ) {
   const idempotent = how?.idempotent !== false;
