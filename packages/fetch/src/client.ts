@@ -85,6 +85,10 @@ export function createQStashClient(options: QStashClientOptions): QStashClient {
     if (typeof url !== "string" || !url.startsWith("/")) {
       throw new ValidationError(`the path must be a string starting with "/", got ${shown(url)}`);
     }
+    // openapi-fetch would send `null` as JSON, which `Request` refuses with a TypeError.
+    if (init.body !== undefined && (method === "GET" || method === "HEAD")) {
+      throw new ValidationError(`a ${method} request cannot have a body`);
+    }
     if (init.middleware !== undefined && !Array.isArray(init.middleware)) {
       throw new ValidationError("middleware must be an array");
     }

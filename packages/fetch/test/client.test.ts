@@ -296,6 +296,18 @@ describe("createQStashClient: what a call may change", () => {
     expect(requests).toHaveLength(0);
   });
 
+  test.each([
+    ["GET", null],
+    ["GET", { a: 1 }],
+    ["HEAD", ""],
+  ] as const)("a %s with a body (%j) is a ValidationError, and nothing is sent", async (method, body) => {
+    const { client, requests } = setup();
+    const call = (client[method] as (path: string, init: object) => Promise<unknown>)("/v2/flowControl", { body });
+    await expect(call).rejects.toThrow(ValidationError);
+    await expect(call).rejects.toThrow(`a ${method} request cannot have a body`);
+    expect(requests).toHaveLength(0);
+  });
+
   test("a framing header that middleware sets is refused too, and nothing is sent", async () => {
     const { client, requests } = setup();
     client.use({
