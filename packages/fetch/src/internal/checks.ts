@@ -141,10 +141,13 @@ export function checkHeaders(value: unknown, headerScheme: boolean): [string, st
   } catch {
     throw new ValidationError("headers must hold valid header names and values");
   }
-  if (headerScheme && given.some(([name]) => String(name).toLowerCase() === "authorization")) {
-    throw new ValidationError("headers must not set Authorization: give token");
+  for (const [name, item] of given) {
+    // Even a null one: it would remove the client's token.
+    if (headerScheme && String(name).toLowerCase() === "authorization") {
+      throw new ValidationError("headers must not set Authorization: give token");
+    }
+    // A list too: openapi-fetch sends a list's items as they are, a null one included.
+    if (item != null) checkNotFraming(name);
   }
-  // Over `given`: openapi-fetch sends a list's items as they are, a null one included.
-  for (const [name, item] of given) if (item != null) checkNotFraming(name);
   return pairs;
 }
