@@ -3,9 +3,7 @@
 // pipeline's module, needs the type without importing that module back.
 import type { CallOptions } from "../options.js";
 import type { Outgoing, Reply } from "./exchange.js";
-import type { SendOptions, Sent } from "./send.js";
-
-export type SendHow = Pick<SendOptions, "hold" | "idempotent" | "asResponse" | "carriable">;
+import type { SendHow, Sent } from "./send.js";
 
 /**
  * A client's checked options, and what sends under them; no connection is opened until
@@ -22,7 +20,7 @@ export interface Pipeline {
    * Sends `outgoing` to `url` (plus the token query) under the client's policy or the
    * call's; `hold`, `idempotent`, `asResponse` and `carriable` as `send` takes them.
    */
-  send(url: string, outgoing: Outgoing, call?: CallOptions, how?: SendHow): Promise<Sent>;
+  send(url: string, outgoing: Outgoing, call: CallOptions | undefined, how: SendHow): Promise<Sent>;
   /** The reply's parsed body, or its `APIError`. */
   settle(reply: Reply): unknown;
   /** `value` with the token cut out (see `redactError`). */

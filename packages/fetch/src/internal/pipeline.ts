@@ -41,15 +41,19 @@ export function createPipeline(options: QStashClientOptions): Pipeline {
     baseUrl,
     headers,
     headerScheme,
-    send: (url, outgoing, call = {}, how = {}) =>
-      send(withSearch(url, tokenQuery), outgoing, {
-        exchange,
-        maxRetries: call.maxRetries ?? maxRetries,
-        timeout: call.timeout ?? timeout,
-        signal: call.signal,
-        secret: token,
-        ...how,
-      }),
+    send: (url, outgoing, call = {}, how) =>
+      send(
+        withSearch(url, tokenQuery),
+        outgoing,
+        {
+          exchange,
+          maxRetries: call.maxRetries ?? maxRetries,
+          timeout: call.timeout ?? timeout,
+          signal: call.signal,
+          secret: token,
+        },
+        how,
+      ),
     settle: (reply) => settle(reply, token),
     redact: (value) => redactError(value, token),
   };

@@ -183,3 +183,5 @@ export const defaultExchange: (() => Exchange) | undefined = nodeExchange;
 // openapi-fetch's request and reading of a `Response` cost about half again a bare
 // `http.request`'s CPU: the typed client sends the calls nothing else reads itself.
 export { directCalls } from "./direct-call.js";
+// Timers re-armed rather than made per attempt (timer-node.ts).
+export { startTimer } from "./timer-node.js";

@@ -1,4 +1,6 @@
 // Sending with retries and timeouts: the one retry loop, whatever carries the attempts.
+/// <reference path="./send-import.d.ts" />
+import { startTimer } from "#send";
 import { AbortError, ConnectionError, TimeoutError } from "../errors.js";
 import type { Exchange, ExchangeHow, Outgoing, Reply } from "./exchange.js";
 import { serverDelay } from "./rate-limit.js";
@@ -11,8 +13,11 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 /** Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so clients spread out. */
 export const backoffDelay = (retry: number): number => Math.min(500 * 2 ** retry, 8_000) * (1 - Math.random() / 4);
 
-/** `ExchangeHow`'s fields pass on to every attempt. */
-export interface SendOptions extends ExchangeHow {
+/** Arms `onTimeout` to run after `ms`; the function returned disarms it (once is enough). */
+export type StartTimer = (ms: number, onTimeout: () => void) => () => void;
+
+/** The policy of one call: the same fields on every call, so that reading them stays cheap. */
+export interface SendOptions {
   exchange: Exchange;
   /** Retries after the first attempt; `0` sends exactly once. */
   maxRetries: number;
@@ -21,6 +26,10 @@ export interface SendOptions extends ExchangeHow {
   signal?: AbortSignal | null | undefined;
   /** Never let this string out in an error this package composes. */
   secret: string;
+}
+
+/** What one call asks of its attempts; `ExchangeHow`'s fields pass on to every one. */
+export interface SendHow extends ExchangeHow {
   /**
    * `false` for an operation that must not run twice (see idempotent.ts): then only a 429
    * is retried, the API having refused the request before doing anything. A connection
@@ -47,21 +56,21 @@ export interface Sent extends Reply {
  * longer than `MAX_RETRY_DELAY_MS`); rejects only with `ConnectionError`, `TimeoutError`
  * or `AbortError`.
  */
-export async function send(url: string, outgoing: Outgoing, options: SendOptions): Promise<Sent> {
+export async function send(url: string, outgoing: Outgoing, options: SendOptions, how: SendHow): Promise<Sent> {
   const { maxRetries, timeout, secret, signal } = options;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
-    const started = options.exchange(url, outgoing, options);
+    const started = options.exchange(url, outgoing, how);
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const stopTimer = startTimer(timeout, () => {
       timedOut = true;
       // A TimeoutError, for a caller still reading the body when it fires (`hold`).
       started.cancel(new TimeoutError(`no response within ${timeout} ms`));
-    }, timeout);
+    });
     const forward = () => started.cancel(signal?.reason);
     signal?.addEventListener("abort", forward);
     const release = () => {
-      clearTimeout(timer);
+      stopTimer();
       signal?.removeEventListener("abort", forward);
     };
 
@@ -74,18 +83,18 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     }
     // 0: no reply.
     const status = reply?.status ?? 0;
-    const blind = options.idempotent !== false;
+    const blind = how.idempotent !== false;
     // Not idempotent: a retry is safe only if this attempt surely did nothing.
     const retriesLeft = attempt < maxRetries && (blind || status === 429);
     const retryable = retriesLeft && (status === 408 || status === 429 || status >= 500);
     const wait = reply && retryable ? serverDelay(reply.headers, status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
-      if (!options.hold) release();
+      if (!how.hold) release();
       return Object.assign(reply, { release });
     }
     release();
     // A reply left unread that is retried is read by no one: let its connection go.
-    if (options.asResponse) reply?.response?.body?.cancel().catch(() => {});
+    if (how.asResponse) reply?.response?.body?.cancel().catch(() => {});
     if (signal?.aborted) throw aborted(signal);
     if (!(reply || retriesLeft)) {
       const unsure = attempt < maxRetries ? "; not retried, as it may have arrived" : "";
