@@ -16,7 +16,7 @@ export default defineConfig({
     "send-node": "src/internal/send-node.ts",
     "send-default": "src/internal/send-default.ts",
   },
-  external: ["#send", "node:http", "node:https", "node:zlib"],
+  external: ["#send", "node:http", "node:https", "node:timers", "node:zlib"],
   define,
   splitting: true,
   removeNodeProtocol: false,

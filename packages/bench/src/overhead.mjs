@@ -4,7 +4,7 @@
 // runs it at concurrency 1, where a call's own cost is not shared with others in flight.
 import { Agent } from "node:http";
 import { createQStashClient, createQStashTransport, encodeKey } from "@qstash-flow/fetch";
-import { defaultExchange } from "@qstash-flow/fetch/internal";
+import { defaultExchange, startTimer } from "@qstash-flow/fetch/internal";
 import { BENCH_KEY, BENCH_TOKEN, bareRequest, contestants } from "./clients.mjs";
 import { measureThroughput } from "./throughput.mjs";
 import { measureTurnaround } from "./turnaround.mjs";
@@ -23,18 +23,19 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
   if (!exchange) throw new Error("the overhead ladder runs in Node, where @qstash-flow/fetch sends over node:http");
   const outgoing = { method: "POST", headers };
   /**
-   * One attempt of our Node carrier; with `timed`, under a timer that would cancel it, as
-   * each attempt is; with `asResponse`, its reply made a `Response` (as openapi-fetch reads one).
+   * One attempt of our Node carrier; with `timed`, under the timer that would cancel it, as
+   * each attempt is (the client's own `startTimer`); with `asResponse`, its reply made a
+   * `Response` (as openapi-fetch reads one).
    */
   const carried = async (timed, asResponse = false) => {
     const url = `${baseUrl}/v2/flowControl/${encodeKey(key)}/pause`;
     const attempt = exchange(url, outgoing, { idempotent: true, asResponse });
-    const timer = timed ? setTimeout(() => attempt.cancel(new Error("timed out")), 30_000) : undefined;
+    const stopTimer = timed ? startTimer(30_000, () => attempt.cancel(new Error("timed out"))) : undefined;
     try {
       const reply = await attempt.reply;
       if (reply.status !== 200) throw new Error(`pause failed with ${reply.status}`);
     } finally {
-      clearTimeout(timer);
+      stopTimer?.();
     }
   };
   const transport = createQStashTransport({ token, baseUrl });
@@ -59,7 +60,9 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
     {
       id: "timer",
       after: "carrier",
-      label: "4. + a timer per attempt that would cancel it (the per-attempt timeout; a call's signal adds a listener)",
+      label:
+        "4. + the timer per attempt that would cancel it (the per-attempt timeout, a kept timer re-armed; a call's " +
+        "signal adds a listener)",
       call: () => carried(true),
     },
     {

@@ -11,6 +11,6 @@ export {
   tokenProblem,
 } from "./internal/checks.js";
 export { sleep } from "./internal/sleep.js";
-// The platform's carrier alone, for the benchmark's overhead ladder (its cost per call
-// apart from the retry loop's).
-export { defaultExchange } from "#send";
+// The platform's carrier and attempt timer alone, for the benchmark's overhead ladder
+// (their cost per call apart from the retry loop's).
+export { defaultExchange, startTimer } from "#send";

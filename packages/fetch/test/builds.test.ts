@@ -64,5 +64,5 @@ test.each([
 test("a bundle for Node carries Node's own HTTP", async () => {
   const { ours, imported } = await bundle("node");
   expect(ours).toContain("dist/send-node.js");
-  expect(imported.sort()).toEqual(["node:http", "node:https", "node:zlib"]);
+  expect(imported.sort()).toEqual(["node:http", "node:https", "node:timers", "node:zlib"]);
 });

@@ -1,9 +1,17 @@
 import { afterEach, expect, test, vi } from "vitest";
-import { pooledTimers, startTimer } from "./timer-node.js";
+import { keptTimers, startTimer } from "./timer-node.js";
 
-// Each test uses a duration of its own: kept timers are pooled per duration.
+// Each test uses durations of its own: kept timers are re-armed by duration. Verdicts
+// follow from the order timers fire in, never from how long anything took.
 const after = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 const heldTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+const firing = (ms: number, onFire: () => void = () => {}) =>
+  new Promise<void>((done) => {
+    startTimer(ms, () => {
+      onFire();
+      done();
+    });
+  });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -11,12 +19,7 @@ afterEach(() => {
 
 test("an armed timer fires once, in its turn among other timers", async () => {
   const order: string[] = [];
-  const fired = new Promise<void>((done) =>
-    startTimer(31, () => {
-      order.push("armed");
-      done();
-    }),
-  );
+  const fired = firing(31, () => order.push("armed"));
   setTimeout(() => order.push("shorter"), 5);
   const longer = after(90).then(() => order.push("longer"));
   await fired;
@@ -24,73 +27,99 @@ test("an armed timer fires once, in its turn among other timers", async () => {
   expect(order).toEqual(["shorter", "armed", "longer"]);
 });
 
-test("a stopped timer never fires, and a second stop does nothing", async () => {
+test("a stopped timer never fires; it is kept once, however often it is stopped", async () => {
   let fired = false;
+  const before = keptTimers();
   const stop = startTimer(11, () => {
     fired = true;
   });
   stop();
   stop();
+  expect(keptTimers()).toBe(before + 1);
   await after(40);
   expect(fired).toBe(false);
 });
 
-test("a stopped timer is kept, unref'd, and the next one of its duration re-arms it from its own start", async () => {
+test("an armed timer holds the process open, a kept one does not", () => {
   const held = heldTimers();
-  startTimer(52, () => {})();
-  expect(pooledTimers()).toBeGreaterThanOrEqual(1);
-  // Kept, it holds no process open.
-  expect(heldTimers()).toBe(held);
-  const kept = pooledTimers();
-
-  await after(30);
-  const order: string[] = [];
-  const fired = new Promise<void>((done) =>
-    startTimer(52, () => {
-      order.push("re-armed");
-      done();
-    }),
-  );
-  expect(pooledTimers()).toBe(kept - 1);
+  const stop = startTimer(60_007, () => {});
   expect(heldTimers()).toBe(held + 1);
-  // Due 52 ms after its re-arming, not after its first start (which would be before this).
-  setTimeout(() => order.push("35 ms after re-arming"), 35);
+  stop();
+  expect(heldTimers()).toBe(held);
+  // Re-armed, it holds it again; kept again, no longer.
+  const again = startTimer(60_007, () => {});
+  expect(heldTimers()).toBe(held + 1);
+  again();
+  expect(heldTimers()).toBe(held);
+});
+
+test("the next attempt of the duration re-arms a kept timer, due from its new start", async () => {
+  startTimer(300, () => {})();
+  const kept = keptTimers();
+  await after(150);
+  const order: string[] = [];
+  const fired = firing(300, () => order.push("re-armed"));
+  // Taken from the kept ones (unless it expired first on a machine slower than 150 ms).
+  expect(keptTimers()).toBeLessThan(kept);
+  // Due 300 ms from now; from its first start it would be due in 150 ms, before this one.
+  setTimeout(() => order.push("250 ms after re-arming"), 250);
   await fired;
-  expect(order).toEqual(["35 ms after re-arming", "re-armed"]);
+  expect(order).toEqual(["250 ms after re-arming", "re-armed"]);
+});
+
+test("an old stop does not disarm the attempt its timer was re-armed for", async () => {
+  const stopFirst = startTimer(41, () => {
+    throw new Error("the first attempt was stopped");
+  });
+  stopFirst();
+  const order: string[] = [];
+  const fired = firing(41, () => order.push("re-armed"));
+  stopFirst();
+  await Promise.race([fired, after(400)]);
+  expect(order).toEqual(["re-armed"]);
+});
+
+test("a timeout may start a timer of its own duration", async () => {
+  await new Promise<void>((done) => startTimer(17, () => startTimer(17, done)));
 });
 
 test("a kept timer unused for its whole duration is let go", async () => {
   startTimer(23, () => {})();
-  const kept = pooledTimers();
-  expect(kept).toBeGreaterThanOrEqual(1);
+  const kept = keptTimers();
   await after(80);
-  expect(pooledTimers()).toBe(kept - 1);
+  expect(keptTimers()).toBe(kept - 1);
+  // Gone for good: the next attempt makes a timer of its own, which is then kept.
+  startTimer(23, () => {})();
+  expect(keptTimers()).toBe(kept);
 });
 
 test("a timer that fired is not kept: its arming is over", async () => {
-  const before = pooledTimers();
+  const before = keptTimers();
   let stop = () => {};
   await new Promise<void>((done) => {
     stop = startTimer(7, done);
   });
   stop();
-  expect(pooledTimers()).toBe(before);
+  expect(keptTimers()).toBe(before);
 });
 
-test("at most 64 finished timers of one duration are kept; the rest are cleared", () => {
-  const before = pooledTimers();
-  const stops = Array.from({ length: 70 }, () => startTimer(60_013, () => {}));
+test("at most 64 finished timers are kept, whatever their durations; the rest are cleared", () => {
+  const stops = Array.from({ length: 70 }, (_, i) => startTimer(60_100 + (i % 3), () => {}));
   for (const stop of stops) stop();
-  expect(pooledTimers() - before).toBe(64);
+  expect(keptTimers()).toBe(64);
 });
 
-test("a timer kept from real timers is not re-armed under a test's fake timers, which then time the attempt", () => {
+test("under a test's fake timers each attempt gets a fake timer of its own, which the fake clock fires", () => {
   startTimer(1_009, () => {})();
   vi.useFakeTimers();
   let fired = false;
-  startTimer(1_009, () => {
+  const stop = startTimer(1_009, () => {
     fired = true;
   });
+  expect(vi.getTimerCount()).toBe(1);
   vi.advanceTimersByTime(1_009);
   expect(fired).toBe(true);
+  stop();
+  startTimer(1_009, () => {})();
+  expect(vi.getTimerCount()).toBe(0);
 });
