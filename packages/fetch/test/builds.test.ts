@@ -2,9 +2,10 @@
 // `#send` import (package.json "imports"): Node's own HTTP in Node, nothing of its own
 // (so fetch) everywhere else. A bundle for the browser must not even see `node:` imports.
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -65,4 +66,24 @@ test("a bundle for Node carries Node's own HTTP", async () => {
   const { ours, imported } = await bundle("node");
   expect(ours).toContain("dist/send-node.js");
   expect(imported.sort()).toEqual(["node:http", "node:https", "node:timers", "node:zlib"]);
+});
+
+test("in the CommonJS build too, under a test's fake timers each attempt gets a fake timer of its own", () => {
+  // The CommonJS build reads Node's timers through a `require` of its own.
+  const { startTimer } = createRequire(import.meta.url)("../dist/send-node.cjs");
+  vi.useFakeTimers();
+  try {
+    startTimer(1_009, () => {})();
+    let fired = false;
+    const stop = startTimer(1_009, () => {
+      fired = true;
+    });
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(1_009);
+    expect(fired).toBe(true);
+    stop();
+    expect(vi.getTimerCount()).toBe(0);
+  } finally {
+    vi.useRealTimers();
+  }
 });
