@@ -68,22 +68,30 @@ test("a bundle for Node carries Node's own HTTP", async () => {
   expect(imported.sort()).toEqual(["node:http", "node:https", "node:timers", "node:zlib"]);
 });
 
-test("in the CommonJS build too, under a test's fake timers each attempt gets a fake timer of its own", () => {
+test.each([
+  ["module", () => import("../dist/send-node.js")],
   // The CommonJS build reads Node's timers through a `require` of its own.
-  const { startTimer } = createRequire(import.meta.url)("../dist/send-node.cjs");
-  vi.useFakeTimers();
-  try {
+  ["CommonJS", async () => createRequire(import.meta.url)("../dist/send-node.cjs")],
+])(
+  "in the %s build, under a test's fake timers each attempt gets a fake timer of its own, which the fake clock fires",
+  async (_, load) => {
+    const { startTimer } = await load();
+    // Kept from Node's own timers before the fake clock came: not to be re-armed under it.
     startTimer(1_009, () => {})();
-    let fired = false;
-    const stop = startTimer(1_009, () => {
-      fired = true;
-    });
-    expect(vi.getTimerCount()).toBe(1);
-    vi.advanceTimersByTime(1_009);
-    expect(fired).toBe(true);
-    stop();
-    expect(vi.getTimerCount()).toBe(0);
-  } finally {
-    vi.useRealTimers();
-  }
-});
+    vi.useFakeTimers();
+    try {
+      let fired = false;
+      const stop = startTimer(1_009, () => {
+        fired = true;
+      });
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(1_009);
+      expect(fired).toBe(true);
+      stop();
+      startTimer(1_009, () => {})();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  },
+);

@@ -1,8 +1,9 @@
-import { afterEach, expect, test, vi } from "vitest";
+import { expect, test } from "vitest";
 import { keptTimers, startTimer } from "./timer-node.js";
 
 // Each test uses durations of its own: kept timers are re-armed by duration. Verdicts
-// follow from the order timers fire in, never from how long anything took.
+// follow from the order timers fire in, never from how long anything took. Under a test's
+// fake timers, each build is tested in test/builds.test.ts.
 const after = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 const heldTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
 const firing = (ms: number, onFire: () => void = () => {}) =>
@@ -12,10 +13,6 @@ const firing = (ms: number, onFire: () => void = () => {}) =>
       done();
     });
   });
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 test("an armed timer fires once, in its turn among other timers", async () => {
   const order: string[] = [];
@@ -112,21 +109,6 @@ test("a timer that fired is not kept: its arming is over", async () => {
   });
   stop();
   expect(keptTimers()).toBe(before);
-});
-
-test("under a test's fake timers each attempt gets a fake timer of its own, which the fake clock fires", () => {
-  startTimer(1_009, () => {})();
-  vi.useFakeTimers();
-  let fired = false;
-  const stop = startTimer(1_009, () => {
-    fired = true;
-  });
-  expect(vi.getTimerCount()).toBe(1);
-  vi.advanceTimersByTime(1_009);
-  expect(fired).toBe(true);
-  stop();
-  startTimer(1_009, () => {})();
-  expect(vi.getTimerCount()).toBe(0);
 });
 
 // Last: it leaves the most timers kept.

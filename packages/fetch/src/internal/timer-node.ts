@@ -13,7 +13,6 @@ const { setTimeout: nodeTimer, clearTimeout: clearNodeTimer } = timers;
 
 interface Slot {
   timer: NodeJS.Timeout;
-  ms: number;
   /** The stop of the attempt it is armed for; unset while it is kept. */
   armed: (() => void) | undefined;
   /**
@@ -65,11 +64,11 @@ export const startTimer: StartTimer = (ms, fire) => {
 
 /** A timer of `ms` for `pool`; ref'd, as an armed one is. */
 function newSlot(ms: number, pool: Slot[]): Slot {
-  const slot: Slot = { timer: nodeTimer(() => expire(slot, pool), ms), ms, armed: undefined, fire: NOTHING };
+  const slot: Slot = { timer: nodeTimer(() => expire(slot, ms, pool), ms), armed: undefined, fire: NOTHING };
   return slot;
 }
 
-function expire(slot: Slot, pool: Slot[]) {
+function expire(slot: Slot, ms: number, pool: Slot[]) {
   if (slot.armed) {
     const { fire } = slot;
     slot.armed = undefined;
@@ -81,5 +80,5 @@ function expire(slot: Slot, pool: Slot[]) {
     keptCount--;
   }
   // A pool stays while a timer of its duration is armed or kept, and goes with the last.
-  if (!pool.length && kept.get(slot.ms) === pool) kept.delete(slot.ms);
+  if (!pool.length && kept.get(ms) === pool) kept.delete(ms);
 }
