@@ -69,7 +69,8 @@ test("a bundle for Node carries Node's own HTTP", async () => {
 });
 
 test.each([
-  ["module", () => import("../dist/send-node.js")],
+  // By URL: typechecking runs before the build.
+  ["module", () => import(new URL("../dist/send-node.js", import.meta.url).href)],
   // The CommonJS build reads Node's timers through a `require` of its own.
   ["CommonJS", async () => createRequire(import.meta.url)("../dist/send-node.cjs")],
 ])(
