@@ -30,6 +30,8 @@
 // platform's `#send` (a plain setTimeout in browsers), so that Node re-arms a kept one
 // instead of making a timer per attempt, which cost about 10 µs of CPU per call one call at
 // a time (packages/bench/README.md). Routing it costs the browser the small wrapper.
+// The function form then 9 B less (5.13 kB), the class 2 B (7.50 kB): the longest rate
+// period is a literal, which bundles that never pin drop.
 // Lower a budget when the bundle shrinks; never raise one without saying why.
 
 // Each budget names its bundle's target in targets.mjs (BUNDLE_TARGETS), which the report shows beside it.
@@ -37,13 +39,13 @@ export const BUDGETS = [
   {
     name: "pause-only app, pause() function",
     path: "src/apps/flow-control-function.mjs",
-    limit: "5.14 kB",
+    limit: "5.13 kB",
     target: "wrapper-function",
   },
   {
     name: "pause-only app, FlowControl class",
     path: "src/apps/flow-control-class.mjs",
-    limit: "7.51 kB",
+    limit: "7.50 kB",
     target: "wrapper-class",
   },
 ];

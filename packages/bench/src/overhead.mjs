@@ -1,7 +1,8 @@
 // Where a call's CPU goes: a ladder from bare keep-alive `http.request` up to our clients,
 // each step adding one part of what they do on every call, measured like the throughput
 // benchmark (same server, rounds, collections), and each step's turnaround. `pnpm bench`
-// runs it at concurrency 1, where a call's own cost is not shared with others in flight.
+// runs it at concurrency 1, where a call's own cost is not shared with others in flight,
+// and at 32, where issue 28's targets are closest.
 import { Agent } from "node:http";
 import { createQStashClient, createQStashTransport, encodeKey } from "@qstash-flow/fetch";
 import { defaultExchange, startTimer } from "@qstash-flow/fetch/internal";
@@ -11,8 +12,8 @@ import { measureTurnaround } from "./turnaround.mjs";
 
 /**
  * @param {string} baseUrl
- * @returns {(import("./clients.mjs").Contestant & { after?: string })[]} the steps in order (`after`: the step
- *   each adds to), then bare fetch and the official SDK for reference
+ * @returns {(import("./clients.mjs").Contestant & { after?: string, reference?: boolean })[]} the steps in order
+ *   (`after`: the step each adds to), then bare fetch and the official SDK for reference
  */
 export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
   const headers = { authorization: `Bearer ${token}` };
@@ -107,19 +108,29 @@ export function overheadLadder(baseUrl, token = BENCH_TOKEN, key = BENCH_KEY) {
         if (!response.ok) throw new Error(`pause failed with ${response.status}`);
       },
     },
-    { id: "fetch", label: "bare `fetch` (for reference)", call: byId.fetch.call },
-    { id: "official", label: "`@upstash/qstash` `flowControl.pause` (for reference)", call: byId.official.call },
+    { id: "fetch", label: "bare `fetch` (for reference)", call: byId.fetch.call, reference: true },
+    {
+      id: "official",
+      label: "`@upstash/qstash` `flowControl.pause` (for reference)",
+      call: byId.official.call,
+      reference: true,
+    },
   ];
 }
 
 /**
- * The ladder measured like the throughput benchmark, at concurrency 1, then each step's
- * turnaround (turnaround.mjs) in rounds of its own.
- * @param {{ ops: number, warmupOps: number, rounds: number, turnaround: { ops: number, rounds: number } }} plan
+ * The ladder measured like the throughput benchmark (without the references unless
+ * `references`), then (with `turnaround`) each step's turnaround (turnaround.mjs) in rounds
+ * of its own: one call's path, so only one call at a time.
+ * @param {string} baseUrl
+ * @param {{ concurrency: number, ops: number, warmupOps: number, rounds: number, references: boolean, turnaround?: { ops: number, rounds: number } }} plan
+ * @returns {Promise<{ concurrency: number, results: (Awaited<ReturnType<typeof measureThroughput>>["results"][number] & { turnaroundRounds?: number[] })[] }>}
  */
-export async function measureOverhead(baseUrl, { turnaround, ...plan }) {
-  const ladder = overheadLadder(baseUrl);
-  const measured = await measureThroughput(ladder, { concurrency: 1, ...plan });
+export async function measureOverhead(baseUrl, plan) {
+  const { turnaround, references, ...rounds } = plan;
+  const ladder = overheadLadder(baseUrl).filter((step) => references || !step.reference);
+  const measured = await measureThroughput(ladder, rounds);
+  if (!turnaround) return measured;
   const turnarounds = await measureTurnaround(ladder, turnaround);
   return {
     ...measured,

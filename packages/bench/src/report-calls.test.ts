@@ -171,15 +171,11 @@ describe("the overhead ladder", () => {
     const samples = Object.fromEntries(list.map(({ id }) => [id, loads.map(() => 1000)]));
     return { concurrency: 1, results: summarise(list, samples, cpu) };
   };
+  const report = (overhead: unknown[]) =>
+    renderReport({ machine: machine(), versions: versions(), command: "x", date: "d", overhead });
 
   test("says what each step adds to the one it builds on, from differences within a round", () => {
-    const text = renderReport({
-      machine: machine(),
-      versions: versions(),
-      command: "x",
-      date: "d",
-      overhead: ladder(),
-    });
+    const text = report([ladder()]);
     expect(text).toContain("## Where a call's CPU goes (concurrency 1)");
     // The rounds' load moves every step alike: the differences stay exact, with a zero-width interval.
     expect(text).toMatch(/\| 2\. carrier \| \d+ µs \| \+2\.0 µs \(\+2\.0 to \+2\.0\) \|/);
@@ -199,13 +195,7 @@ describe("the overhead ladder", () => {
       ...r,
       turnaroundRounds: loads.map((load) => (own[r.id] as number) + load),
     }));
-    const text = renderReport({
-      machine: machine(),
-      versions: versions(),
-      command: "x",
-      date: "d",
-      overhead: { concurrency, results: withTurnaround },
-    });
+    const text = report([{ concurrency, results: withTurnaround }]);
     expect(text).toContain("Turnaround: the wall time from a reply's bytes arriving");
     // Seven rounds: the median is the 4th value, its interval of at least 95 % the smallest to the largest.
     expect(text).toMatch(/\| 1\. floor \| 31\.0 µs \(28\.0-34\.0\) \| {2}\|/);
@@ -213,5 +203,23 @@ describe("the overhead ladder", () => {
     expect(text).toMatch(
       /\| 5\. wrapper \| 38\.5 µs \(35\.5-41\.5\) \| \+0\.5 µs \(\+0\.5 to \+0\.5\) \(to step 3\) \|/,
     );
+  });
+
+  test("gives a ladder per concurrency, each from its own rounds", () => {
+    const one = ladder();
+    // At 32 in flight every step costs half as much, the transport adding 4 µs to the carrier.
+    const rounds = (pick: (r: (typeof one.results)[number]) => number[] | undefined, scale = 1) =>
+      Object.fromEntries(one.results.map((r) => [r.id, (pick(r) ?? []).map((value) => value * scale)]));
+    const halved = summarise(
+      one.results.map(({ id, label, after }) => ({ id, label, ...(after && { after }) })),
+      rounds((r) => r.rounds),
+      rounds((r) => r.cpuRounds, 0.5),
+    );
+    const text = report([one, { concurrency: 32, results: halved }]);
+    const at32 = text.slice(text.indexOf("## Where a call's CPU goes (concurrency 32)"));
+    expect(text.indexOf("## Where a call's CPU goes (concurrency 1)")).toBeGreaterThan(-1);
+    expect(at32.length).toBeLessThan(text.length);
+    expect(at32).toMatch(/\| 3\. transport \| \d+ µs \| \+4\.0 µs \(\+4\.0 to \+4\.0\) \|/);
+    expect(text.slice(0, text.length - at32.length)).toMatch(/\| 3\. transport \| \d+ µs \| \+8\.0 µs/);
   });
 });

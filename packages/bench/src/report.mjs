@@ -188,7 +188,7 @@ export function renderReport(run) {
   if (run.targets?.length) parts.push(targetsSection(run.targets));
   if (run.budgets) parts.push(budgetsSection(run.budgets));
   if (run.throughput) parts.push(throughputSection(run.throughput, run.equivalence));
-  if (run.overhead) parts.push(overheadSection(run.overhead));
+  for (const ladder of run.overhead ?? []) parts.push(overheadSection(ladder));
   if (run.devServer) parts.push(devServerSection(run.devServer));
   if (run.bundles) parts.push(bundleSection(run.bundles));
   if (run.coldStart) parts.push(coldStartSection(run.coldStart));

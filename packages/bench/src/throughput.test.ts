@@ -75,4 +75,26 @@ describe("the overhead ladder", () => {
     const { problems } = await checkEquivalence(server, overheadLadder(server.url));
     expect(problems).toEqual([]);
   });
+
+  test("runs the references only when asked, and the turnaround only when planned", async () => {
+    const { measureOverhead } = await import("./overhead.mjs");
+    const plan = { concurrency: 2, ops: 4, warmupOps: 2, rounds: 2 };
+    const steps = await measureOverhead(server.url, { ...plan, references: false });
+    const ids = steps.results.map((r) => r.id);
+    expect(ids).toEqual([
+      "http",
+      "key",
+      "carrier",
+      "timer",
+      "response",
+      "transport",
+      "wrapper",
+      "typed",
+      "typedResponse",
+    ]);
+    expect(steps.results.every((r) => r.turnaroundRounds === undefined)).toBe(true);
+    const all = await measureOverhead(server.url, { ...plan, references: true, turnaround: { ops: 2, rounds: 2 } });
+    expect(all.results.map((r) => r.id)).toEqual([...ids, "fetch", "official"]);
+    expect(all.results.every((r) => r.turnaroundRounds?.length === 2)).toBe(true);
+  });
 });
