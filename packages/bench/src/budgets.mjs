@@ -30,8 +30,13 @@
 // platform's `#send` (a plain setTimeout in browsers), so that Node re-arms a kept one
 // instead of making a timer per attempt, which cost about 10 µs of CPU per call one call at
 // a time (packages/bench/README.md). Routing it costs the browser the small wrapper.
-// The function form then 9 B less (5.13 kB), the class 2 B (7.50 kB): the longest rate
-// period is a literal, which bundles that never pin drop.
+// The function form then 9 B less, the class 2 B: the longest rate period is a literal,
+// which bundles that never pin drop. Then both by about 30 B more (5.17 kB, 7.53 kB, issue
+// #28): path parameters are found by a scan instead of a split by a regular expression,
+// which V8 runs outside compiled code; at 32 calls in flight that split cost the typed
+// client about 5 % of its calls per second, which put it under issue 28's 90 % of bare
+// `http.request`. This conflicts with the issue's "the browser bundles do not grow"
+// (packages/bench/README.md).
 // Lower a budget when the bundle shrinks; never raise one without saying why.
 
 // Each budget names its bundle's target in targets.mjs (BUNDLE_TARGETS), which the report shows beside it.
@@ -39,13 +44,13 @@ export const BUDGETS = [
   {
     name: "pause-only app, pause() function",
     path: "src/apps/flow-control-function.mjs",
-    limit: "5.13 kB",
+    limit: "5.17 kB",
     target: "wrapper-function",
   },
   {
     name: "pause-only app, FlowControl class",
     path: "src/apps/flow-control-class.mjs",
-    limit: "7.50 kB",
+    limit: "7.53 kB",
     target: "wrapper-class",
   },
 ];

@@ -36,16 +36,23 @@ export function encodeKey(key: string): string {
  * validated and encoded as one segment.
  */
 export function safePathSerializer(pathname: string, params: Record<string, unknown>): string {
-  // Split, not a replace with a callback, which costs a few % of a fast call. The names
-  // are at the odd indices.
-  const parts = pathname.split(/\{([^}]+)\}/);
-  for (let i = 1; i < parts.length; i += 2) {
-    const name = parts[i] as string;
-    const value = params[name];
-    if (value === undefined) {
-      throw new ValidationError(`the path parameter ${name} is missing for ${pathname}`);
+  // A scan, not a split by a regular expression, which V8 runs outside compiled code: it
+  // cost the typed client about 5 % of its calls per second at 32 calls in flight.
+  let path = "";
+  let done = 0;
+  for (let open = pathname.indexOf("{"); open !== -1; open = pathname.indexOf("{", open + 1)) {
+    const close = pathname.indexOf("}", open + 1);
+    // `{}`, and a `{` never closed, stay as written.
+    if (close > open + 1) {
+      const name = pathname.slice(open + 1, close);
+      const value = params[name];
+      if (value === undefined) {
+        throw new ValidationError(`the path parameter ${name} is missing for ${pathname}`);
+      }
+      path += pathname.slice(done, open) + encodeKey(value as string);
+      done = close + 1;
+      open = close;
     }
-    parts[i] = encodeKey(value as string);
   }
-  return parts.join("");
+  return path + pathname.slice(done);
 }
