@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench`: measures our clients against the official SDK and bare fetch, prints the
 // report and writes it to BENCHMARKS.md at the repository root.
-//   node --expose-gc src/run.mjs     everything (about 8 minutes on 2 cores)
+//   node --expose-gc src/run.mjs     everything (about 9 minutes on 2 cores)
 //   node --expose-gc src/run.mjs --quick         a smoke run with tiny counts; writes nothing unless --out is given
 //   node src/run.mjs --only bundle,throughput,devserver,cold,codegen,build,typecheck
 //   node --expose-gc src/run.mjs --only overhead   where a call's CPU goes, step by step

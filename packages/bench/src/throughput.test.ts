@@ -80,6 +80,7 @@ describe("the overhead ladder", () => {
     const { measureOverhead } = await import("./overhead.mjs");
     const plan = { concurrency: 2, ops: 4, warmupOps: 2, rounds: 2 };
     const steps = await measureOverhead(server.url, { ...plan, references: false });
+    expect(steps.concurrency).toBe(2);
     const ids = steps.results.map((r) => r.id);
     expect(ids).toEqual([
       "http",
