@@ -25,7 +25,7 @@ export const PERIOD_UNITS = ["s", "m", "h", "d"] as const satisfies readonly Dur
  * The longest rate period the API takes: one week, in seconds (upstream's documented
  * maximum). A literal: bundlers keep `7 * 86_400` in bundles that never pin (9 B gzipped).
  */
-export const MAX_PERIOD_SECONDS = 604_800;
+export const MAX_PERIOD_SECONDS: number = 604_800;
 
 /** A period in whole seconds, from seconds or a duration string; at most `MAX_PERIOD_SECONDS`. */
 export function periodSeconds(value: unknown): number {
