@@ -1,5 +1,5 @@
 import { ValidationError } from "@qstash-flow/fetch";
-import { checkOptions, MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch/internal";
+import { checkOptions, isObject, MAX_TIMER_MS, tokenProblem } from "@qstash-flow/fetch/internal";
 import { checkPositiveInteger, checkWholeNumber } from "@qstash-flow/flow-control";
 import {
   DEFAULT_CURRENT_SIGNING_KEY,
@@ -126,8 +126,7 @@ export function resolveOptions(options: DevServerOptions | undefined): ResolvedO
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // `.option` is the option at fault: the unknown one, or the options themselves when not an object.
-    const isObject = typeof options === "object" && options !== null && !Array.isArray(options);
-    const name = (isObject && Object.keys(options).find((key) => !KNOWN.includes(key))) || "options";
+    const name = (isObject(options) && Object.keys(options).find((key) => !KNOWN.includes(key))) || "options";
     throw new DevServerOptionsError(name, error.message.replace(/^options /, ""));
   }
   const raw = (options ?? {}) as Record<string, unknown>;

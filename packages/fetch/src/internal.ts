@@ -6,6 +6,7 @@ export {
   checkOptions,
   checkPositiveInteger,
   checkWholeNumber,
+  isObject,
   MAX_TIMER_MS,
   shown,
   tokenProblem,

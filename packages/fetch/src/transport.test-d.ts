@@ -28,6 +28,9 @@ describe("the transport's types", () => {
     await transport.request("post", "/v2/flowControl/{flowControlKey}/pin", { ...key, query: { rate: "1" } });
     // @ts-expect-error unpin flags are booleans
     await transport.request("post", "/v2/flowControl/{flowControlKey}/unpin", { ...key, query: { rate: 1 } });
+    // An optional query may be given as undefined, as with exactOptionalPropertyTypes a
+    // caller's conditional values are.
+    await transport.request("post", "/v2/flowControl/{flowControlKey}/pin", { ...key, query: undefined });
     // @ts-expect-error list takes no query
     await transport.request("get", "/v2/flowControl", { query: { rate: 1 } });
     // @ts-expect-error call options are checked

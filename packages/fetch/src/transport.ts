@@ -16,7 +16,7 @@ type Body<O> = O extends { responses: { 200: { content: { "application/json": in
 
 /** The parameters of one operation, as the spec names them. */
 export type RequestParams<O> = (PathParams<O> extends undefined ? { path?: undefined } : { path: PathParams<O> }) &
-  (QueryParams<O> extends undefined ? { query?: undefined } : { query?: QueryParams<O> });
+  (QueryParams<O> extends undefined ? { query?: undefined } : { query?: QueryParams<O> | undefined });
 
 /**
  * The smallest way to call the API: one typed `request` per operation. Each call resolves

@@ -138,6 +138,7 @@ describe("createQStashClient: results", () => {
     ["an object", { period: { seconds: 5 } }, /query parameter period must be/],
     ["a query that is not an object", "rate=5", /query must be an object/],
     ["a null query", null, /query must be an object/],
+    ["a query that is a list", [["rate", 5]], /query must be an object/],
   ])("a query value that is %s is refused before anything is sent", async (_, query, message) => {
     const { client, requests } = setup();
     const call = client.POST("/v2/flowControl/{flowControlKey}/pin", {

@@ -245,6 +245,11 @@ describe("createQStashTransport: bad input is refused before anything is sent", 
       /query must be an object/,
     ],
     [
+      "a query that is a list",
+      (t) => t.request("post", "/v2/flowControl/{flowControlKey}/pin", { ...KEY, query: [["rate", 1]] as never }),
+      /query must be an object/,
+    ],
+    [
       "a query value that is an object",
       (t) => t.request("post", "/v2/flowControl/{flowControlKey}/pin", { ...KEY, query: { rate: {} as never } }),
       /query parameter rate/,

@@ -5,7 +5,8 @@
 import { type CallOptions, keyProblem, type QStashTransport, ValidationError } from "@qstash-flow/fetch";
 import type { components } from "@qstash-flow/types";
 import { named } from "./operations.js";
-import { describeValue, expectObject, isObject, notTheApis } from "./reply.js";
+import { isObject } from "@qstash-flow/fetch/internal";
+import { describeValue, expectObject, notTheApis } from "./reply.js";
 
 /**
  * One message in the dead-letter queue, as the API sent it. `dlqId` (the id that retries

@@ -24,35 +24,34 @@ function keyAction(
   transport: QStashTransport,
   action: Action,
   key: string,
-  query: () => ReturnType<typeof pinQuery> | ReturnType<typeof unpinQuery> | undefined,
   options: CallOptions | undefined,
+  // A function, so that a bad value fails inside `named` and its error names the call.
+  query?: () => ReturnType<typeof pinQuery> | ReturnType<typeof unpinQuery>,
 ): Promise<void> {
   return named(action, key, async () => {
-    const path = { flowControlKey: key };
-    const values = query();
-    const params = values ? { path, query: values } : { path };
+    const params = { path: { flowControlKey: key }, query: query?.() };
     expectActionReply(await transport.request("post", `/v2/flowControl/{flowControlKey}/${action}`, params, options));
   });
 }
 
 /** Stops delivery of the key's messages until `resume`; new messages wait. */
 export function pause(transport: QStashTransport, key: string, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "pause", key, () => undefined, options);
+  return keyAction(transport, "pause", key, options);
 }
 
 /** Starts delivery of the key's messages again; the waitlist drains. */
 export function resume(transport: QStashTransport, key: string, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "resume", key, () => undefined, options);
+  return keyAction(transport, "resume", key, options);
 }
 
 /** Clears the key's rate count and starts a new period now. */
 export function resetRate(transport: QStashTransport, key: string, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "resetRate", key, () => undefined, options);
+  return keyAction(transport, "resetRate", key, options);
 }
 
 /** Fixes parallelism, rate and/or period; incoming messages' configurations are ignored until unpinned. */
 export function pin(transport: QStashTransport, key: string, values: PinOptions, options?: CallOptions): Promise<void> {
-  return keyAction(transport, "pin", key, () => pinQuery(values), options);
+  return keyAction(transport, "pin", key, options, () => pinQuery(values));
 }
 
 /** Removes pinned parallelism and/or rate; the last pinned values apply until a message brings others. */
@@ -62,7 +61,7 @@ export function unpin(
   flags: UnpinOptions,
   options?: CallOptions,
 ): Promise<void> {
-  return keyAction(transport, "unpin", key, () => unpinQuery(flags), options);
+  return keyAction(transport, "unpin", key, options, () => unpinQuery(flags));
 }
 
 /** One key's state; rejects with `NotFoundError` when the key does not exist. */

@@ -1,7 +1,7 @@
 // What a success must look like to be the API's. A 2xx from something else (a proxy's
 // HTML page, a wrong URL) must not pass for "paused" or for a key's state.
 import { QStashError } from "@qstash-flow/fetch";
-import { shown } from "@qstash-flow/fetch/internal";
+import { isObject, shown } from "@qstash-flow/fetch/internal";
 
 /** A value that came back, in a few words: "null", "a list", "number 5", "a string". */
 export function describeValue(value: unknown): string {
@@ -20,9 +20,6 @@ function describeBody(body: unknown): string {
   if (/^\s*</.test(body)) return "an HTML document";
   return "text that is not valid JSON";
 }
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const notTheApis = (what: string, detail: string): QStashError =>
   new QStashError(`the response is not ${what}: ${detail}`);

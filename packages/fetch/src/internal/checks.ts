@@ -18,12 +18,14 @@ export function shown(value: unknown): string {
   }
 }
 
+/** Whether `value` is an object with named fields: not null, not a list. */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** Throws `ValidationError` unless `value` is undefined or an object whose keys are all in `names`. */
 export function checkOptions(value: unknown, names: readonly string[], what = "options"): void {
   if (value === undefined) return;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ValidationError(`${what} must be an object`);
-  }
+  if (!isObject(value)) throw new ValidationError(`${what} must be an object`);
   for (const name in value) {
     if (!names.includes(name)) {
       throw new ValidationError(`unknown ${what.slice(0, -1)} ${JSON.stringify(name)}; expected ${names.join(", ")}`);
@@ -129,25 +131,23 @@ export function checkNotFraming(name: unknown): void {
 export function checkHeaders(value: unknown, headerScheme: boolean): [string, string][] {
   if (value == null) return [];
   if (typeof value !== "object") throw new ValidationError("headers must be an object");
-  const given: [string, unknown][] =
-    value instanceof Headers || Array.isArray(value)
-      ? [...(value as Iterable<[string, unknown]>)]
-      : Object.entries(value);
+  const given = value instanceof Headers || Array.isArray(value) ? (value as Iterable<unknown>) : Object.entries(value);
   const pairs: [string, string][] = [];
   try {
-    for (const [name, item] of given) for (const one of [item].flat()) if (one != null) pairs.push([name, String(one)]);
-    const check = new Headers();
-    for (const [name, one] of pairs) check.append(name, one);
-  } catch {
-    throw new ValidationError("headers must hold valid header names and values");
-  }
-  for (const [name, item] of given) {
-    // Even a null one: it would remove the client's token.
-    if (headerScheme && String(name).toLowerCase() === "authorization") {
-      throw new ValidationError("headers must not set Authorization: give token");
+    for (const [name, item] of given as Iterable<[string, unknown]>) {
+      // Even a null one: it would remove the client's token.
+      if (headerScheme && String(name).toLowerCase() === "authorization") {
+        throw new ValidationError("headers must not set Authorization: give token");
+      }
+      // A list too: openapi-fetch sends a list's items as they are, a null one included.
+      if (item != null) checkNotFraming(name);
+      for (const one of [item].flat()) if (one != null) pairs.push([name, String(one)]);
     }
-    // A list too: openapi-fetch sends a list's items as they are, a null one included.
-    if (item != null) checkNotFraming(name);
+    new Headers(pairs);
+  } catch (error) {
+    throw error instanceof ValidationError
+      ? error
+      : new ValidationError("headers must hold valid header names and values");
   }
   return pairs;
 }

@@ -2,6 +2,7 @@
 // Path parameters go through `safePathSerializer` (key.ts), the one key encoder.
 import { ValidationError } from "../errors.js";
 import { safePathSerializer } from "../key.js";
+import { isObject } from "./checks.js";
 
 /**
  * `name=value&...` for a query whose values are strings, finite numbers or booleans, or
@@ -11,7 +12,7 @@ import { safePathSerializer } from "../key.js";
  */
 export function searchOf(query?: unknown): string {
   if (query === undefined) return "";
-  if (typeof query !== "object" || query === null) throw new ValidationError("query must be an object");
+  if (!isObject(query)) throw new ValidationError("query must be an object");
   const pairs: string[][] = [];
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
