@@ -61,12 +61,9 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
     const started = options.exchange(url, outgoing, how);
-    let timedOut = false;
-    const stopTimer = startTimer(timeout, () => {
-      timedOut = true;
-      // A TimeoutError, for a caller still reading the body when it fires (`hold`).
-      started.cancel(new TimeoutError(`no response within ${timeout} ms`));
-    });
+    // The attempt fails with this error: `failure` tells a timeout from other failures.
+    // A TimeoutError also for a caller still reading the body when it fires (`hold`).
+    const stopTimer = startTimer(timeout, () => started.cancel(new TimeoutError(`no response within ${timeout} ms`)));
     const forward = () => started.cancel(signal?.reason);
     signal?.addEventListener("abort", forward);
     const release = () => {
@@ -99,7 +96,7 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     if (!(reply || retriesLeft)) {
       const unsure = attempt < maxRetries ? "; not retried, as it may have arrived" : "";
       const attempts = `${attempt + 1} attempt${attempt ? "s" : ""}${unsure}`;
-      if (timedOut) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
+      if (failure instanceof TimeoutError) throw new TimeoutError(`no response within ${timeout} ms (${attempts})`);
       const cause = redactError(failure, secret);
       throw new ConnectionError(
         `connection failed after ${attempts}: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { sleep } from "./sleep.js";
 
 test("resolves after the time given", async () => {
@@ -14,4 +14,21 @@ test("resolves as soon as the signal aborts, long before the time given", async 
 
 test("an already aborted signal ends the wait at once", async () => {
   await expect(sleep(3_600_000, AbortSignal.abort())).resolves.toBeUndefined();
+});
+
+test("under fake timers the wait follows the fake clock, as the CLI's tests drive it", async () => {
+  vi.useFakeTimers();
+  try {
+    let done = false;
+    const slept = sleep(5_000, undefined).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await slept;
+    expect(done).toBe(true);
+  } finally {
+    vi.useRealTimers();
+  }
 });
