@@ -70,9 +70,11 @@ const PLAN = quick
         // within it. Shorter rounds without the collection charged each contestant for the
         // garbage of the one before it (V8 collects on helper threads, which the process CPU
         // time counts): rounds of 300 calls charged our client up to 0.75x bare fetch's CPU
-        // per call; alone in a process it uses 0.4x.
-        { concurrency: 1, ops: 4000, warmupOps: 2000, rounds: 15 },
-        { concurrency: 32, ops: 10000, warmupOps: 5000, rounds: 15 },
+        // per call; alone in a process it uses 0.4x. 25 rounds: with 15 the interval of a
+        // median ratio of 92-98 % reached down to 88-89 % in most of seven runs; the interval
+        // of 25 lies between their 8th and 18th values, of 15 between the 4th and 12th.
+        { concurrency: 1, ops: 4000, warmupOps: 2000, rounds: 25 },
+        { concurrency: 32, ops: 10000, warmupOps: 5000, rounds: 25 },
       ],
       // Steps cost a few µs each, near the noise of a shared machine: 21 rounds of about a
       // quarter of a second each (eleven contestants per round) narrow each step's interval.
