@@ -117,7 +117,7 @@ const FRAMING = /^(content-length|transfer-encoding|keep-alive|upgrade|expect)$/
 /** Throws `ValidationError` when `name` is a framing header (above). */
 export function checkNotFraming(name: unknown): void {
   if (FRAMING.test(String(name))) {
-    throw new ValidationError(`headers must not set ${String(name)}: the client frames each request itself`);
+    throw new ValidationError(`headers must not set ${name}: the client frames each request itself`);
   }
 }
 

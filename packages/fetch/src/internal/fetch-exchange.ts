@@ -32,9 +32,8 @@ export function fetchExchange(fetch: FetchLike): Exchange {
       const text = how?.asResponse || headers.get("content-length") === "0" ? "" : await response.text();
       return { status, statusText, headers, text, type, response };
     })();
-    work.catch(() => {});
-    cancelled.catch(() => {});
     return {
+      // The race handles both rejections: whichever loses is not reported as unhandled.
       reply: Promise.race([work, cancelled]),
       cancel(reason) {
         controller.abort(reason);

@@ -22,8 +22,9 @@ const CLIENT_OPTIONS = ["token", "baseUrl", "region", "authScheme", "fetch", "he
  */
 export function createPipeline(options: QStashClientOptions): Pipeline {
   checkOptions(options, CLIENT_OPTIONS);
-  const { authScheme = "header", fetch } = options ?? {};
+  // Without options, no token: this throws.
   const token = checkToken(options?.token);
+  const { authScheme = "header", fetch } = options;
   if (authScheme !== "header" && authScheme !== "query") {
     throw new ValidationError(`authScheme must be "header" or "query", got ${shown(authScheme)}`);
   }

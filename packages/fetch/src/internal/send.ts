@@ -1,11 +1,9 @@
 // Sending with retries and timeouts: the one retry loop, whatever carries the attempts.
-/// <reference path="./send-import.d.ts" />
-import { startTimer } from "#send";
 import { AbortError, ConnectionError, TimeoutError } from "../errors.js";
 import type { Exchange, ExchangeHow, Outgoing, Reply } from "./exchange.js";
 import { serverDelay } from "./rate-limit.js";
 import { redactError } from "./redact.js";
-import { sleep } from "./sleep.js";
+import { arm, sleep } from "./sleep.js";
 
 /** The longest wait between attempts; a server asking for longer gets its error at once. */
 export const MAX_RETRY_DELAY_MS = 60_000;
@@ -63,13 +61,13 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     const started = options.exchange(url, outgoing, how);
     // The attempt fails with this error: `failure` tells a timeout from other failures.
     // A TimeoutError also for a caller still reading the body when it fires (`hold`).
-    const stopTimer = startTimer(timeout, () => started.cancel(new TimeoutError(`no response within ${timeout} ms`)));
-    const forward = () => started.cancel(signal?.reason);
-    signal?.addEventListener("abort", forward);
-    const release = () => {
-      stopTimer();
-      signal?.removeEventListener("abort", forward);
-    };
+    // The caller's signal cancels it with its reason; `release` disarms both.
+    const release = arm(
+      timeout,
+      () => started.cancel(new TimeoutError(`no response within ${timeout} ms`)),
+      signal,
+      () => started.cancel(signal?.reason),
+    );
 
     let reply: Reply | undefined;
     let failure: unknown;
@@ -80,9 +78,8 @@ export async function send(url: string, outgoing: Outgoing, options: SendOptions
     }
     // 0: no reply.
     const status = reply?.status ?? 0;
-    const blind = how.idempotent !== false;
     // Not idempotent: a retry is safe only if this attempt surely did nothing.
-    const retriesLeft = attempt < maxRetries && (blind || status === 429);
+    const retriesLeft = attempt < maxRetries && (how.idempotent !== false || status === 429);
     const retryable = retriesLeft && (status === 408 || status === 429 || status >= 500);
     const wait = reply && retryable ? serverDelay(reply.headers, status) : undefined;
     if (reply && (!retryable || (wait ?? 0) > MAX_RETRY_DELAY_MS)) {
