@@ -53,18 +53,14 @@ export class FlowControl {
    * client's `credentialsSource` says which variables it read and, in `warning`, that an
    * incomplete or unknown region fell back to the plain variables.
    */
-  static fromEnv(env?: Env, options: Partial<FlowControlOptions> = {}): FlowControl {
-    const source: Env = env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
-    const { token, baseUrl, region, ...rest } = options;
-    const found = credentialsFromEnv(source, { token, baseUrl, region });
-    if (found.token === undefined) throw new MissingTokenError(found.warning);
-    const flow = new FlowControl({
-      ...rest,
-      token: found.token,
-      ...(found.baseUrl !== undefined && { baseUrl: found.baseUrl }),
-      ...(found.region !== undefined && { region: found.region }),
-    });
-    flow.#source = { tokenFrom: found.tokenFrom, baseUrlFrom: found.baseUrlFrom, warning: found.warning };
+  static fromEnv(env?: Env, options?: Partial<FlowControlOptions>): FlowControl {
+    const variables: Env = env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
+    // `region` passes through as given; the token and `baseUrl` may come from the
+    // environment. The rest says where they came from (names, never values).
+    const { token, baseUrl, region: _region, ...source } = credentialsFromEnv(variables, options);
+    if (token === undefined) throw new MissingTokenError(source.warning);
+    const flow = new FlowControl({ ...options, token, ...(baseUrl !== undefined && { baseUrl }) });
+    flow.#source = source;
     return flow;
   }
 

@@ -44,6 +44,14 @@ function countOf(body: Record<string, unknown>, name: string, what: string): num
   throw notTheApis(what, `${name} is ${describeValue(value)}`);
 }
 
+/** A list the API answered with: absent is empty, null is not a list. */
+function listOf(body: Record<string, unknown>, name: string, what: string): unknown[] {
+  const value = body[name];
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  throw notTheApis(what, `${name} is ${describeValue(value)}`);
+}
+
 /** The cursor of a page: a non-empty string continues, absent or empty ends. */
 function cursorOf(body: Record<string, unknown>, previous: string | undefined, what: string): string | undefined {
   const { cursor } = body;
@@ -89,8 +97,7 @@ export function retryDeadLetters(transport: QStashTransport, key: string, option
     let total = 0;
     for (;;) {
       const body = expectObject(await transport.request("post", "/v2/dlq/retry", { query }, options), what);
-      const { responses = [] } = body;
-      if (!Array.isArray(responses)) throw notTheApis(what, `responses is ${describeValue(responses)}`);
+      const responses = listOf(body, "responses", what);
       total += responses.length;
       // No cursor is sent, so the same one may come again: a page retrying none ends it.
       if (cursorOf(body, undefined, what) === undefined || responses.length === 0) return total;
@@ -160,8 +167,7 @@ async function* pages(transport: QStashTransport, key: string | undefined, optio
     const query = { count: DLQ_PAGE, ...(cursor !== undefined && { cursor }) };
     const page = await named(operation, key, async () => {
       const body = expectObject(await transport.request("get", "/v2/dlq", { query }, options), what);
-      const { messages = [] } = body;
-      if (!Array.isArray(messages)) throw notTheApis(what, `messages is ${describeValue(messages)}`);
+      const messages = listOf(body, "messages", what);
       if (!messages.every(isObject)) {
         throw notTheApis(what, "a message is not an object");
       }

@@ -24,7 +24,7 @@ export function createPipeline(options: QStashClientOptions): Pipeline {
   checkOptions(options, CLIENT_OPTIONS);
   // Without options, no token: this throws.
   const token = checkToken(options?.token);
-  const { authScheme = "header", fetch } = options;
+  const { authScheme = "header", fetch, maxRetries = DEFAULT_MAX_RETRIES, timeout = DEFAULT_TIMEOUT } = options;
   if (authScheme !== "header" && authScheme !== "query") {
     throw new ValidationError(`authScheme must be "header" or "query", got ${shown(authScheme)}`);
   }
@@ -36,8 +36,6 @@ export function createPipeline(options: QStashClientOptions): Pipeline {
   const baseUrl = resolveBaseUrl(options);
   const exchange = fetch || !defaultExchange ? fetchExchange(fetch ?? globalFetch) : defaultExchange();
   const tokenQuery = headerScheme ? "" : `${new URLSearchParams({ qstash_token: token })}`;
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   return {
     baseUrl,
     headers,

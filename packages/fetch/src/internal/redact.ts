@@ -102,8 +102,9 @@ function mentions(value: unknown, secret: string, depth = 0): boolean {
  */
 export function redactError(value: unknown, secret: string | undefined, depth = 0): unknown {
   if (!secret || !mentions(value, secret)) return value;
-  if (typeof value !== "object" || value === null) return redactText(String(value), secret);
-  if (depth >= MAX_DEPTH || opaque(value)) return REDACTED;
+  // `mentions` holds only for a string or an object.
+  if (typeof value === "string") return redactText(value, secret);
+  if (depth >= MAX_DEPTH || opaque(value as object)) return REDACTED;
   const copy: object =
     value instanceof Error
       ? Object.assign(new Error(), { name: redactText(value.name, secret) })
